@@ -1,0 +1,13 @@
+import { GraphBuilder } from '/work/main/models/test-pack/graph-builder.ts';
+import { encodeModel } from '/work/main/models/test-pack/onnx-proto.ts';
+import { writeFileSync } from 'node:fs';
+import * as ort from 'onnxruntime-node';
+const g = new GraphBuilder(1);
+const x = g.input('x', 'float32', ['batch', 4]);
+const y = g.dense(x, 4, 3);
+g.output('y', y, 'float32', ['batch', 3]);
+writeFileSync('/tmp/t1.onnx', encodeModel(g.build('t'), 'test'));
+const s = await ort.InferenceSession.create('/tmp/t1.onnx');
+console.log(s.inputMetadata, s.outputMetadata);
+const r = await s.run({ x: new ort.Tensor('float32', new Float32Array(8).fill(1), [2, 4]) });
+console.log(r.y);

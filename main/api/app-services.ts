@@ -1,0 +1,44 @@
+import type { AppContext } from '../core/app-context.ts';
+import { openAppContext } from '../core/app-context.ts';
+import { ApiRegistry } from './registry.ts';
+import { EventBus } from './event-bus.ts';
+import { registerAllHandlers } from './handlers/index.ts';
+
+/**
+ * Everything a shell (Electron, browser UI server, tests) needs: the open data folder, the event
+ * bus and the registry with every handler. Shells only add a transport on top.
+ */
+export interface AppServices {
+  app: AppContext;
+  bus: EventBus;
+  registry: ApiRegistry;
+  transport: 'electron' | 'browser' | 'test';
+  /** Run on close: background services (pipeline, hot folder, workers) register their stop here. */
+  onClose(fn: () => Promise<void> | void): void;
+  close(): Promise<void>;
+}
+
+export interface ServicesOptions {
+  dataDir?: string;
+  transport: AppServices['transport'];
+  /** Start background work (pipeline runner, hot folder). Off in some tests. */
+  background?: boolean;
+}
+
+export async function createAppServices(opts: ServicesOptions): Promise<AppServices> {
+  const app = openAppContext(opts.dataDir);
+  const closers: (() => Promise<void> | void)[] = [];
+  const services: AppServices = {
+    app,
+    bus: new EventBus(),
+    registry: new ApiRegistry(),
+    transport: opts.transport,
+    onClose: (fn) => closers.push(fn),
+    async close() {
+      for (const fn of closers.reverse()) await fn();
+      app.close();
+    },
+  };
+  await registerAllHandlers(services, { background: opts.background ?? true });
+  return services;
+}

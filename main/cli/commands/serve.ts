@@ -1,0 +1,45 @@
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import type { Command } from '../command.ts';
+import { createAppServices } from '../../api/app-services.ts';
+import { startUiServer } from '../../server/ui-server.ts';
+
+export const RENDERER_DIR = fileURLToPath(new URL('../../../dist/renderer', import.meta.url));
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'Open the app in your browser (no Electron needed)',
+  usage: `Usage: assetql serve [--host 127.0.0.1] [--port 0] [--data-dir DIR] [--json]
+
+Serves the AssetQL interface at http://127.0.0.1:<port>/?token=<random>. The token changes at
+every launch and is required for the page, its files and its WebSocket; keep the URL private.
+--host 0.0.0.0 exposes it to your network: only do that on a network you trust.`,
+  async run(argv, io) {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        host: { type: 'string', default: '127.0.0.1' },
+        port: { type: 'string', default: '0' },
+        'data-dir': { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+    });
+    const port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: '${values.port}' is not a port number`);
+    const services = await createAppServices({ dataDir: values['data-dir'], transport: 'browser' });
+    const server = await startUiServer({
+      registry: services.registry,
+      bus: services.bus,
+      rendererDir: RENDERER_DIR,
+      libraryDir: services.app.dataDir.library,
+      host: values.host,
+      port,
+    });
+    if (values.json) io.stdout.write(JSON.stringify({ url: server.url, dataDir: services.app.dataDir.root }) + '\n');
+    else io.stdout.write(`AssetQL is running at ${server.url}\nData folder: ${services.app.dataDir.root}\nPress Ctrl-C to stop.\n`);
+    await new Promise<void>((resolve) => io.signal.addEventListener('abort', () => resolve(), { once: true }));
+    await server.close();
+    await services.close();
+    return 0;
+  },
+};

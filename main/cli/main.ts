@@ -1,0 +1,68 @@
+import type { CliIo, Command } from './command.ts';
+import { COMMANDS } from './commands/index.ts';
+import { AppError } from '../core/app-error.ts';
+
+const VERSION = '0.1.0';
+
+function helpText(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    `AssetQL ${VERSION} — on-brand image batches on your own GPU`,
+    '',
+    'Usage: assetql <command> [options]     (assetql <command> --help for details)',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Common options: --data-dir <dir> (default: $ASSETQL_DATA_DIR or ~/.assetql), --json',
+  ].join('\n');
+}
+
+export function findCommand(name: string): Command | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}
+
+/** Entry point shared by bin/assetql.mjs and the tests; returns the exit code. */
+export async function main(argv: string[], io?: Partial<CliIo>): Promise<number> {
+  const controller = new AbortController();
+  const onSigint = (): void => {
+    if (controller.signal.aborted) process.exit(130); // second Ctrl-C: leave now
+    controller.abort();
+  };
+  if (!io?.signal) process.on('SIGINT', onSigint);
+  const fullIo: CliIo = {
+    stdout: io?.stdout ?? process.stdout,
+    stderr: io?.stderr ?? process.stderr,
+    cwd: io?.cwd ?? process.cwd(),
+    env: io?.env ?? process.env,
+    signal: io?.signal ?? controller.signal,
+  };
+  try {
+    const [name, ...rest] = argv;
+    if (!name || name === '--help' || name === '-h' || name === 'help') {
+      fullIo.stdout.write(helpText() + '\n');
+      return name ? 0 : 1;
+    }
+    if (name === '--version' || name === '-v') {
+      fullIo.stdout.write(VERSION + '\n');
+      return 0;
+    }
+    const command = findCommand(name);
+    if (!command) {
+      fullIo.stderr.write(`assetql: unknown command '${name}'\n\n${helpText()}\n`);
+      return 2;
+    }
+    if (rest.includes('--help') || rest.includes('-h')) {
+      fullIo.stdout.write(command.usage.trimEnd() + '\n');
+      return 0;
+    }
+    return await command.run(rest, fullIo);
+  } catch (err) {
+    // parseArgs throws TypeErrors with a clear message for unknown/missing flags.
+    const message = err instanceof AppError ? `${err.kind}: ${err.message}` : err instanceof Error ? err.message : String(err);
+    fullIo.stderr.write(`assetql: ${message}\n`);
+    return err instanceof AppError && err.kind === 'Cancelled' ? 130 : 1;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}

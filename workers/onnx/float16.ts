@@ -1,0 +1,55 @@
+/**
+ * IEEE 754 half precision <-> single precision conversion. Node 20 has no Float16Array, so
+ * onnxruntime-node carries float16 tensors as Uint16Array bit patterns.
+ */
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** Round-to-nearest-even fp32 → fp16 bits, with overflow to ±Inf and subnormal support. */
+export function float32ToFloat16Bits(value: number): number {
+  f32[0] = value;
+  const x = u32[0] ?? 0;
+  const sign = (x >>> 16) & 0x8000;
+  const exp = (x >>> 23) & 0xff;
+  let mant = x & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0); // Inf / NaN (quiet)
+  let e = exp - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00; // overflow → Inf
+  if (e <= 0) {
+    if (e < -10) return sign; // underflow → ±0
+    // Subnormal half: shift the implicit-one mantissa right, rounding to nearest even.
+    mant |= 0x800000;
+    const shift = 14 - e;
+    const half = 1 << (shift - 1);
+    const rem = mant & ((1 << shift) - 1);
+    let out = mant >>> shift;
+    if (rem > half || (rem === half && (out & 1) === 1)) out += 1;
+    return sign | out;
+  }
+  let out = (e << 10) | (mant >>> 13);
+  const rem = mant & 0x1fff;
+  // A carry out of the mantissa correctly bumps the exponent (and may round up to Inf).
+  if (rem > 0x1000 || (rem === 0x1000 && (out & 1) === 1)) out += 1;
+  return sign | out;
+}
+
+export function float16BitsToFloat32(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exp = (bits >>> 10) & 0x1f;
+  const mant = bits & 0x3ff;
+  if (exp === 0) return sign * mant * 2 ** -24;
+  if (exp === 0x1f) return mant ? Number.NaN : sign * Number.POSITIVE_INFINITY;
+  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
+}
+
+export function toFloat16Array(src: ArrayLike<number>): Uint16Array {
+  const out = new Uint16Array(src.length);
+  for (let i = 0; i < src.length; i++) out[i] = float32ToFloat16Bits(src[i] ?? 0);
+  return out;
+}
+
+export function fromFloat16Array(src: Uint16Array): Float32Array {
+  const out = new Float32Array(src.length);
+  for (let i = 0; i < src.length; i++) out[i] = float16BitsToFloat32(src[i] ?? 0);
+  return out;
+}
