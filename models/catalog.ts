@@ -42,7 +42,7 @@ export const CatalogPack = z.object({
   role: z.enum(['generate', 'preview', 'embed', 'style']),
   precision: z.enum(['float16', 'float32']),
   license: z.string(),
-  source: z.url({ protocol: /^https$/ }),
+  source: z.string().refine(isAllowedUrl, "must be an https URL"),
   /** False when no complete public ONNX export exists: the user must locate their own. */
   downloadable: z.boolean(),
   notes: z.string().default(''),

@@ -1,8 +1,9 @@
 import type { CliIo, Command } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
 import { AppError } from '../core/app-error.ts';
+import { APP_VERSION } from '../core/app-root.ts';
 
-const VERSION = '0.1.0';
+const VERSION = APP_VERSION;
 
 function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -8,14 +8,14 @@ import type { TaskState } from './types.ts';
  */
 const NEXT: Record<TaskState, readonly TaskState[]> = {
   pending: ['preflight', 'queued', 'cancelled'],
-  preflight: ['queued', 'pending', 'cancelled'],
+  preflight: ['queued', 'pending', 'dropped', 'cancelled'],
   queued: ['generating', 'cancelled', 'dropped'],
   generating: ['validating', 'retry', 'queued', 'dlq', 'cancelled'],
   validating: ['passed', 'failed', 'retry', 'queued', 'dlq', 'cancelled'],
-  failed: ['retry', 'dlq', 'cancelled'],
+  failed: ['retry', 'dlq', 'queued', 'cancelled'],
   retry: ['generating', 'cancelled'],
   passed: ['tagging', 'queued', 'retry', 'dlq', 'cancelled'],
-  tagging: ['ready', 'queued', 'cancelled'],
+  tagging: ['ready', 'queued', 'retry', 'dlq', 'cancelled'],
   ready: [],
   dlq: ['queued', 'passed', 'rejected'],
   rejected: ['queued'],

@@ -45,6 +45,8 @@ export interface TextureMetrics {
   edgeDensity: number;
   /** Mean Sobel magnitude (luma step units). */
   meanGradient: number;
+  /** 1 / (1 + CV of edge energy over a 16×16 grid): ≈1 for stationary textures, low for a subject on a calm ground. */
+  uniformity: number;
   /** Magnitude-weighted histogram of gradient orientation over [0, π), ORIENTATION_BINS bins, sums to 1. */
   orientationHist: number[];
   /** Share of pixels in each log-spaced magnitude band (see MAGNITUDE_EDGES), sums to 1. */
@@ -63,7 +65,7 @@ export interface ArtifactMetrics {
 }
 
 export interface ColourMetrics {
-  /** Share of pixels in the 8 most common 4-bit colour bins: ≈1 flat/vector art, low for photos. */
+  /** Share of pixels in the 12 most common 6-bit-per-channel colours: ≈1 flat/vector art, low for photos. */
   flatness: number;
   /** Mean colour in Lab. */
   meanLab: [number, number, number];

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { AppError } from '../../main/core/app-error.ts';
+import { WorkerError } from '../protocol.ts';
 import type { ClipManifest } from '../../models/manifest.ts';
 import type { RgbImage } from '../image/rgb-image.ts';
 import { loadOnnxModel, type OnnxModel } from '../onnx/onnx-model.ts';
@@ -33,7 +33,7 @@ export class ClipPack {
     // Width from the model's own output metadata where fixed; the manifest otherwise.
     const declared = text.pickOutput('text_embeds').shape.at(-1);
     const dim = typeof declared === 'number' ? declared : manifest.embedDim;
-    if (dim !== manifest.embedDim) throw new AppError('BadInput', `${manifest.id}: text_embeds width ${dim} differs from manifest embedDim ${manifest.embedDim}`);
+    if (dim !== manifest.embedDim) throw new WorkerError('BadInput', `${manifest.id}: text_embeds width ${dim} differs from manifest embedDim ${manifest.embedDim}`);
     return new ClipPack(manifest, tokenizer, text, vision, { modelId: manifest.id, dim, logitScale: manifest.logitScale, testPack: manifest.testPack });
   }
 

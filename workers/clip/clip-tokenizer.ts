@@ -26,7 +26,7 @@ export class ClipTokenizer {
   private readonly encoder = new Map<string, number>();
   private readonly ranks = new Map<string, number>();
   private readonly byteEncoder: string[];
-  private readonly cache = new Map<string, number[]>();
+  private readonly cache = new Map<string, string[]>();
   private readonly utf8 = new TextEncoder();
 
   constructor(merges: ReadonlyArray<readonly [string, string]>, options: ClipTokenizerOptions = {}) {

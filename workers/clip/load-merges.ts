@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
-import { AppError } from '../../main/core/app-error.ts';
+import { WorkerError } from '../protocol.ts';
 
 /**
  * CLIP uses the first 49152 − 256 − 2 = 48894 merges of its file (OpenAI's
@@ -17,7 +17,7 @@ export async function loadMerges(path: string): Promise<Array<[string, string]>>
   try {
     buf = await readFile(path);
   } catch {
-    throw new AppError('ModelMissing', `tokenizer merges file missing: ${path}`, { file: path });
+    throw new WorkerError('ModelMissing', `tokenizer merges file missing: ${path}`, { file: path });
   }
   const text = (path.endsWith('.gz') ? gunzipSync(buf) : buf).toString('utf8');
   return parseMerges(text);
@@ -31,7 +31,7 @@ export function parseMerges(text: string): Array<[string, string]> {
     if (out.length >= CLIP_MAX_MERGES) break;
     if (line.trim() === '') continue;
     const parts = line.split(' ');
-    if (parts.length !== 2 || !parts[0] || !parts[1]) throw new AppError('BadInput', `malformed BPE merge line: ${JSON.stringify(line)}`);
+    if (parts.length !== 2 || !parts[0] || !parts[1]) throw new WorkerError('BadInput', `malformed BPE merge line: ${JSON.stringify(line)}`);
     out.push([parts[0], parts[1]]);
   }
   return out;

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AppError } from '../../main/core/app-error.ts';
+import { WorkerError } from '../protocol.ts';
 import type { TokenizerSpec } from '../../models/manifest.ts';
 import { ClipTokenizer } from './clip-tokenizer.ts';
 import { loadMerges } from './load-merges.ts';
@@ -14,7 +14,7 @@ export async function loadTokenizer(packDir: string, spec: TokenizerSpec): Promi
     try {
       vocab = JSON.parse(await readFile(path, 'utf8')) as Record<string, number>;
     } catch (err) {
-      throw new AppError('ModelMissing', `tokenizer vocab unreadable: ${path} (${(err as Error).message})`, { file: path });
+      throw new WorkerError('ModelMissing', `tokenizer vocab unreadable: ${path} (${(err as Error).message})`, { file: path });
     }
   }
   return new ClipTokenizer(merges, {

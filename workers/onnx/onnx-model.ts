@@ -1,5 +1,5 @@
 import { access } from 'node:fs/promises';
-import { AppError } from '../../main/core/app-error.ts';
+import { WorkerError } from '../protocol.ts';
 import { createOrtSession, type OrtFeeds, type OrtSession, type OrtTensor } from './ort.ts';
 import { mapOrtError } from './ort-errors.ts';
 
@@ -31,13 +31,13 @@ export class OnnxModel {
 
   input(name: string): IoSpec {
     const spec = this.inputs.get(name);
-    if (!spec) throw new AppError('ModelMissing', `${this.label} has no input "${name}" (inputs: ${[...this.inputs.keys()].join(', ')})`);
+    if (!spec) throw new WorkerError('ModelMissing', `${this.label} has no input "${name}" (inputs: ${[...this.inputs.keys()].join(', ')})`);
     return spec;
   }
 
   output(name: string): IoSpec {
     const spec = this.outputs.get(name);
-    if (!spec) throw new AppError('ModelMissing', `${this.label} has no output "${name}" (outputs: ${[...this.outputs.keys()].join(', ')})`);
+    if (!spec) throw new WorkerError('ModelMissing', `${this.label} has no output "${name}" (outputs: ${[...this.outputs.keys()].join(', ')})`);
     return spec;
   }
 
@@ -47,7 +47,7 @@ export class OnnxModel {
       const spec = this.outputs.get(n);
       if (spec) return spec;
     }
-    throw new AppError('ModelMissing', `${this.label} has none of the outputs ${names.join(', ')} (has: ${[...this.outputs.keys()].join(', ')})`);
+    throw new WorkerError('ModelMissing', `${this.label} has none of the outputs ${names.join(', ')} (has: ${[...this.outputs.keys()].join(', ')})`);
   }
 
   async run(feeds: Record<string, OrtTensor>, fetch: readonly string[]): Promise<Record<string, OrtTensor>> {
@@ -57,7 +57,7 @@ export class OnnxModel {
       const result: Record<string, OrtTensor> = {};
       for (const name of fetch) {
         const v = out[name];
-        if (!v) throw new AppError('Inference', `${this.label} did not return output "${name}"`);
+        if (!v) throw new WorkerError('Inference', `${this.label} did not return output "${name}"`);
         result[name] = v;
       }
       return result;
@@ -84,7 +84,7 @@ export async function loadOnnxModel(path: string, label: string, options: LoadMo
   try {
     await access(path);
   } catch {
-    throw new AppError('ModelMissing', `${label}: model file missing: ${path}`, { file: path });
+    throw new WorkerError('ModelMissing', `${label}: model file missing: ${path}`, { file: path });
   }
   try {
     const session = await createOrtSession(path, {

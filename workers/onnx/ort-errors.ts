@@ -1,4 +1,4 @@
-import { AppError } from '../../main/core/app-error.ts';
+import { WorkerError } from '../protocol.ts';
 
 /**
  * ONNX Runtime reports every failure as a plain Error with a message; the pipeline needs a kind
@@ -7,10 +7,10 @@ import { AppError } from '../../main/core/app-error.ts';
 const OOM = /(out of memory|failed to allocate|allocation failed|bad_alloc|cudaErrorMemoryAllocation|E_OUTOFMEMORY|OOM)/i;
 const MISSING = /(no such file|file doesn't exist|ENOENT|Load model from .* failed:.*(not exist|open))/i;
 
-export function mapOrtError(err: unknown, what: string): AppError {
-  if (err instanceof AppError) return err;
+export function mapOrtError(err: unknown, what: string): WorkerError {
+  if (err instanceof WorkerError) return err;
   const message = err instanceof Error ? err.message : String(err);
-  if (OOM.test(message)) return new AppError('OutOfMemory', `${what}: out of memory (${message})`);
-  if (MISSING.test(message)) return new AppError('ModelMissing', `${what}: model file missing (${message})`);
-  return new AppError('Inference', `${what}: ${message}`);
+  if (OOM.test(message)) return new WorkerError('OutOfMemory', `${what}: out of memory (${message})`);
+  if (MISSING.test(message)) return new WorkerError('ModelMissing', `${what}: model file missing (${message})`);
+  return new WorkerError('Inference', `${what}: ${message}`);
 }

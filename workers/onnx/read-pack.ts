@@ -1,6 +1,6 @@
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AppError } from '../../main/core/app-error.ts';
+import { WorkerError } from '../protocol.ts';
 import { MANIFEST_FILE, PackManifest, type ClipManifest, type PackKind, type SdxlManifest } from '../../models/manifest.ts';
 
 type ManifestOf<K extends PackKind> = Extract<PackManifest, { kind: K }>;
@@ -16,27 +16,27 @@ export async function readPack<K extends PackKind>(dir: string, kind: K): Promis
   try {
     raw = await readFile(manifestPath, 'utf8');
   } catch {
-    throw new AppError('ModelMissing', `model pack manifest missing: ${manifestPath}`, { file: manifestPath });
+    throw new WorkerError('ModelMissing', `model pack manifest missing: ${manifestPath}`, { file: manifestPath });
   }
   let json: unknown;
   try {
     json = JSON.parse(raw);
   } catch (err) {
-    throw new AppError('BadInput', `model pack manifest is not valid JSON: ${manifestPath} (${(err as Error).message})`, { file: manifestPath });
+    throw new WorkerError('BadInput', `model pack manifest is not valid JSON: ${manifestPath} (${(err as Error).message})`, { file: manifestPath });
   }
   const parsed = PackManifest.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new AppError('BadInput', `invalid model pack manifest ${manifestPath}: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'schema mismatch'}`, { file: manifestPath });
+    throw new WorkerError('BadInput', `invalid model pack manifest ${manifestPath}: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'schema mismatch'}`, { file: manifestPath });
   }
   const manifest = parsed.data;
-  if (manifest.kind !== kind) throw new AppError('BadInput', `${dir} holds a ${manifest.kind} pack, expected ${kind}`, { file: manifestPath });
+  if (manifest.kind !== kind) throw new WorkerError('BadInput', `${dir} holds a ${manifest.kind} pack, expected ${kind}`, { file: manifestPath });
   for (const file of packFiles(manifest)) {
     const full = join(dir, file);
     try {
       await access(full);
     } catch {
-      throw new AppError('ModelMissing', `model pack ${manifest.id} is missing ${file} (${full})`, { file: full });
+      throw new WorkerError('ModelMissing', `model pack ${manifest.id} is missing ${file} (${full})`, { file: full });
     }
   }
   return manifest as ManifestOf<K>;

@@ -1,4 +1,4 @@
-import { AppError } from '../../main/core/app-error.ts';
+import { WorkerError } from '../protocol.ts';
 import { fromFloat16Array, toFloat16Array } from './float16.ts';
 import { OrtTensorClass, type OrtTensor } from './ort.ts';
 
@@ -33,7 +33,7 @@ export function filledTensor(dtype: string, value: number, dims: readonly number
     case 'int64':
       return idTensor(dtype, new Array<number>(n).fill(Math.round(value)), dims);
     default:
-      throw new AppError('Inference', `unsupported tensor dtype ${dtype}`);
+      throw new WorkerError('Inference', `unsupported tensor dtype ${dtype}`);
   }
 }
 
@@ -48,10 +48,10 @@ export function tensorToFloat32(t: OrtTensor): Float32Array {
   }
   if (data instanceof BigInt64Array) return Float32Array.from(data, (v) => Number(v));
   if (ArrayBuffer.isView(data)) return Float32Array.from(data as unknown as ArrayLike<number>);
-  throw new AppError('Inference', `cannot read tensor of type ${t.type} as float32`);
+  throw new WorkerError('Inference', `cannot read tensor of type ${t.type} as float32`);
 }
 
 function checkSize(length: number, dims: readonly number[]): void {
   const n = dims.reduce((a, b) => a * b, 1);
-  if (n !== length) throw new AppError('Internal', `tensor data has ${length} elements but dims [${dims.join(',')}] need ${n}`);
+  if (n !== length) throw new WorkerError('Internal', `tensor data has ${length} elements but dims [${dims.join(',')}] need ${n}`);
 }

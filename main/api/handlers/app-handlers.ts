@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
 import type { AppServices } from '../app-services.ts';
+import { APP_VERSION } from '../../core/app-root.ts';
 import { loadSettings, updateSettings } from '../../settings/app-settings.ts';
 
-const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 export function registerAppHandlers(s: AppServices): void {
   s.registry.handle('app.info', (_arg, ctx) => ({
-    version: pkg.version,
+    version: APP_VERSION,
     transport: ctx.transport === 'electron' ? 'electron' : 'browser',
     dataDir: s.app.dataDir.root,
     libraryDir: s.app.dataDir.library,

@@ -1,10 +1,9 @@
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import type { Command } from '../command.ts';
 import { createAppServices } from '../../api/app-services.ts';
 import { startUiServer } from '../../server/ui-server.ts';
+import { RENDERER_DIR } from '../../core/app-root.ts';
 
-export const RENDERER_DIR = fileURLToPath(new URL('../../../dist/renderer', import.meta.url));
 
 export const serveCommand: Command = {
   name: 'serve',

@@ -94,8 +94,8 @@ async function* decodeChunks(source: ChunkSource, forced: CsvEncoding | null, on
 async function parseOnce(source: ChunkSource, options: ParseCsvOptions, forced: CsvEncoding | null): Promise<CsvParseResult> {
   const maxRows = options.maxRows ?? MAX_DATA_ROWS;
   const label = options.sourceName ?? 'CSV';
-  let encoding: CsvEncoding = 'utf-8';
-  const text = decodeChunks(source, forced, (e) => (encoding = e))[Symbol.asyncIterator]();
+  const detected: { encoding: CsvEncoding } = { encoding: 'utf-8' };
+  const text = decodeChunks(source, forced, (e) => (detected.encoding = e))[Symbol.asyncIterator]();
 
   // Buffer the head of the file to sniff the delimiter, then replay it into the parser.
   let head = '';
@@ -169,7 +169,7 @@ async function parseOnce(source: ChunkSource, options: ParseCsvOptions, forced: 
           maxRows,
         });
       }
-      const cells = toCells(columns, item.record, row, errors, warnings);
+      const cells = toCells(columns, item.record, row, delimiter, errors, warnings);
       if (!cells) continue;
       const { parsed, errors: rowErrors } = toParsedRow(row, cells, promptColumn, !options.usesTemplate);
       if (!parsed) {
@@ -191,6 +191,7 @@ async function parseOnce(source: ChunkSource, options: ParseCsvOptions, forced: 
 
   if (columns === null) throw new AppError('BadInput', `${label} is empty: expected a header row and at least one data row`);
   if (recordCount === 0) throw new AppError('BadInput', `${label} has a header but no data rows`);
+  const encoding = detected.encoding;
   if (encoding === 'windows-1252') {
     warnings.unshift({
       row: 0,
@@ -221,7 +222,7 @@ function pickPromptColumn(columns: string[], options: ParseCsvOptions, label: st
   return found;
 }
 
-function toCells(columns: string[], record: string[], row: number, errors: CsvIssue[], warnings: CsvIssue[]): Record<string, string> | null {
+function toCells(columns: string[], record: string[], row: number, delimiter: CsvDelimiter, errors: CsvIssue[], warnings: CsvIssue[]): Record<string, string> | null {
   if (record.length > columns.length) {
     const extra = record.slice(columns.length);
     if (extra.some((c) => c.trim() !== '')) {
@@ -229,7 +230,7 @@ function toCells(columns: string[], record: string[], row: number, errors: CsvIs
         row,
         column: null,
         value: null,
-        message: `row ${row} has ${record.length} cells but the header has ${columns.length} columns (a missing quote around a cell containing '${','}'?)`,
+        message: `row ${row} has ${record.length} cells but the header has ${columns.length} columns (a cell containing '${delimiter === '\t' ? 'TAB' : delimiter}' without quotes around it?)`,
       });
       return null;
     }

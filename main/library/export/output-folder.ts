@@ -50,15 +50,18 @@ export class OutputFolder {
   }
 
   /**
-   * Reserves a target that does not exist yet. When `relPath` is taken (on disk or earlier in
-   * this export) it either fails with Conflict or, with renameOnConflict, returns `name-2.ext`…
+   * Reserves a target that does not exist yet. A name used earlier in this export becomes
+   * `name-2.ext`…; a file already on disk fails with Conflict unless renameOnConflict is set.
    */
   async reserve(relPath: string, renameOnConflict: boolean): Promise<{ rel: string; abs: string; renamed: boolean }> {
     for (let n = 1; n < 10_000; n++) {
       const rel = n === 1 ? relPath : joinRel(dirOf(relPath), withCounter(baseOf(relPath), n));
       const abs = this.resolveInside(rel);
       const key = abs.toLowerCase(); // case-insensitive file systems (Windows, macOS) collide too
-      if (this.reserved.has(key) || (await exists(abs))) {
+      // Two items of the same export sharing a name is normal: always number the second one.
+      // A file already on disk is someone else's: refuse unless renaming was asked for.
+      if (this.reserved.has(key)) continue;
+      if (await exists(abs)) {
         if (!renameOnConflict) {
           throw new AppError('Conflict', `${abs} already exists; choose another folder or allow renaming`, { file: abs });
         }

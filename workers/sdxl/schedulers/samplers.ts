@@ -1,4 +1,4 @@
-import { AppError, assertNever } from '../../../main/core/app-error.ts';
+import { WorkerError } from '../../protocol.ts';
 import type { SchedulerSpec } from '../../../models/manifest.ts';
 import type { SeededRandom } from '../seeded-random.ts';
 import { eulerSchedule, karrasSchedule, type Schedule } from './schedule.ts';
@@ -17,7 +17,7 @@ export interface Sampler {
 }
 
 export function createSampler(name: SamplerName, spec: SchedulerSpec, steps: number, rng: SeededRandom): Sampler {
-  if (spec.predictionType !== 'epsilon') throw new AppError('BadInput', `prediction type ${spec.predictionType} is not supported yet`);
+  if (spec.predictionType !== 'epsilon') throw new WorkerError('BadInput', `prediction type ${spec.predictionType} is not supported yet`);
   switch (name) {
     case 'euler':
       return euler(eulerSchedule(spec, steps));

@@ -1,0 +1,46 @@
+/**
+ * Electron entry: wires the shared core (main/api) to one secure window. Everything else —
+ * database, pipeline, inference — is the same code the CLI and the browser UI run.
+ */
+import { app, BrowserWindow, session } from 'electron';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { createAppServices, type AppServices } from '../api/app-services.ts';
+import { connectIpc } from './ipc.ts';
+import { createMainWindow } from './window.ts';
+import { RENDERER_DIR } from '../core/app-root.ts';
+import { handleProtocols, registerPrivilegedSchemes } from './protocols.ts';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+registerPrivilegedSchemes();
+
+let services: AppServices | null = null;
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  // Deny every permission prompt (camera, notifications, ...): an image tool needs none.
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  services = await createAppServices({ dataDir: app.getPath('userData'), transport: 'electron' });
+  handleProtocols(RENDERER_DIR, services.app.dataDir.library);
+  const win = createMainWindow(join(here, 'preload.cjs'));
+  const disconnect = connectIpc(services, win);
+  win.on('closed', disconnect);
+}
+
+app.on('window-all-closed', () => {
+  void services?.close().finally(() => app.quit());
+});
+
+app.on('web-contents-created', (_event, contents) => {
+  // Defence in depth: no <webview> may ever be attached.
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+});
+
+app.on('activate', () => {
+  if (BrowserWindow.getAllWindows().length === 0 && services) connectIpc(services, createMainWindow(join(here, 'preload.cjs')));
+});
+
+start().catch((err: unknown) => {
+  console.error('AssetQL failed to start:', err);
+  app.exit(1);
+});

@@ -1,0 +1,109 @@
+import type { Database } from 'better-sqlite3';
+import { AppError } from '../core/app-error.ts';
+import { ASSET_COLUMNS, rowToAsset, type AssetRow } from './asset-row.ts';
+import { ASSET_STATES, type Asset, type AssetState } from './asset-types.ts';
+import { toFtsQuery } from './fts-query.ts';
+import { decodeCursor, encodeCursor, type SortDir, type SortKey } from './search-cursor.ts';
+import { normaliseTag } from './tags-repo.ts';
+
+export interface SearchQuery {
+  /** Free text over name, prompt and tags. */
+  text?: string;
+  batchId?: string;
+  category?: string;
+  /** All of these tags (live tags only). */
+  tags?: string[];
+  /** Epoch ms, inclusive. */
+  from?: number;
+  to?: number;
+  minScore?: number;
+  maxScore?: number;
+  /** Default: active and archived (deleted only when asked for). */
+  states?: AssetState[];
+  sort?: SortKey;
+  /** Default: desc for date and score, asc for name. */
+  dir?: SortDir;
+  limit?: number;
+  cursor?: string;
+  /** Count all matches (default true); page-only callers can skip the extra query. */
+  withTotal?: boolean;
+}
+
+export interface SearchResult {
+  items: Asset[];
+  nextCursor: string | null;
+  total: number | null;
+}
+
+const SORT_COLUMN: Record<SortKey, string> = { date: 'a.created_at', score: 'a.score_sort', name: 'a.name' };
+
+/** Current versions only; keyset pagination so page N costs the same as page 1. */
+export function searchAssets(db: Database, q: SearchQuery = {}): SearchResult {
+  const sort = q.sort ?? 'date';
+  const dir = q.dir ?? (sort === 'name' ? 'asc' : 'desc');
+  const limit = Math.min(Math.max(1, Math.trunc(q.limit ?? 50)), 500);
+  const states = q.states && q.states.length > 0 ? q.states : (['active', 'archived'] as AssetState[]);
+  for (const s of states) if (!ASSET_STATES.includes(s)) throw new AppError('BadInput', `unknown lifecycle state ${s}`);
+
+  const where: string[] = ['a.is_current = 1', `a.state IN (${states.map(() => '?').join(',')})`];
+  const params: (string | number)[] = [...states];
+  let from = 'assets a';
+  const match = q.text ? toFtsQuery(q.text) : null;
+  if (match) {
+    from = 'assets_fts f JOIN assets a ON a.rowid = f.rowid';
+    where.push('assets_fts MATCH ?');
+    params.push(match);
+  }
+  if (q.batchId) {
+    where.push('a.batch_id = ?');
+    params.push(q.batchId);
+  }
+  if (q.category) {
+    where.push('a.category = ?');
+    params.push(normaliseTag(q.category));
+  }
+  for (const tag of q.tags ?? []) {
+    where.push('EXISTS (SELECT 1 FROM asset_tags t WHERE t.asset_id = a.id AND t.tag = ? AND t.removed = 0)');
+    params.push(normaliseTag(tag));
+  }
+  if (q.from !== undefined) {
+    where.push('a.created_at >= ?');
+    params.push(q.from);
+  }
+  if (q.to !== undefined) {
+    where.push('a.created_at <= ?');
+    params.push(q.to);
+  }
+  if (q.minScore !== undefined) {
+    where.push('a.style_score >= ?');
+    params.push(q.minScore);
+  }
+  if (q.maxScore !== undefined) {
+    where.push('a.style_score <= ?');
+    params.push(q.maxScore);
+  }
+
+  const col = SORT_COLUMN[sort];
+  const cmp = dir === 'asc' ? '>' : '<';
+  const pageWhere = [...where];
+  const pageParams = [...params];
+  if (q.cursor) {
+    const c = decodeCursor(q.cursor, sort, dir);
+    pageWhere.push(`(${col} ${cmp} ? OR (${col} = ? AND a.id ${cmp} ?))`);
+    pageParams.push(c.value, c.value, c.id);
+  }
+  const sql = `SELECT ${ASSET_COLUMNS} FROM ${from} WHERE ${pageWhere.join(' AND ')}
+    ORDER BY ${col} ${dir.toUpperCase()}, a.id ${dir.toUpperCase()} LIMIT ?`;
+  const rows = db.prepare(sql).all(...pageParams, limit + 1) as (AssetRow & { score_sort: number })[];
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  const nextCursor =
+    rows.length > limit && last
+      ? encodeCursor({ sort, dir, value: sort === 'date' ? last.created_at : sort === 'score' ? last.score_sort : last.name, id: last.id })
+      : null;
+  const total =
+    q.withTotal === false
+      ? null
+      : (db.prepare(`SELECT count(*) AS n FROM ${from} WHERE ${where.join(' AND ')}`).get(...params) as { n: number }).n;
+  return { items: page.map(rowToAsset), nextCursor, total };
+}

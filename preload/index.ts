@@ -1,0 +1,28 @@
+/**
+ * The Electron preload (sandboxed, context-isolated): exposes exactly the contract as
+ * window.assetql and nothing else — no ipcRenderer, no Node APIs reach the page.
+ */
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { ipcChannel, type AssetqlApi, type EventName, type EventPayloads } from './api.ts';
+
+type AnyListener = (payload: unknown) => void;
+const listeners = new Map<EventName, Set<AnyListener>>();
+
+ipcRenderer.on(ipcChannel.event, (_event: IpcRendererEvent, name: EventName, payload: unknown) => {
+  for (const l of listeners.get(name) ?? []) l(payload);
+});
+
+const api = {
+  transport: 'electron',
+  request: (name, arg) => ipcRenderer.invoke(ipcChannel.request, name, arg),
+  on<E extends EventName>(name: E, listener: (payload: EventPayloads[E]) => void) {
+    const set = listeners.get(name) ?? new Set<AnyListener>();
+    listeners.set(name, set);
+    set.add(listener as AnyListener);
+    return () => {
+      set.delete(listener as AnyListener);
+    };
+  },
+} satisfies AssetqlApi;
+
+contextBridge.exposeInMainWorld('assetql', api);

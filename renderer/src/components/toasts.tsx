@@ -1,0 +1,18 @@
+import { useToasts } from '../store/toasts.ts';
+
+/** The toast stack, bottom right, announced politely to screen readers. */
+export function Toasts() {
+  const { toasts, dismiss } = useToasts();
+  return (
+    <div className="toasts" aria-live="polite">
+      {toasts.map((t) => (
+        <div key={t.id} className={`toast tone-${t.tone}`} data-testid="toast">
+          <span>{t.text}</span>
+          <button className="btn ghost small" onClick={() => dismiss(t.id)} aria-label="Dismiss">
+            ✕
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,53 @@
+import { useState } from 'react';
+import type { BatchSummary } from '../../../../preload/api.ts';
+import { call } from '../../api.ts';
+import { attempt } from '../../store/toasts.ts';
+import { useBatches } from '../../store/batches.ts';
+
+/** Pause / resume / cancel / priority for a batch; the ledger makes them survive a restart. */
+export function BatchControls(props: { batch: BatchSummary }) {
+  const b = props.batch;
+  const upsert = useBatches((s) => s.upsert);
+  const [priority, setPriority] = useState(b.priority);
+  const finished = b.state === 'done' || b.state === 'cancelled';
+  const act = async (what: string, fn: () => Promise<BatchSummary>): Promise<void> => {
+    const next = await attempt(what, fn, (v) => `${v.name}: ${v.state}`);
+    if (next) upsert(next);
+  };
+  return (
+    <div className="controls" role="group" aria-label="Batch controls">
+      {b.state === 'paused' ? (
+        <button className="btn" onClick={() => void act('Resume', () => call('batches.resume', { id: b.id }))}>
+          ▶ Resume
+        </button>
+      ) : (
+        <button className="btn" disabled={finished} onClick={() => void act('Pause', () => call('batches.pause', { id: b.id }))}>
+          ❚❚ Pause
+        </button>
+      )}
+      <button
+        className="btn danger"
+        disabled={finished}
+        onClick={() => {
+          if (confirm(`Cancel "${b.name}"? Finished assets stay in the library.`)) void act('Cancel', () => call('batches.cancel', { id: b.id }));
+        }}
+      >
+        Cancel
+      </button>
+      <label className="inline-field">
+        Priority
+        <input
+          type="number"
+          className="input narrow"
+          value={priority}
+          min={-1000}
+          max={1000}
+          onChange={(e) => setPriority(Number(e.target.value))}
+          onBlur={() => {
+            if (priority !== b.priority) void act('Set priority', () => call('batches.setPriority', { id: b.id, priority }));
+          }}
+        />
+      </label>
+    </div>
+  );
+}

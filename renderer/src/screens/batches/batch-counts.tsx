@@ -1,0 +1,27 @@
+import type { BatchSummary } from '../../../../preload/api.ts';
+import { fmtDuration } from '../../hooks/format.ts';
+
+/** The counts strip above the grid; each cell has reserved width so live numbers don't shift. */
+export function BatchCounts(props: { batch: BatchSummary }) {
+  const c = props.batch.counts;
+  const cells: [string, number | string, string][] = [
+    ['total', c.total, 'idle'],
+    ['pending', c.pending, 'idle'],
+    ['active', c.active, 'active'],
+    ['ready', c.ready, 'ok'],
+    ['review', c.review, 'warn'],
+    ['failed', c.failed, 'bad'],
+    ['held', c.held, 'warn'],
+    ['ETA', fmtDuration(props.batch.etaSeconds), 'idle'],
+  ];
+  return (
+    <dl className="counts" aria-label="Task counts">
+      {cells.map(([k, v, tone]) => (
+        <div key={k} className={`count tone-${tone}`}>
+          <dt>{k}</dt>
+          <dd className="num">{v}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}

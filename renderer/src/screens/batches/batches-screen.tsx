@@ -1,0 +1,56 @@
+import { useEffect } from 'react';
+import { ScreenHeader } from '../../components/screen-header.tsx';
+import { ErrorState } from '../../components/error-state.tsx';
+import { EmptyState } from '../../components/empty-state.tsx';
+import { Loading } from '../../components/loading.tsx';
+import { useRequest } from '../../hooks/use-request.ts';
+import { sortedBatches, useBatches } from '../../store/batches.ts';
+import { useNavigation } from '../../store/navigation.ts';
+import { BatchList } from './batch-list.tsx';
+import { BatchPanel } from './batch-panel.tsx';
+import { TaskDrawer } from './task-drawer.tsx';
+
+export function BatchesScreen() {
+  const list = useRequest('batches.list', {});
+  const { batches, selectedId, taskId, setAll, select, openTask } = useBatches();
+  const go = useNavigation((s) => s.go);
+
+  useEffect(() => {
+    if (list.data) setAll(list.data);
+  }, [list.data, setAll]);
+
+  const all = sortedBatches(batches);
+  const selected = (selectedId && batches[selectedId]) || all[0] || null;
+
+  let body;
+  if (list.error && all.length === 0) body = <ErrorState error={list.error} what="Batches" onRetry={list.reload} />;
+  else if (list.loading && all.length === 0) body = <Loading />;
+  else if (all.length === 0)
+    body = (
+      <EmptyState
+        title="No batches yet"
+        action={
+          <button className="btn primary" onClick={() => go('new-batch')}>
+            Start a new batch
+          </button>
+        }
+      >
+        Drop a CSV and reference images on New batch; its tasks appear here and update live.
+      </EmptyState>
+    );
+  else
+    body = (
+      <div className="split">
+        <BatchList batches={all} selectedId={selected?.id ?? null} onSelect={select} />
+        {selected ? <BatchPanel batch={selected} onOpenTask={openTask} /> : null}
+      </div>
+    );
+
+  return (
+    <section className="screen screen-fill">
+      <ScreenHeader title="Batches" subtitle="Every batch and its tasks, live." />
+      {body}
+      {taskId ? <TaskDrawer taskId={taskId} onClose={() => openTask(null)} /> : null}
+    </section>
+  );
+}

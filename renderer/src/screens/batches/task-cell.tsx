@@ -1,0 +1,40 @@
+import { memo } from 'react';
+import { useTasks } from '../../store/tasks.ts';
+import { stateTone } from '../../components/state-badge.tsx';
+import { fmtScore } from '../../hooks/format.ts';
+
+export const CELL_W = 128;
+export const CELL_H = 156;
+
+/** One task: state colour, thumbnail (or live step preview), score. Re-renders only for its own task. */
+export const TaskCell = memo(function TaskCell(props: { id: string; onOpen(id: string): void }) {
+  const t = useTasks((s) => s.byId[props.id]);
+  const p = useTasks((s) => s.progress[props.id]);
+  if (!t) return null;
+  const tone = stateTone(t.state);
+  const img = t.thumbUrl ?? p?.previewUrl ?? null;
+  return (
+    <button
+      role="gridcell"
+      className={`task-cell tone-${tone}`}
+      style={{ width: CELL_W, height: CELL_H }}
+      onClick={() => props.onOpen(t.id)}
+      title={`${t.name} — ${t.state}${t.error ? `: ${t.error}` : ''}`}
+      data-state={t.state}
+    >
+      <span className="thumb">
+        {img ? <img src={img} alt="" width={112} height={112} loading="lazy" decoding="async" /> : <span className="thumb-empty">#{t.row}</span>}
+        {p && t.state === 'generating' ? (
+          <span className="step-bar" aria-label={`step ${p.step} of ${p.steps}`}>
+            <span style={{ width: `${(p.step / Math.max(1, p.steps)) * 100}%` }} />
+          </span>
+        ) : null}
+      </span>
+      <span className="cell-meta">
+        <span className="ellipsis">{t.name}</span>
+        <span className="num">{fmtScore(t.styleScore)}</span>
+      </span>
+      <span className={`cell-state tone-${tone}`}>{t.state}</span>
+    </button>
+  );
+});

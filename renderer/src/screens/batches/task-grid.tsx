@@ -1,0 +1,41 @@
+import { useLayoutEffect, useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { TaskCell, CELL_H, CELL_W } from './task-cell.tsx';
+
+const GAP = 8;
+
+/**
+ * Virtualised grid of every task: only visible rows are in the DOM, cells have a fixed size
+ * (live updates never move anything) and each cell subscribes to its own task in the store.
+ */
+export function TaskGrid(props: { ids: string[]; onOpen(id: string): void }) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const [cols, setCols] = useState(6);
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const measure = (): void => setCols(Math.max(1, Math.floor((el.clientWidth - 16 + GAP) / (CELL_W + GAP))));
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  const rows = Math.ceil(props.ids.length / cols);
+  const virtual = useVirtualizer({ count: rows, getScrollElement: () => scroller.current, estimateSize: () => CELL_H + GAP, overscan: 3 });
+
+  return (
+    <div className="task-grid" ref={scroller} data-testid="task-grid" role="grid" aria-rowcount={rows} aria-label="Tasks">
+      <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
+        {virtual.getVirtualItems().map((vr) => (
+          <div key={vr.key} role="row" className="task-row" style={{ transform: `translateY(${vr.start}px)`, gap: GAP }}>
+            {props.ids.slice(vr.index * cols, vr.index * cols + cols).map((id) => (
+              <TaskCell key={id} id={id} onOpen={props.onOpen} />
+            ))}
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,83 @@
+import { create } from 'zustand';
+import type { EventPayloads, TaskSummary } from '../../../preload/api.ts';
+
+export type TaskProgress = EventPayloads['task.progress'];
+
+interface TasksState {
+  /** Every task seen, keyed by id: grid cells select their own entry so only changed cells render. */
+  byId: Record<string, TaskSummary>;
+  /** Task ids per batch in row order: changes only when tasks are added, not on every update. */
+  order: Record<string, string[]>;
+  progress: Record<string, TaskProgress>;
+  loaded: Record<string, boolean>;
+  setBatchTasks(batchId: string, tasks: TaskSummary[]): void;
+  applyMany(tasks: TaskSummary[], progress: TaskProgress[]): void;
+}
+
+export const useTasks = create<TasksState>((set, get) => ({
+  byId: {},
+  order: {},
+  progress: {},
+  loaded: {},
+  setBatchTasks(batchId, tasks) {
+    const byId = { ...get().byId };
+    for (const t of tasks) byId[t.id] = t;
+    const ids = [...tasks].sort((a, b) => a.row - b.row).map((t) => t.id);
+    set({ byId, order: { ...get().order, [batchId]: ids }, loaded: { ...get().loaded, [batchId]: true } });
+  },
+  applyMany(tasks, progress) {
+    const s = get();
+    const byId = { ...s.byId };
+    let order = s.order;
+    for (const t of tasks) {
+      if (!byId[t.id]) {
+        const ids = order[t.batchId] ?? [];
+        order = { ...order, [t.batchId]: [...ids, t.id] };
+      }
+      byId[t.id] = t;
+    }
+    let prog = s.progress;
+    if (progress.length || tasks.length) {
+      prog = { ...prog };
+      for (const p of progress) prog[p.taskId] = p;
+      // A task that left "generating" no longer has a live preview.
+      for (const t of tasks) if (t.state !== 'generating') delete prog[t.id];
+    }
+    set({ byId, order, progress: prog });
+  },
+}));
+
+/**
+ * Live updates arrive far faster than the screen refreshes (20/s on 500 tasks). They are
+ * queued here and applied in ONE store update per animation frame, so React renders at most
+ * once per frame however bursty the socket is.
+ */
+const pendingTasks = new Map<string, TaskSummary>();
+const pendingProgress = new Map<string, TaskProgress>();
+let scheduled = false;
+
+function flush(): void {
+  scheduled = false;
+  if (!pendingTasks.size && !pendingProgress.size) return;
+  const tasks = [...pendingTasks.values()];
+  const progress = [...pendingProgress.values()];
+  pendingTasks.clear();
+  pendingProgress.clear();
+  useTasks.getState().applyMany(tasks, progress);
+}
+
+function schedule(): void {
+  if (scheduled) return;
+  scheduled = true;
+  requestAnimationFrame(flush);
+}
+
+export function queueTaskUpdate(t: TaskSummary): void {
+  pendingTasks.set(t.id, t);
+  schedule();
+}
+
+export function queueTaskProgress(p: TaskProgress): void {
+  pendingProgress.set(p.taskId, p);
+  schedule();
+}

@@ -1,0 +1,53 @@
+// `npm test`: every gate CI runs, in order, with one closing line that counts them all.
+//   typecheck (core + Electron shell) → lint (incl. layering) → packaging config → renderer
+//   build → vitest (unit + integration on tiny ONNX packs) → Playwright e2e in Chromium.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+
+const steps = [];
+let passed = 0;
+let failed = 0;
+
+function run(label, cmd, args, opts = {}) {
+  const started = Date.now();
+  console.log(`\n▶ ${label}`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: process.env, ...opts });
+  const ok = r.status === 0;
+  steps.push({ label, ok, seconds: Math.round((Date.now() - started) / 1000) });
+  return ok;
+}
+
+const node = process.execPath;
+const gate = (label, args) => {
+  if (run(label, node, args)) passed++;
+  else failed++;
+};
+
+gate('typecheck', ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit']);
+gate('typecheck electron shell', ['scripts/typecheck-electron.mjs']);
+gate('lint', ['node_modules/eslint/bin/eslint.js', '.', '--max-warnings=0']);
+gate('electron-builder config', ['scripts/check-builder-config.mjs']);
+gate('build renderer', ['scripts/build.mjs', '--renderer-only', '--quiet']);
+
+mkdirSync('test-results', { recursive: true });
+run('vitest', node, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest.json']);
+if (existsSync('test-results/vitest.json')) {
+  const report = JSON.parse(readFileSync('test-results/vitest.json', 'utf8'));
+  passed += report.numPassedTests ?? 0;
+  failed += (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0) - (report.numFailedTests ? 0 : 0);
+  if (!report.success && !report.numFailedTests) failed++;
+} else failed++;
+
+if (existsSync('scripts/e2e.mjs')) {
+  run('e2e (Chromium)', node, ['scripts/e2e.mjs']);
+  if (existsSync('test-results/e2e.json')) {
+    const e2e = JSON.parse(readFileSync('test-results/e2e.json', 'utf8'));
+    passed += e2e.passed ?? 0;
+    failed += e2e.failed ?? 0;
+  } else failed++;
+}
+
+console.log('\nSummary:');
+for (const s of steps) console.log(`  ${s.ok ? 'ok  ' : 'FAIL'} ${s.label} (${s.seconds}s)`);
+console.log(`tests: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

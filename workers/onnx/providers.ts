@@ -1,0 +1,215 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import protobuf from 'protobufjs';
+import { createOrtSession, listSupportedBackends, OrtTensorClass } from './ort.ts';
+
+/**
+ * Which execution providers can actually run here, and why the others cannot. "Available" means
+ * a real session was created and run with that provider — not merely that the binding lists it —
+ * because a listed provider can still fail on a missing driver, library or adapter.
+ */
+export const PROVIDER_ORDER = ['cuda', 'dml', 'coreml', 'webgpu', 'cpu'] as const;
+export type ProviderName = (typeof PROVIDER_ORDER)[number];
+
+export const PROVIDER_LABELS: Record<ProviderName, string> = {
+  cuda: 'CUDA (NVIDIA)',
+  dml: 'DirectML (Windows GPU)',
+  coreml: 'CoreML (Apple)',
+  webgpu: 'WebGPU',
+  cpu: 'CPU',
+};
+
+export interface ProviderStatus {
+  name: ProviderName;
+  label: string;
+  available: boolean;
+  /** Why it is unavailable, or a note on what was checked when it is available. */
+  reason: string;
+  /** Time to create and run the probe session, when it was tried. */
+  probeMs?: number;
+}
+
+/** `npm run install:cuda` runs onnxruntime-node's own installer with this flag (see README). */
+export const CUDA_INSTALL_HINT = 'CUDA provider not installed: run `npm run install:cuda` (downloads the CUDA 12 provider libraries for onnxruntime-node)';
+
+export interface DetectOptions {
+  platform?: NodeJS.Platform;
+  arch?: string;
+  /** Folder holding onnxruntime's native libraries; defaults to the installed package's. */
+  binDir?: string;
+  /** Upper bound for one probe session (WebGPU adapter discovery can be slow). */
+  probeTimeoutMs?: number;
+  /** Only probe these providers (others are reported as not checked). */
+  only?: readonly ProviderName[];
+}
+
+export function ortBinDir(platform: string = process.platform, arch: string = process.arch): string {
+  const require = createRequire(import.meta.url);
+  const pkg = dirname(require.resolve('onnxruntime-node/package.json'));
+  return join(pkg, 'bin', 'napi-v6', platform, arch);
+}
+
+export async function detectProviders(opts: DetectOptions = {}): Promise<ProviderStatus[]> {
+  const platform = opts.platform ?? process.platform;
+  const arch = opts.arch ?? process.arch;
+  const binDir = opts.binDir ?? ortBinDir(platform, arch);
+  const backends = new Map(listSupportedBackends().map((b) => [b.name, b.bundled]));
+  const probeDir = await mkdtemp(join(tmpdir(), 'assetql-ep-probe-'));
+  const probePath = join(probeDir, 'relu.onnx');
+  await writeFile(probePath, reluModel());
+  const out: ProviderStatus[] = [];
+  try {
+    for (const name of PROVIDER_ORDER) {
+      const status = (available: boolean, reason: string, probeMs?: number): ProviderStatus => ({
+        name,
+        label: PROVIDER_LABELS[name],
+        available,
+        reason,
+        ...(probeMs !== undefined ? { probeMs } : {}),
+      });
+      if (opts.only && !opts.only.includes(name)) {
+        out.push(status(false, 'not checked'));
+        continue;
+      }
+      const blocked = staticBlocker(name, platform, arch, binDir, backends);
+      if (blocked) {
+        out.push(status(false, blocked));
+        continue;
+      }
+      // Only probe sessions for the real platform: a simulated platform cannot load anything.
+      if (platform !== process.platform || arch !== process.arch) {
+        out.push(status(false, `not probed (simulated platform ${platform}/${arch})`));
+        continue;
+      }
+      const t0 = performance.now();
+      const err = await probe(probePath, name, opts.probeTimeoutMs ?? 15_000);
+      const ms = performance.now() - t0;
+      out.push(err ? status(false, `${PROVIDER_LABELS[name]} failed to start: ${err}`, ms) : status(true, 'probe session ran', ms));
+    }
+  } finally {
+    await rm(probeDir, { recursive: true, force: true });
+  }
+  return out;
+}
+
+/** Reasons that need no session: wrong OS, provider not compiled in, libraries not installed. */
+export function staticBlocker(name: ProviderName, platform: string, arch: string, binDir: string, backends: ReadonlyMap<string, boolean>): string | undefined {
+  switch (name) {
+    case 'cuda': {
+      if (platform !== 'linux' && platform !== 'win32') return 'CUDA is only available on Linux and Windows with an NVIDIA GPU';
+      if (!backends.has('cuda')) return `this onnxruntime-node build has no CUDA provider for ${platform}/${arch}`;
+      const lib = platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
+      const shared = platform === 'win32' ? 'onnxruntime_providers_shared.dll' : 'libonnxruntime_providers_shared.so';
+      if (!existsSync(join(binDir, lib)) || !existsSync(join(binDir, shared))) return CUDA_INSTALL_HINT;
+      return undefined;
+    }
+    case 'dml':
+      if (platform !== 'win32') return 'DirectML is Windows-only';
+      if (!backends.has('dml') || !existsSync(join(binDir, 'DirectML.dll'))) return `DirectML.dll is missing from ${binDir}; reinstall onnxruntime-node`;
+      return undefined;
+    case 'coreml':
+      if (platform !== 'darwin') return 'CoreML is macOS-only';
+      if (!backends.has('coreml')) return `this onnxruntime-node build has no CoreML provider for ${platform}/${arch}`;
+      return undefined;
+    case 'webgpu':
+      if (!backends.has('webgpu')) return `this onnxruntime-node build has no WebGPU provider for ${platform}/${arch}`;
+      return undefined;
+    case 'cpu':
+      return undefined;
+  }
+}
+
+/** Creates and runs the probe model with one provider; returns the failure reason or undefined. */
+async function probe(path: string, name: ProviderName, timeoutMs: number): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`no answer within ${timeoutMs} ms`), timeoutMs);
+  });
+  const attempt = (async (): Promise<string | undefined> => {
+    try {
+      const session = await createOrtSession(path, { executionProviders: [name], logSeverityLevel: 4 });
+      try {
+        const out = await session.run({ x: new OrtTensorClass('float32', Float32Array.from([-1, 2, -3, 4]), [4]) });
+        const y = out['y']?.data;
+        if (!(y instanceof Float32Array) || y[0] !== 0 || y[1] !== 2) return 'probe session returned a wrong result';
+        return undefined;
+      } finally {
+        await session.release();
+      }
+    } catch (err) {
+      return shortReason(err);
+    }
+  })();
+  try {
+    return await Promise.race([attempt, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * ORT messages carry source paths and lambda names; keep the human part, e.g.
+ * "Failed to get a WebGPU adapter: No supported adapters".
+ */
+export function shortReason(err: unknown): string {
+  const raw = err instanceof Error ? err.message : String(err);
+  const firstLine = raw.split('\n').find((l) => l.trim()) ?? raw;
+  const afterFalse = /was false\.\s*(.+)$/.exec(firstLine);
+  const cleaned = (afterFalse?.[1] ?? firstLine).replace(/^\/?[^\s]*\.(cc|cpp|h):\d+\s+/, '').trim();
+  return cleaned.length > 300 ? `${cleaned.slice(0, 300)}…` : cleaned;
+}
+
+export interface ResolvedProviders {
+  /** Providers to pass as executionProviders, best first, CPU last as ORT's per-node fallback. */
+  chosen: ProviderName[];
+  /** Set when the preferred provider (or every GPU provider) could not be used, and why. */
+  fallbackReason?: string;
+}
+
+/**
+ * Picks the best available provider (CUDA > DirectML > CoreML > WebGPU > CPU), honouring an
+ * explicit preference when it works and explaining the fallback when it does not.
+ */
+export function resolveProviders(statuses: readonly ProviderStatus[], preference: ProviderName | 'auto' = 'auto'): ResolvedProviders {
+  const byName = new Map(statuses.map((s) => [s.name, s]));
+  const withCpu = (p: ProviderName): ProviderName[] => (p === 'cpu' ? ['cpu'] : [p, 'cpu']);
+  const best = PROVIDER_ORDER.find((n) => byName.get(n)?.available);
+  if (preference !== 'auto') {
+    const pref = byName.get(preference);
+    if (pref?.available) return { chosen: withCpu(preference) };
+    const why = pref ? pref.reason : 'not detected';
+    const to = best ?? 'cpu';
+    return { chosen: withCpu(to), fallbackReason: `${PROVIDER_LABELS[preference]} unavailable (${why}); using ${PROVIDER_LABELS[to]}` };
+  }
+  if (best && best !== 'cpu') return { chosen: withCpu(best) };
+  const gpuReasons = statuses.filter((s) => s.name !== 'cpu' && s.reason !== 'not checked').map((s) => `${s.label}: ${s.reason}`);
+  return { chosen: ['cpu'], fallbackReason: `no GPU provider available, using CPU (${gpuReasons.join('; ') || 'none detected'})` };
+}
+
+/** A one-node ONNX model (Relu over float32[4]), written by hand so the probe needs no fixture. */
+function reluModel(): Uint8Array {
+  const W = protobuf.Writer;
+  const valueInfo = (name: string): Uint8Array => {
+    const v = W.create();
+    v.uint32(10).string(name); // ValueInfoProto.name
+    v.uint32(18).fork(); // .type: TypeProto
+    v.uint32(10).fork(); // .tensor_type
+    v.uint32(8).int32(1); // elem_type FLOAT
+    v.uint32(18).fork().uint32(10).fork().uint32(8).int64(4).ldelim().ldelim(); // shape [4]
+    v.ldelim().ldelim();
+    return v.finish();
+  };
+  const w = W.create();
+  w.uint32(8).int64(8); // ir_version 8
+  w.uint32(66).fork().uint32(10).string('').uint32(16).int64(13).ldelim(); // opset_import ai.onnx 13
+  w.uint32(58).fork(); // graph
+  w.uint32(10).fork().uint32(10).string('x').uint32(18).string('y').uint32(34).string('Relu').ldelim();
+  w.uint32(18).string('provider-probe');
+  w.uint32(90).bytes(valueInfo('x'));
+  w.uint32(98).bytes(valueInfo('y'));
+  w.ldelim();
+  return w.finish();
+}

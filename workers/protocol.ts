@@ -1,0 +1,82 @@
+/**
+ * Messages between the main process (main/inference/worker-pool.ts) and inference workers
+ * (workers/inference.worker.ts). A tagged union with a sequence number: every `run` gets
+ * exactly one `reply` with the same seq, possibly preceded by `progress` messages; `cancel`
+ * names the seq to stop. Errors travel as data with a kind so the pipeline can decide what
+ * to retry. Types only plus the error class, so both sides import it cheaply.
+ */
+import type { RgbImage } from './image/rgb-image.ts';
+import type { ClipInfo } from './clip/clip-pack.ts';
+import type { SdxlGenerateRequest, SdxlGenerateResult, SdxlProgress } from './sdxl/generate-types.ts';
+
+/** The subset of main/core's ErrorKind a worker produces (workers may not import main/). */
+export const WORKER_ERROR_KINDS = ['BadInput', 'ModelMissing', 'OutOfMemory', 'Inference', 'Cancelled', 'Internal'] as const;
+export type WorkerErrorKind = (typeof WORKER_ERROR_KINDS)[number];
+
+export interface WorkerErrorData {
+  kind: WorkerErrorKind;
+  message: string;
+  detail?: Record<string, unknown>;
+}
+
+/** Thrown inside workers; same shape as main's AppError so toErrorData() maps it 1:1. */
+export class WorkerError extends Error {
+  constructor(
+    readonly kind: WorkerErrorKind,
+    message: string,
+    readonly detail?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = `WorkerError(${kind})`;
+  }
+
+  toData(): WorkerErrorData {
+    return this.detail ? { kind: this.kind, message: this.message, detail: this.detail } : { kind: this.kind, message: this.message };
+  }
+}
+
+export function toWorkerErrorData(err: unknown): WorkerErrorData {
+  if (err instanceof WorkerError) return err.toData();
+  return { kind: 'Internal', message: err instanceof Error ? err.message : String(err) };
+}
+
+/** Every operation a worker runs, with its arguments. */
+export type InferenceOp =
+  | { kind: 'sdxl.generate'; packDir: string; request: SdxlGenerateRequest }
+  | { kind: 'clip.info'; packDir: string }
+  | { kind: 'clip.embedTexts'; packDir: string; texts: string[] }
+  | { kind: 'clip.embedImages'; packDir: string; images: RgbImage[] }
+  /** Releases a pack's sessions in this worker (e.g. before loading a larger one). */
+  | { kind: 'pack.unload'; packDir: string }
+  /** Ends the worker thread abruptly; lets tests prove crash recovery on a real thread. */
+  | { kind: 'debug.crash' };
+
+export type OpKind = InferenceOp['kind'];
+export type OpOf<K extends OpKind> = Extract<InferenceOp, { kind: K }>;
+
+export interface OpResults {
+  'sdxl.generate': SdxlGenerateResult;
+  'clip.info': ClipInfo;
+  'clip.embedTexts': Float32Array[];
+  'clip.embedImages': Float32Array[];
+  'pack.unload': { unloaded: boolean };
+  'debug.crash': never;
+}
+
+/** Progress payloads per op (only generation reports progress today). */
+export type OpProgress = SdxlProgress;
+
+export interface WorkerInit {
+  /** Execution providers for every session this worker creates, best first. */
+  providers: string[];
+  /** CPU threads per session (0 = ORT default). */
+  intraOpThreads?: number;
+}
+
+export type ToWorker = { seq: number; type: 'run'; op: InferenceOp } | { seq: number; type: 'cancel' };
+
+export type FromWorker =
+  | { seq: number; type: 'reply'; ok: true; result: unknown }
+  | { seq: number; type: 'reply'; ok: false; error: WorkerErrorData }
+  | { seq: number; type: 'progress'; progress: OpProgress }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
