@@ -34,8 +34,9 @@ run('vitest', node, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=defaul
 if (existsSync('test-results/vitest.json')) {
   const report = JSON.parse(readFileSync('test-results/vitest.json', 'utf8'));
   passed += report.numPassedTests ?? 0;
-  failed += (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0) - (report.numFailedTests ? 0 : 0);
-  if (!report.success && !report.numFailedTests) failed++;
+  failed += report.numFailedTests ?? 0;
+  // A suite that failed to load has no failed tests but must still fail the run.
+  if (!report.success && !(report.numFailedTests > 0)) failed++;
 } else failed++;
 
 if (existsSync('scripts/e2e.mjs')) {

@@ -213,3 +213,10 @@ function reluModel(): Uint8Array {
   w.ldelim();
   return w.finish();
 }
+
+/** Version of the installed onnxruntime-node package (read from its package.json). */
+export function ortVersion(): string {
+  const require = createRequire(import.meta.url);
+  const pkg = require('onnxruntime-node/package.json') as { version?: unknown };
+  return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+}

@@ -12,7 +12,7 @@ import { decodeLatents, encodeImage } from './vae.ts';
 
 export interface GenerateHooks {
   onProgress?: (p: SdxlProgress) => void;
-  /** Checked between denoising steps; true → AppError('Cancelled'). */
+  /** Checked between denoising steps; true → WorkerError('Cancelled'). */
   isCancelled?: () => boolean;
 }
 

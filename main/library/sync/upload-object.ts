@@ -82,7 +82,7 @@ async function single(job: UploadJob, deps: UploadDeps): Promise<string> {
  */
 async function multipart(job: UploadJob, deps: UploadDeps, restarted = false): Promise<string> {
   const { repo, config } = deps;
-  let row = repo.get(job.target, job.key);
+  const row = repo.get(job.target, job.key);
   let uploadId = row?.upload_id ?? null;
   let partSize = row?.part_size ?? config.partSize;
   if (!uploadId) {
@@ -147,7 +147,6 @@ async function multipart(job: UploadJob, deps: UploadDeps, restarted = false): P
       // The server forgot the upload (expired, aborted by a lifecycle rule): start over once.
       await send(deps, new AbortMultipartUploadCommand({ Bucket: config.bucket, Key: job.key, UploadId: id })).catch(() => undefined);
       repo.setUpload(job.target, job.key, null, null);
-      row = undefined;
       return multipart(job, deps, true);
     }
     throw err;

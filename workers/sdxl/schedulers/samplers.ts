@@ -26,7 +26,7 @@ export function createSampler(name: SamplerName, spec: SchedulerSpec, steps: num
     case 'dpmpp_2m_karras':
       return dpmpp2m(karrasSchedule(spec, steps));
     default:
-      return assertNever(name);
+      throw new WorkerError('BadInput', `unknown sampler ${String(name satisfies never)}`);
   }
 }
 

@@ -1,0 +1,41 @@
+import { formatBytes } from '../../models/downloader/format-bytes.ts';
+import type { DoctorReport } from './run-doctor.ts';
+
+const ms = (v: number | undefined): string => (v === undefined ? '?' : `${v.toFixed(1)} ms`);
+
+/** The human form of `assetql doctor`. */
+export function formatDoctorReport(r: DoctorReport): string {
+  const lines: string[] = [];
+  lines.push(`AssetQL doctor`);
+  lines.push(`  platform      ${r.platform}/${r.arch} (${r.osRelease}), ${r.cpus} CPUs, ${formatBytes(r.totalMemBytes)} RAM`);
+  lines.push(`  node          ${r.node}`);
+  lines.push(`  onnxruntime   ${r.ortVersion}`);
+  lines.push('');
+  lines.push('Execution providers');
+  for (const p of r.providers) lines.push(`  ${p.available ? '✔' : '✘'} ${p.label.padEnd(24)} ${p.available ? 'available' : p.reason}`);
+  lines.push(`  → using ${r.resolved.chosen.join(' + ')}${r.resolved.fallbackReason ? ` (${r.resolved.fallbackReason})` : ''}`);
+  if (r.gpuHints.length) {
+    lines.push('');
+    lines.push('GPU hints');
+    for (const h of r.gpuHints) lines.push(`  - ${h}`);
+  }
+  lines.push('');
+  lines.push('Model packs');
+  if (!r.packs.length) lines.push('  none installed: run `assetql models list` and `assetql models download <id>`');
+  for (const p of r.packs) {
+    lines.push(`  ${p.state === 'ok' ? '✔' : '✘'} ${p.id.padEnd(22)} ${p.state.padEnd(10)} ${formatBytes(p.bytes).padStart(9)}  ${p.dir}${p.testPack ? '  [test pack: random weights]' : ''}`);
+    if (p.problem) lines.push(`      ${p.problem}`);
+  }
+  if (r.smoke.length) {
+    lines.push('');
+    lines.push('Smoke run (random-weight SDXL test pack: text encode + 2 denoising steps + VAE decode; the image is noise)');
+    for (const s of r.smoke) {
+      lines.push(
+        s.ok
+          ? `  ✔ ${s.provider.padEnd(8)} total ${ms(s.totalMs)} (ORT ${ms(s.runMs)}, one step ${ms(s.stepMs)}, session load ${ms(s.loadMs)}) at ${s.width}×${s.height}`
+          : `  ✘ ${s.provider.padEnd(8)} ${s.error ?? 'failed'}`,
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,102 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { arch, cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import type { DataDir } from '../core/data-dir.ts';
+import { createTestPack } from '../../models/test-pack/create-test-pack.ts';
+import { listInstalledPacks, type PackState } from '../../models/pack-store.ts';
+import { detectProviders, ortVersion, resolveProviders, type ProviderName, type ProviderStatus, type ResolvedProviders } from '../../workers/onnx/providers.ts';
+import { gpuHints } from './gpu-hints.ts';
+import { smokeRun, type SmokeResult } from './smoke-run.ts';
+
+export interface DoctorPackInfo {
+  id: string;
+  dir: string;
+  state: PackState;
+  kind?: string;
+  bytes: number;
+  testPack: boolean;
+  problem?: string;
+}
+
+export interface DoctorReport {
+  platform: string;
+  arch: string;
+  osRelease: string;
+  cpus: number;
+  totalMemBytes: number;
+  node: string;
+  ortVersion: string;
+  providers: ProviderStatus[];
+  resolved: ResolvedProviders;
+  gpuHints: string[];
+  packs: DoctorPackInfo[];
+  /** One entry per available provider, when smoke runs were requested. */
+  smoke: SmokeResult[];
+  /** True when every available provider passed its smoke run (or none was requested). */
+  ok: boolean;
+}
+
+export interface DoctorOptions {
+  dataDir: Pick<DataDir, 'models'>;
+  /** When given, registered (located) packs are listed too. */
+  db?: Database;
+  smoke: boolean;
+  /** Injected in tests; defaults to real detection. */
+  providers?: ProviderStatus[];
+  onStage?: (stage: string) => void;
+}
+
+/**
+ * What works on this machine: runtime versions, each execution provider with the reason it is
+ * not usable, hints about the GPU stack, installed packs, and (optionally) a timed end-to-end
+ * run of a tiny random-weight SDXL pack on every available provider.
+ */
+export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
+  opts.onStage?.('detecting execution providers');
+  const providers = opts.providers ?? (await detectProviders());
+  const resolved = resolveProviders(providers);
+  const packs: DoctorPackInfo[] = opts.db
+    ? listInstalledPacks(opts.db, opts.dataDir).map((p) => ({
+        id: p.id,
+        dir: p.dir,
+        state: p.state,
+        ...(p.manifest ? { kind: p.manifest.kind } : {}),
+        bytes: p.bytes,
+        testPack: p.testPack,
+        ...(p.problem ? { problem: p.problem } : {}),
+      }))
+    : [];
+  const smoke: SmokeResult[] = [];
+  if (opts.smoke) {
+    const available = providers.filter((p) => p.available).map((p) => p.name);
+    if (available.length) {
+      const dir = await mkdtemp(join(tmpdir(), 'assetql-doctor-'));
+      try {
+        opts.onStage?.('building a tiny random-weight SDXL pack');
+        const manifest = await createTestPack(join(dir, 'sdxl'), { kind: 'sdxl', id: 'doctor-smoke' });
+        for (const name of available as ProviderName[]) {
+          opts.onStage?.(`smoke run on ${name}`);
+          smoke.push(await smokeRun(join(dir, 'sdxl'), manifest, name));
+        }
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
+  }
+  return {
+    platform: platform(),
+    arch: arch(),
+    osRelease: release(),
+    cpus: cpus().length,
+    totalMemBytes: totalmem(),
+    node: process.version,
+    ortVersion: ortVersion(),
+    providers,
+    resolved,
+    gpuHints: gpuHints(),
+    packs,
+    smoke,
+    ok: smoke.every((s) => s.ok) && providers.some((p) => p.available),
+  };
+}
