@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+
 import { AppError } from '../core/app-error.ts';
 import type { EngineInternals } from './engine.ts';
 import { bestAttempt, finishAttempt, insertAttempt, listAttempts } from './ledger/attempts.ts';
@@ -226,4 +226,3 @@ export function controlOps(e: EngineInternals): ControlOps {
   return ops;
 }
 
-export { randomUUID as newId };

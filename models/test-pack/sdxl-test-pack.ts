@@ -101,7 +101,7 @@ async function writeVaeDecoder(dir: string, seed: number, dtype: 'float32' | 'fl
   const g = new GraphBuilder(seed);
   const io = new FloatIo(g, dtype);
   const z = io.input('latent_sample', ['batch_size', LATENT_CHANNELS, 'latent_height', 'latent_width']);
-  const rgb = g.op('Conv', [z, g.weight([3, LATENT_CHANNELS, 1, 1], 0.8)]);
+  const rgb = g.op('Conv', [z, g.weight([3, LATENT_CHANNELS, 1, 1], 0.1)]);
   const up = g.op('Resize', [rgb, '', g.constFloat([1, 1, DOWNSCALE, DOWNSCALE], [4])], {});
   const smooth = g.op('Conv', [up, g.weight([3, 3, 3, 3], 0.3), g.weight([3], 0.1)], { pads: { ints: [1, 1, 1, 1] } });
   io.output('sample', g.tanh(smooth), ['batch_size', 3, 'height', 'width']);

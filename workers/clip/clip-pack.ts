@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { WorkerError } from '../protocol.ts';
 import type { ClipManifest } from '../../models/manifest.ts';
 import type { RgbImage } from '../image/rgb-image.ts';
-import { loadOnnxModel, type OnnxModel } from '../onnx/onnx-model.ts';
+import { loadOnnxModel, type LoadModelOptions, type OnnxModel } from '../onnx/onnx-model.ts';
 import { floatTensor, idTensor, tensorToFloat32, type FloatDtype, type IdDtype } from '../onnx/tensors.ts';
 import type { ClipTokenizer } from './clip-tokenizer.ts';
 import { l2NormalizeRows } from './l2-normalize.ts';
@@ -26,10 +26,10 @@ export class ClipPack {
     readonly info: ClipInfo,
   ) {}
 
-  static async load(dir: string, manifest: ClipManifest, providers: readonly string[]): Promise<ClipPack> {
+  static async load(dir: string, manifest: ClipManifest, options: LoadModelOptions): Promise<ClipPack> {
     const tokenizer = await loadTokenizer(dir, manifest.tokenizer);
-    const text = await loadOnnxModel(join(dir, manifest.components.text_model.file), `${manifest.id}/text_model`, { providers });
-    const vision = await loadOnnxModel(join(dir, manifest.components.vision_model.file), `${manifest.id}/vision_model`, { providers });
+    const text = await loadOnnxModel(join(dir, manifest.components.text_model.file), `${manifest.id}/text_model`, options);
+    const vision = await loadOnnxModel(join(dir, manifest.components.vision_model.file), `${manifest.id}/vision_model`, options);
     // Width from the model's own output metadata where fixed; the manifest otherwise.
     const declared = text.pickOutput('text_embeds').shape.at(-1);
     const dim = typeof declared === 'number' ? declared : manifest.embedDim;

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { ComponentSpec, SdxlManifest } from '../../models/manifest.ts';
 import type { ClipTokenizer } from '../clip/clip-tokenizer.ts';
 import { loadTokenizer } from '../clip/load-tokenizer.ts';
-import { loadOnnxModel, type OnnxModel } from '../onnx/onnx-model.ts';
+import { loadOnnxModel, type LoadModelOptions, type OnnxModel } from '../onnx/onnx-model.ts';
 
 /**
  * The sessions of one SDXL pack. Text encoders, UNet and VAE decoder load up front; the VAE
@@ -24,9 +24,9 @@ export class SdxlPack {
     readonly vaeDecoder: OnnxModel,
   ) {}
 
-  static async load(dir: string, manifest: SdxlManifest, providers: readonly string[]): Promise<SdxlPack> {
+  static async load(dir: string, manifest: SdxlManifest, options: LoadModelOptions): Promise<SdxlPack> {
     const c = manifest.components;
-    const load = (spec: ComponentSpec, name: string): Promise<OnnxModel> => loadOnnxModel(join(dir, spec.file), `${manifest.id}/${name}`, { providers });
+    const load = (spec: ComponentSpec, name: string): Promise<OnnxModel> => loadOnnxModel(join(dir, spec.file), `${manifest.id}/${name}`, options);
     // Sequential: parallel session creation multiplies peak memory on real packs.
     const tokenizer = await loadTokenizer(dir, manifest.tokenizer);
     const tokenizer2 = await loadTokenizer(dir, manifest.tokenizer_2);

@@ -50,16 +50,13 @@ function retry<T>(deps: UploadDeps, fn: () => Promise<T>): Promise<T> {
   });
 }
 
-const send = <T>(deps: UploadDeps, cmd: Parameters<S3Client['send']>[0]): Promise<T> =>
-  deps.client.send(cmd, deps.signal ? { abortSignal: deps.signal } : {}) as Promise<T>;
+const httpOpts = (deps: UploadDeps): { abortSignal?: AbortSignal } => (deps.signal ? { abortSignal: deps.signal } : {});
 
 /** Content-MD5 makes S3 reject a body corrupted in transit (BadDigest) instead of storing it. */
 async function single(job: UploadJob, deps: UploadDeps): Promise<string> {
   const body = await readFile(job.path);
   const out = await retry(deps, () =>
-    send<{ ETag?: string }>(
-      deps,
-      new PutObjectCommand({
+    deps.client.send(new PutObjectCommand({
         Bucket: deps.config.bucket,
         Key: job.key,
         Body: body,
@@ -67,7 +64,7 @@ async function single(job: UploadJob, deps: UploadDeps): Promise<string> {
         ContentType: job.contentType,
         ContentMD5: Buffer.from(job.md5, 'hex').toString('base64'),
         Metadata: { sha256: job.sha256 },
-      }),
+      }), httpOpts(deps),
     ),
   );
   deps.onBytes?.(body.length);
@@ -88,9 +85,7 @@ async function multipart(job: UploadJob, deps: UploadDeps, restarted = false): P
   if (!uploadId) {
     partSize = config.partSize;
     const created = await retry(deps, () =>
-      send<{ UploadId?: string }>(
-        deps,
-        new CreateMultipartUploadCommand({ Bucket: config.bucket, Key: job.key, ContentType: job.contentType, Metadata: { sha256: job.sha256 } }),
+      deps.client.send(new CreateMultipartUploadCommand({ Bucket: config.bucket, Key: job.key, ContentType: job.contentType, Metadata: { sha256: job.sha256 } }), httpOpts(deps),
       ),
     );
     if (!created.UploadId) throw new AppError('Unavailable', `server returned no UploadId for ${job.key}`);
@@ -112,9 +107,7 @@ async function multipart(job: UploadJob, deps: UploadDeps, restarted = false): P
       await fh.read(buf, 0, len, start);
       const md5 = createHash('md5').update(buf).digest();
       const out = await retry(deps, () =>
-        send<{ ETag?: string }>(
-          deps,
-          new UploadPartCommand({ Bucket: config.bucket, Key: job.key, UploadId: id, PartNumber: n, Body: buf, ContentLength: len, ContentMD5: md5.toString('base64') }),
+        deps.client.send(new UploadPartCommand({ Bucket: config.bucket, Key: job.key, UploadId: id, PartNumber: n, Body: buf, ContentLength: len, ContentMD5: md5.toString('base64') }), httpOpts(deps),
         ),
       );
       const etag = stripQuotes(out.ETag);
@@ -130,14 +123,12 @@ async function multipart(job: UploadJob, deps: UploadDeps, restarted = false): P
   const parts = repo.parts(job.target, job.key, id);
   try {
     const out = await retry(deps, () =>
-      send<{ ETag?: string }>(
-        deps,
-        new CompleteMultipartUploadCommand({
+      deps.client.send(new CompleteMultipartUploadCommand({
           Bucket: config.bucket,
           Key: job.key,
           UploadId: id,
           MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.part_number, ETag: `"${p.etag}"` })) },
-        }),
+        }), httpOpts(deps),
       ),
     );
     return stripQuotes(out.ETag);
@@ -145,7 +136,7 @@ async function multipart(job: UploadJob, deps: UploadDeps, restarted = false): P
     const name = (err as { name?: string }).name;
     if (!restarted && (name === 'NoSuchUpload' || name === 'InvalidPart' || name === 'InvalidPartOrder')) {
       // The server forgot the upload (expired, aborted by a lifecycle rule): start over once.
-      await send(deps, new AbortMultipartUploadCommand({ Bucket: config.bucket, Key: job.key, UploadId: id })).catch(() => undefined);
+      await deps.client.send(new AbortMultipartUploadCommand({ Bucket: config.bucket, Key: job.key, UploadId: id })).catch(() => undefined);
       repo.setUpload(job.target, job.key, null, null);
       return multipart(job, deps, true);
     }

@@ -18,7 +18,7 @@ async function writeRows(name: string, rows: number, padding: number): Promise<s
   out.write('prompt,seed,size,notes\n');
   const pad = 'n'.repeat(padding);
   for (let i = 0; i < rows; i++) {
-    if (!out.write(`"item ${i}, gilded",${i},1024x1024,${pad}\n`)) await new Promise((r) => out.once('drain', r));
+    if (!out.write(`"item ${i}, gilded",${i},1024x1024,${pad}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((r, j) => out.end((e?: Error | null) => (e ? j(e) : r())));
   return path;

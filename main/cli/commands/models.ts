@@ -1,0 +1,243 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { CliIo, Command } from '../command.ts';
+import { openAppContext, type AppContext } from '../../core/app-context.ts';
+import { AppError, toErrorData } from '../../core/app-error.ts';
+import { findPack, loadCatalog, packTotalBytes, type Catalog } from '../../../models/catalog.ts';
+import { downloadPack, formatBytes, formatDuration, type DownloadProgress } from '../../../models/downloader/index.ts';
+import { defaultPackDir, listInstalledPacks, locatePack, registerPack, verifyPack, type InstalledPack } from '../../../models/pack-store.ts';
+import { createTestPack } from '../../../models/test-pack/create-test-pack.ts';
+
+const USAGE = `assetql models <subcommand> [options]
+
+  list                                  catalog packs and installed state (sizes, folders)
+  download <id> [--dir <folder>]        download a pack (resumable; Ctrl-C keeps the partial files)
+  verify [id]                           re-hash installed files against their sha256
+  locate <id> <folder>                  register an existing pack folder after checking it
+  create-test-pack <folder> [--kind sdxl|clip|all]
+                                        write tiny RANDOM-WEIGHT packs for smoke tests and demos
+                                        (their images are noise)
+
+Options: --json (machine output), --data-dir <dir>, --catalog <file> (another catalog.json)`;
+
+interface Flags {
+  json?: boolean;
+  'data-dir'?: string;
+  catalog?: string;
+  dir?: string;
+  kind?: string;
+  help?: boolean;
+}
+
+export const modelsCommand: Command = {
+  name: 'models',
+  summary: 'List, download, verify and locate model packs; create random-weight test packs',
+  usage: USAGE,
+  async run(argv: string[], io: CliIo): Promise<number> {
+    let values: Flags;
+    let positionals: string[];
+    try {
+      ({ values, positionals } = parseArgs({
+        args: argv,
+        allowPositionals: true,
+        options: {
+          json: { type: 'boolean' },
+          'data-dir': { type: 'string' },
+          catalog: { type: 'string' },
+          dir: { type: 'string' },
+          kind: { type: 'string' },
+          help: { type: 'boolean', short: 'h' },
+        },
+        strict: true,
+      }));
+    } catch (err) {
+      io.stderr.write(`assetql models: ${(err as Error).message}\n${USAGE}\n`);
+      return 2;
+    }
+    const [sub, ...args] = positionals;
+    if (values.help || !sub) {
+      (values.help ? io.stdout : io.stderr).write(`${USAGE}\n`);
+      return values.help ? 0 : 2;
+    }
+    try {
+      switch (sub) {
+        case 'list':
+          return await withCtx(values, (ctx) => list(ctx, loadCatalog(...catalogArg(values, io)), values, io));
+        case 'download':
+          return await withCtx(values, (ctx) => download(ctx, loadCatalog(...catalogArg(values, io)), need(args[0], 'pack id'), values, io));
+        case 'verify':
+          return await withCtx(values, (ctx) => verify(ctx, args[0], values, io));
+        case 'locate':
+          return await withCtx(values, (ctx) => locate(ctx, need(args[0], 'pack id'), need(args[1], 'folder'), values, io));
+        case 'create-test-pack':
+          return await createTestPacks(resolve(io.cwd, need(args[0], 'folder')), values, io);
+        default:
+          io.stderr.write(`assetql models: unknown subcommand "${sub}"\n${USAGE}\n`);
+          return 2;
+      }
+    } catch (err) {
+      const e = toErrorData(err);
+      if (values.json) io.stdout.write(`${JSON.stringify({ ok: false, error: e })}\n`);
+      io.stderr.write(`assetql models ${sub}: ${e.kind}: ${e.message}\n`);
+      return e.kind === 'Cancelled' ? 130 : e.kind === 'BadInput' ? 2 : 1;
+    }
+  },
+};
+
+export default modelsCommand;
+
+function need(v: string | undefined, what: string): string {
+  if (!v) throw new AppError('BadInput', `missing ${what}; see \`assetql models --help\``);
+  return v;
+}
+
+function catalogArg(values: Flags, io: CliIo): [] | [string] {
+  return values.catalog ? [resolve(io.cwd, values.catalog)] : [];
+}
+
+async function withCtx(values: Flags, fn: (ctx: AppContext) => Promise<number>): Promise<number> {
+  const ctx = openAppContext(values['data-dir']);
+  try {
+    return await fn(ctx);
+  } finally {
+    ctx.close();
+  }
+}
+
+async function list(ctx: AppContext, catalog: Catalog, values: Flags, io: CliIo): Promise<number> {
+  const installed = new Map(listInstalledPacks(ctx.db, ctx.dataDir).map((p) => [p.id, p]));
+  const rows = catalog.packs.map((p) => {
+    const inst = installed.get(p.id);
+    installed.delete(p.id);
+    return {
+      id: p.id,
+      name: p.name,
+      kind: p.kind,
+      role: p.role,
+      downloadBytes: packTotalBytes(p),
+      sizeExact: p.files.every((f) => f.sizeExact),
+      downloadable: p.downloadable,
+      state: inst?.state ?? 'not installed',
+      dir: inst?.dir ?? null,
+      installedBytes: inst?.bytes ?? 0,
+      problem: inst?.problem ?? null,
+    };
+  });
+  // Packs on disk that the catalog does not know (test packs, custom exports).
+  const extra = [...installed.values()].map((p) => ({ id: p.id, kind: p.manifest?.kind ?? null, state: p.state, dir: p.dir, installedBytes: p.bytes, testPack: p.testPack, problem: p.problem ?? null }));
+  if (values.json) {
+    io.stdout.write(`${JSON.stringify({ packs: rows, other: extra }, null, 2)}\n`);
+    return 0;
+  }
+  io.stdout.write('Catalog\n');
+  for (const r of rows) {
+    const size = `${r.sizeExact ? '' : '~'}${formatBytes(r.downloadBytes)}`;
+    io.stdout.write(`  ${r.id.padEnd(22)} ${r.kind.padEnd(10)} ${size.padStart(10)}  ${r.state.padEnd(13)} ${r.name}${r.downloadable ? '' : ' [locate only]'}\n`);
+    if (r.dir) io.stdout.write(`  ${''.padEnd(22)} ${r.dir}${r.problem ? ` — ${r.problem}` : ''}\n`);
+  }
+  if (extra.length) {
+    io.stdout.write('Other installed packs\n');
+    for (const p of extra) io.stdout.write(`  ${p.id.padEnd(22)} ${(p.kind ?? '?').padEnd(10)} ${formatBytes(p.installedBytes).padStart(10)}  ${p.state.padEnd(13)} ${p.dir}${p.testPack ? ' [test pack: random weights, images are noise]' : ''}\n`);
+  }
+  return 0;
+}
+
+async function download(ctx: AppContext, catalog: Catalog, id: string, values: Flags, io: CliIo): Promise<number> {
+  const pack = findPack(catalog, id);
+  const dir = values.dir ? resolve(io.cwd, values.dir) : defaultPackDir(ctx.dataDir, id);
+  const tty = io.stdout.isTTY === true && !values.json;
+  let lastLine = 0;
+  const render = (p: DownloadProgress): void => {
+    const pct = p.bytesTotal > 0 ? Math.min(100, (p.bytesDone / p.bytesTotal) * 100) : 0;
+    const text = `${pct.toFixed(1).padStart(5)}%  ${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)}  ${formatBytes(p.rateBytesPerSec)}/s  ETA ${formatDuration(p.etaSeconds)}  ${p.file ?? ''}`;
+    if (tty) {
+      const width = Math.max(10, Math.min(40, (io.stdout.columns ?? 80) - text.length - 4));
+      const filled = Math.round((pct / 100) * width);
+      io.stdout.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text}\x1b[K`);
+    } else if (values.json) {
+      io.stdout.write(`${JSON.stringify({ event: 'progress', ...p })}\n`);
+    } else {
+      // Non-TTY (logs, CI): a line at most every 2 s, plus file boundaries and the end.
+      const now = Date.now();
+      if (p.done || now - lastLine >= 2000 || p.bytesDone === 0) {
+        lastLine = now;
+        io.stdout.write(`${text}\n`);
+      }
+    }
+  };
+  if (!values.json) io.stdout.write(`Downloading ${pack.name} into ${dir}\n`);
+  try {
+    const res = await downloadPack({ pack, dir, signal: io.signal, onProgress: render, progressIntervalMs: tty ? 200 : 500 });
+    if (tty) io.stdout.write('\n');
+    registerPack(ctx.db, id, dir);
+    const unverified = res.files.filter((f) => !f.verified).map((f) => f.path);
+    if (values.json) {
+      io.stdout.write(`${JSON.stringify({ ok: true, id, dir, files: res.files })}\n`);
+    } else {
+      io.stdout.write(`Installed ${id} in ${dir} (${res.files.filter((f) => f.skipped).length} of ${res.files.length} files were already complete)\n`);
+      if (unverified.length) io.stdout.write(`Note: the catalog has no sha256 for ${unverified.length} file(s); their hashes were recorded in the manifest but could not be checked against a published value.\n`);
+    }
+    return 0;
+  } catch (err) {
+    if (tty) io.stdout.write('\n');
+    if (err instanceof AppError && err.kind === 'Cancelled') {
+      io.stderr.write(`Download cancelled; partial files were kept in ${dir}. Run \`assetql models download ${id}\` again to resume.\n`);
+    }
+    throw err;
+  }
+}
+
+async function verify(ctx: AppContext, id: string | undefined, values: Flags, io: CliIo): Promise<number> {
+  const packs = listInstalledPacks(ctx.db, ctx.dataDir).filter((p) => !id || p.id === id);
+  if (id && !packs.length) throw new AppError('NotFound', `pack ${id} is not installed; see \`assetql models list\``, { packId: id });
+  const results: { id: string; dir: string; ok: boolean; problem?: string; files: Awaited<ReturnType<typeof verifyPack>>['files'] }[] = [];
+  for (const p of packs) {
+    if (p.state !== 'ok' && p.state !== 'incomplete') {
+      results.push({ id: p.id, dir: p.dir, ok: false, problem: p.problem ?? p.state, files: [] });
+      continue;
+    }
+    if (!values.json) io.stdout.write(`Verifying ${p.id} (${formatBytes(p.bytes)}) in ${p.dir}\n`);
+    const r = await verifyPack(p.dir, { signal: io.signal });
+    results.push({ id: p.id, dir: p.dir, ok: r.ok, files: r.files });
+    if (!values.json) {
+      for (const f of r.files) {
+        const status = !f.ok ? `FAILED (${f.problem})` : f.unchecked ? 'present (no published sha256 to compare)' : 'ok';
+        io.stdout.write(`  ${f.ok ? '✔' : '✘'} ${f.file}: ${status}${!f.ok && f.expectedSha256 ? ` expected ${f.expectedSha256}, got ${f.sha256}` : ''}\n`);
+      }
+    }
+  }
+  if (values.json) io.stdout.write(`${JSON.stringify({ ok: results.every((r) => r.ok), packs: results }, null, 2)}\n`);
+  else if (!results.length) io.stdout.write('No installed packs to verify.\n');
+  return results.every((r) => r.ok) ? 0 : 1;
+}
+
+async function locate(ctx: AppContext, id: string, folder: string, values: Flags, io: CliIo): Promise<number> {
+  const p: InstalledPack = locatePack(ctx.db, id, resolve(io.cwd, folder));
+  if (values.json) io.stdout.write(`${JSON.stringify({ ok: true, id: p.id, dir: p.dir, state: p.state, bytes: p.bytes, testPack: p.testPack })}\n`);
+  else io.stdout.write(`Registered ${p.id} at ${p.dir} (${formatBytes(p.bytes)}${p.testPack ? ', test pack: random weights, images are noise' : ''})\n`);
+  return 0;
+}
+
+async function createTestPacks(dir: string, values: Flags, io: CliIo): Promise<number> {
+  const kind = values.kind ?? 'all';
+  if (kind !== 'sdxl' && kind !== 'clip' && kind !== 'all') throw new AppError('BadInput', `--kind must be sdxl, clip or all (got "${kind}")`);
+  const written: { kind: string; dir: string; id: string }[] = [];
+  const kinds = kind === 'all' ? (['sdxl', 'clip'] as const) : ([kind] as const);
+  for (const k of kinds) {
+    const target = kind === 'all' ? resolve(dir, `test-${k}`) : dir;
+    if (existsSync(resolve(target, 'manifest.json'))) throw new AppError('Conflict', `${target} already holds a pack (manifest.json exists); choose an empty folder`, { dir: target });
+    const m = k === 'sdxl' ? await createTestPack(target, { kind: 'sdxl', id: 'test-sdxl' }) : await createTestPack(target, { kind: 'clip', id: 'test-clip' });
+    written.push({ kind: k, dir: target, id: m.id });
+  }
+  if (values.json) {
+    io.stdout.write(`${JSON.stringify({ ok: true, testPack: true, packs: written })}\n`);
+  } else {
+    for (const w of written) io.stdout.write(`Wrote ${w.kind} test pack "${w.id}" to ${w.dir}\n`);
+    io.stdout.write(
+      'These packs have RANDOM WEIGHTS: they run the real pipeline at a tiny size to smoke-test an installation or demo the app, but their images are noise and their embeddings are meaningless.\n' +
+        `Register one with: assetql models locate ${written[0]?.id ?? 'test-sdxl'} ${written[0]?.dir ?? dir}\n`,
+    );
+  }
+  return 0;
+}
