@@ -13,7 +13,7 @@ export function formatDoctorReport(r: DoctorReport): string {
   lines.push('');
   lines.push('Execution providers');
   for (const p of r.providers) lines.push(`  ${p.available ? '✔' : '✘'} ${p.label.padEnd(24)} ${p.available ? 'available' : p.reason}`);
-  lines.push(`  → using ${r.resolved.chosen.join(' + ')}${r.resolved.fallbackReason ? ` (${r.resolved.fallbackReason})` : ''}`);
+  lines.push(`  → using ${r.resolved.chosen.join(' + ')}${r.resolved.fallbackReason ? ' (no GPU provider is usable: see the reasons above)' : ''}`);
   if (r.gpuHints.length) {
     lines.push('');
     lines.push('GPU hints');

@@ -29,7 +29,7 @@ export async function smokeRun(dir: string, manifest: SdxlManifest, provider: Pr
   let pack: SdxlPack | undefined;
   try {
     const t0 = performance.now();
-    pack = await SdxlPack.load(dir, manifest, providers);
+    pack = await SdxlPack.load(dir, manifest, { providers });
     const loadMs = performance.now() - t0;
     const stamps: number[] = [];
     const res = await generate(pack, { prompt: 'a red cube on a table', seed: 1, steps: 2, guidance: 5 }, { onProgress: () => stamps.push(performance.now()) });

@@ -61,9 +61,10 @@ export function resolveConfig(partial: Partial<PipelineConfig> = {}): PipelineCo
 export function batchPolicy(batch: BatchRecord, cfg: PipelineConfig): { threshold: number; styleRetries: number } {
   const c = batch.config;
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-  const validation = typeof c['validation'] === 'object' && c['validation'] !== null ? (c['validation'] as Record<string, unknown>) : {};
+  // intake's BatchConfig keeps the pass threshold at thresholds.style; a bare `threshold` is accepted too.
+  const thresholds = typeof c['thresholds'] === 'object' && c['thresholds'] !== null ? (c['thresholds'] as Record<string, unknown>) : {};
   return {
-    threshold: num(c['threshold']) ?? num(validation['threshold']) ?? cfg.defaultThreshold,
-    styleRetries: num(c['retries']) ?? num(c['maxRetries']) ?? num(validation['retries']) ?? cfg.defaultStyleRetries,
+    threshold: num(c['threshold']) ?? num(thresholds['style']) ?? cfg.defaultThreshold,
+    styleRetries: num(c['retries']) ?? cfg.defaultStyleRetries,
   };
 }

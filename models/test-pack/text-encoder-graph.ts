@@ -33,7 +33,8 @@ export function textEncoderGraph(opts: {
   const x = g.add(tokens, g.weight([opts.seqLen, d], 0.5));
   const h1 = g.dense(x, d, d);
   const h2 = g.dense(h1, d, d);
-  const seq: (number | string)[] = ['batch_size', 'sequence_length', d];
+  // The position table fixes the sequence length, and ORT reports the inferred 77, so declare it.
+  const seq: (number | string)[] = ['batch_size', opts.seqLen, d];
   const mean = g.op('ReduceMean', [h2], { axes: { ints: [1] }, keepdims: { i: 0 } });
   const pooled = opts.pooled.name === 'text_embeds' ? g.matmul(mean, g.weight([d, opts.pooled.dim], 1 / Math.sqrt(d))) : mean;
   // Output order as in the Optimum export: pooled first, then last_hidden_state, then layers.

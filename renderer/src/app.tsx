@@ -1,13 +1,44 @@
 import { useEffect } from 'react';
 import { SCREENS, useNavigation, type ScreenId } from './store/navigation.ts';
-import { EmptyState } from './components/empty-state.tsx';
+import { startLiveEvents } from './store/live-events.ts';
+import { installTestHooks } from './store/test-hooks.ts';
+import { Toasts } from './components/toasts.tsx';
+import { NewBatchScreen } from './screens/new-batch/new-batch-screen.tsx';
+import { BrandDnaScreen } from './screens/brand-dna/brand-dna-screen.tsx';
+import { BatchesScreen } from './screens/batches/batches-screen.tsx';
+import { DeltaReportsScreen } from './screens/delta-reports/delta-reports-screen.tsx';
+import { ReviewScreen } from './screens/review/review-screen.tsx';
+import { LibraryScreen } from './screens/library/library-screen.tsx';
+import { DashboardScreen } from './screens/dashboard/dashboard-screen.tsx';
+import { SettingsScreen } from './screens/settings/settings-screen.tsx';
 
 function Screen({ id }: { id: ScreenId }) {
   switch (id) {
-    default:
-      return <EmptyState title={SCREENS.find((s) => s.id === id)?.label ?? id}>Nothing here yet.</EmptyState>;
+    case 'new-batch':
+      return <NewBatchScreen />;
+    case 'brand-dna':
+      return <BrandDnaScreen />;
+    case 'batches':
+      return <BatchesScreen />;
+    case 'delta-reports':
+      return <DeltaReportsScreen />;
+    case 'review':
+      return <ReviewScreen />;
+    case 'library':
+      return <LibraryScreen />;
+    case 'dashboard':
+      return <DashboardScreen />;
+    case 'settings':
+      return <SettingsScreen />;
+    default: {
+      const never: never = id;
+      return never;
+    }
   }
 }
+
+startLiveEvents();
+installTestHooks();
 
 export function App() {
   const { screen, go } = useNavigation();
@@ -15,7 +46,7 @@ export function App() {
     // Alt+1..8 switches screens from anywhere (plain digits are left to text fields and grids).
     const onKey = (e: KeyboardEvent): void => {
       if (!e.altKey) return;
-      const target = SCREENS.find((s) => s.key === e.key);
+      const target = SCREENS.find((s) => s.key === e.key || `Digit${s.key}` === e.code);
       if (target) {
         e.preventDefault();
         go(target.id);
@@ -27,16 +58,20 @@ export function App() {
   return (
     <div className="app">
       <nav className="sidebar" aria-label="Screens">
-        <div className="brand">AssetQL</div>
+        <div className="brand">
+          Asset<span>QL</span>
+        </div>
         {SCREENS.map((s) => (
           <button key={s.id} className={s.id === screen ? 'nav-item active' : 'nav-item'} aria-current={s.id === screen ? 'page' : undefined} onClick={() => go(s.id)} data-screen={s.id}>
-            {s.label}
+            <span>{s.label}</span>
+            <kbd className="nav-key">Alt {s.key}</kbd>
           </button>
         ))}
       </nav>
       <main className="content" data-testid={`screen-${screen}`}>
         <Screen id={screen} />
       </main>
+      <Toasts />
     </div>
   );
 }

@@ -14,6 +14,9 @@ export function toAnalysisSize(image: RgbImage, maxSide = DEFAULT_ANALYSIS_SIDE)
   const { width: w, height: h } = image;
   const longest = Math.max(w, h);
   if (longest <= maxSide) return image;
+  // Integer ratios (1024 → 512, 2048 → 512: every SDXL size) take a plain f×f box average.
+  if (w % maxSide === 0 && h % (w / maxSide) === 0 && w >= h) return boxDownscale(image, w / maxSide);
+  if (h % maxSide === 0 && w % (h / maxSide) === 0 && h > w) return boxDownscale(image, h / maxSide);
   const scale = maxSide / longest;
   const ow = Math.max(1, Math.round(w * scale));
   const oh = Math.max(1, Math.round(h * scale));
@@ -48,6 +51,31 @@ export function toAnalysisSize(image: RgbImage, maxSide = DEFAULT_ANALYSIS_SIDE)
     }
     const o = oy * ow * 3;
     for (let i = 0; i < ow * 3; i++) out[o + i] = Math.round(acc[i] ?? 0);
+  }
+  return { width: ow, height: oh, data: out };
+}
+
+function boxDownscale(image: RgbImage, f: number): RgbImage {
+  const { width: w, data: src } = image;
+  const ow = Math.floor(w / f);
+  const oh = Math.floor(image.height / f);
+  const out = new Uint8Array(ow * oh * 3);
+  const acc = new Uint32Array(ow * 3);
+  const area = f * f;
+  const half = area >> 1;
+  for (let oy = 0; oy < oh; oy++) {
+    acc.fill(0);
+    for (let dy = 0; dy < f; dy++) {
+      let p = (oy * f + dy) * w * 3;
+      for (let ox = 0; ox < ow; ox++) {
+        let r = 0, g = 0, b = 0;
+        for (let dx = 0; dx < f; dx++, p += 3) { r += src[p]!; g += src[p + 1]!; b += src[p + 2]!; }
+        const o = ox * 3;
+        acc[o] = acc[o]! + r; acc[o + 1] = acc[o + 1]! + g; acc[o + 2] = acc[o + 2]! + b;
+      }
+    }
+    const row = oy * ow * 3;
+    for (let i = 0; i < ow * 3; i++) out[row + i] = ((acc[i]! + half) / area) | 0;
   }
   return { width: ow, height: oh, data: out };
 }

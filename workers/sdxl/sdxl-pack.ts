@@ -15,7 +15,7 @@ export class SdxlPack {
   private constructor(
     readonly dir: string,
     readonly manifest: SdxlManifest,
-    readonly providers: readonly string[],
+    readonly options: LoadModelOptions,
     readonly tokenizer: ClipTokenizer,
     readonly tokenizer2: ClipTokenizer,
     readonly textEncoder: OnnxModel,
@@ -34,20 +34,24 @@ export class SdxlPack {
     const te2 = await load(c.text_encoder_2, 'text_encoder_2');
     const unet = await load(c.unet, 'unet');
     const vae = await load(c.vae_decoder, 'vae_decoder');
-    return new SdxlPack(dir, manifest, providers, tokenizer, tokenizer2, te1, te2, unet, vae);
+    return new SdxlPack(dir, manifest, options, tokenizer, tokenizer2, te1, te2, unet, vae);
+  }
+
+  get providers(): readonly string[] {
+    return this.options.providers;
   }
 
   vaeEncoder(): Promise<OnnxModel> | null {
     const spec = this.manifest.components.vae_encoder;
     if (!spec) return null;
-    this.vaeEncoderModel ??= loadOnnxModel(join(this.dir, spec.file), `${this.manifest.id}/vae_encoder`, { providers: this.providers });
+    this.vaeEncoderModel ??= loadOnnxModel(join(this.dir, spec.file), `${this.manifest.id}/vae_encoder`, this.options);
     return this.vaeEncoderModel;
   }
 
   imageProj(): Promise<OnnxModel> | null {
     const spec = this.manifest.components.image_proj;
     if (!spec) return null;
-    this.imageProjModel ??= loadOnnxModel(join(this.dir, spec.file), `${this.manifest.id}/image_proj`, { providers: this.providers });
+    this.imageProjModel ??= loadOnnxModel(join(this.dir, spec.file), `${this.manifest.id}/image_proj`, this.options);
     return this.imageProjModel;
   }
 

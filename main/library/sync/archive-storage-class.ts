@@ -1,4 +1,4 @@
-import { CopyObjectCommand, type StorageClass } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, HeadObjectCommand, type StorageClass } from '@aws-sdk/client-s3';
 import { AppError, toErrorData } from '../../core/app-error.ts';
 import { withRetry } from './retry.ts';
 import { createS3Client } from './s3-client.ts';
@@ -40,7 +40,10 @@ export async function applyArchiveStorageClass(
       result.unchanged++;
       continue;
     }
+    const http = options.signal ? { abortSignal: options.signal } : {};
+    const retry = { maxRetries: ctx.config.maxRetries, baseMs: ctx.config.retryBaseMs, signal: options.signal };
     try {
+      const head = await withRetry(() => client.send(new HeadObjectCommand({ Bucket: ctx.config.bucket, Key: row.object_key }), http), retry);
       await withRetry(
         () =>
           client.send(
@@ -49,11 +52,13 @@ export async function applyArchiveStorageClass(
               Key: row.object_key,
               CopySource: `${ctx.config.bucket}/${row.object_key.split('/').map(encodeURIComponent).join('/')}`,
               StorageClass: storageClass as StorageClass,
-              MetadataDirective: 'COPY',
+              MetadataDirective: 'REPLACE',
+              ...(head.ContentType ? { ContentType: head.ContentType } : {}),
+              Metadata: head.Metadata ?? {},
             }),
-            options.signal ? { abortSignal: options.signal } : {},
+            http,
           ),
-        { maxRetries: ctx.config.maxRetries, baseMs: ctx.config.retryBaseMs, signal: options.signal },
+        retry,
       );
       repo.setStorageClass(target, row.object_key, storageClass);
       result.changed++;

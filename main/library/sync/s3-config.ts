@@ -45,13 +45,13 @@ export function parseS3Config(input: unknown, source = 'S3 config'): S3SyncConfi
 /** The 's3' setting merged with overrides (CLI flags); missing setting → clear BadInput. */
 export function loadS3Config(db: Database, overrides: Partial<S3SyncConfigInput> = {}): S3SyncConfig {
   const stored = getSetting<Record<string, unknown> | null>(db, S3_SETTINGS_KEY, null);
-  if (!stored && Object.keys(overrides).length === 0) {
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  if (!stored && Object.keys(defined).length === 0) {
     throw new AppError(
       'BadInput',
       `S3 sync is not configured: save a setting "${S3_SETTINGS_KEY}" with { bucket, prefix, region, accessKeyId, secretAccessKey, endpoint?, publicBaseUrl? }`,
     );
   }
-  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   return parseS3Config({ ...(stored ?? {}), ...defined }, `setting "${S3_SETTINGS_KEY}"`);
 }
 

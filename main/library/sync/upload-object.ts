@@ -151,7 +151,7 @@ async function multipart(job: UploadJob, deps: UploadDeps, restarted = false): P
  */
 async function verify(job: UploadJob, etag: string, deps: UploadDeps): Promise<void> {
   const head = await retry(deps, () =>
-    send<{ ContentLength?: number; ETag?: string; Metadata?: Record<string, string> }>(deps, new HeadObjectCommand({ Bucket: deps.config.bucket, Key: job.key })),
+    deps.client.send(new HeadObjectCommand({ Bucket: deps.config.bucket, Key: job.key }), httpOpts(deps)),
   );
   const problems: string[] = [];
   if (head.ContentLength !== job.size) problems.push(`size ${head.ContentLength} ≠ ${job.size}`);

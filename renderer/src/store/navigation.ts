@@ -1,16 +1,8 @@
 import { create } from 'zustand';
 
-export const SCREENS = [
-  { id: 'new-batch', label: 'New batch', key: '1' },
-  { id: 'brand-dna', label: 'Brand DNA', key: '2' },
-  { id: 'batches', label: 'Batches', key: '3' },
-  { id: 'delta-reports', label: 'Delta reports', key: '4' },
-  { id: 'review', label: 'Review', key: '5' },
-  { id: 'library', label: 'Library', key: '6' },
-  { id: 'dashboard', label: 'Dashboard', key: '7' },
-  { id: 'settings', label: 'Settings', key: '8' },
-] as const;
-export type ScreenId = (typeof SCREENS)[number]['id'];
+import { SCREENS, type ScreenId } from './screens.ts';
+
+export { SCREENS, type ScreenId };
 
 interface NavigationState {
   screen: ScreenId;

@@ -34,7 +34,7 @@ export function DeltaReportsScreen() {
                 </option>
               ))}
             </select>
-            <Segmented name="delta-status" label="Show" value={status} options={['open', 'all'] as const} onChange={setStatus} />
+            <Segmented<"open" | "all"> name="delta-status" label="Show" value={status} options={['open', 'all'] as const} onChange={setStatus} />
           </>
         }
       />

@@ -21,7 +21,7 @@ export function ConfigCard() {
     </Field>
   );
   return (
-    <div className="card span-2" data-testid="config-card">
+    <div className="card config" data-testid="config-card">
       <h2>5 · Generation</h2>
       <div className="form-grid">
         {num('width', 'Width', 64, 4096, 64)}

@@ -25,7 +25,7 @@ export function MappingCard() {
   };
 
   return (
-    <div className="card" data-testid="mapping-card">
+    <div className="card mapping" data-testid="mapping-card">
       <h2>3 · Prompts</h2>
       {!csv ? <p className="muted">Load a CSV to map its columns.</p> : null}
       <Segmented name="prompt-mode" label="Prompt source" value={mode} options={['column', 'template'] as const} onChange={(v) => set({ mode: v })} />

@@ -1,0 +1,127 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openAppContext } from '../../core/app-context.ts';
+import { AppError, toErrorData } from '../../core/app-error.ts';
+import { getSetting } from '../../db/settings-repo.ts';
+import { exportFiles } from '../../library/export/export-files.ts';
+import { recordExport } from '../../library/export/export-history-repo.ts';
+import { EXPORT_FORMATS, type ExportFormat, type ExportOptions, type ExportResult } from '../../library/export/export-options.ts';
+import { exportZip } from '../../library/export/export-zip.ts';
+import { loadExportItems, type ExportSelection } from '../../library/export/load-items.ts';
+import { exportShopify } from '../../library/export/shopify/export-shopify.ts';
+import { HANDLE_SOURCES, type HandleSource } from '../../library/export/shopify/shopify-handle.ts';
+import { exportUnity } from '../../library/export/unity/export-unity.ts';
+import { S3_SETTINGS_KEY } from '../../library/sync/s3-config.ts';
+import type { CliIo, Command } from '../command.ts';
+
+export const exportCommand: Command = {
+  name: 'export',
+  summary: 'Export library assets as files, a ZIP, a Unity Assets folder or a Shopify product CSV',
+  usage: `assetql export --format zip|unity|shopify|file --out <dir> [selection] [options] [--json] [--data-dir <dir>]
+
+Selection (combined with AND; none = every active and archived asset):
+  --batch <id>          assets of one batch
+  --query "<text>"      full-text search over name, prompt and tags (as in assetql search)
+  --ids a,b,c           these assets, in this order
+Options:
+  --rename              write under a new name when a target exists (default: refuse)
+  --name <file>         ZIP or CSV file name
+  --folder <Name>       Unity: folder under Assets/ (default AssetQL)
+  --base-url <url>      Shopify: public URL of the synced bucket root (default: "publicBaseUrl" of the s3 setting)
+  --template <id>       Shopify: shopify-2024 (Image Src…) or shopify-2025 (Product image URL…)
+  --handle-from <field> Shopify: category | name | batchId | assetId (default category)
+Every export writes a manifest with the sha256 of each file and never writes outside --out.`,
+  async run(argv: string[], io: CliIo): Promise<number> {
+    let values;
+    try {
+      values = parseArgs({
+        args: argv,
+        allowPositionals: false,
+        options: {
+          format: { type: 'string' }, out: { type: 'string' }, batch: { type: 'string' }, query: { type: 'string' },
+          ids: { type: 'string' }, folder: { type: 'string' }, 'base-url': { type: 'string' }, template: { type: 'string' },
+          'handle-from': { type: 'string' }, name: { type: 'string' }, rename: { type: 'boolean' }, json: { type: 'boolean' },
+          'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        },
+        strict: true,
+      }).values;
+    } catch (err) {
+      io.stderr.write(`assetql export: ${(err as Error).message}\n${this.usage}\n`);
+      return 2;
+    }
+    if (values.help) {
+      io.stdout.write(`${this.usage}\n`);
+      return 0;
+    }
+    try {
+      const format = values.format as ExportFormat | undefined;
+      if (!format || !EXPORT_FORMATS.includes(format)) {
+        throw new AppError('BadInput', `--format must be one of ${EXPORT_FORMATS.join(', ')}${values.format ? ` (got ${values.format})` : ''}`);
+      }
+      if (!values.out) throw new AppError('BadInput', '--out <dir> is required');
+      const handleFrom = values['handle-from'] as HandleSource | undefined;
+      if (handleFrom !== undefined && !HANDLE_SOURCES.includes(handleFrom)) {
+        throw new AppError('BadInput', `--handle-from must be one of ${HANDLE_SOURCES.join(', ')}`);
+      }
+      const outDir = resolve(io.cwd, values.out);
+      const selection: ExportSelection = {
+        ...(values.batch ? { batchId: values.batch } : {}),
+        ...(values.query ? { query: values.query } : {}),
+        ...(values.ids ? { ids: values.ids.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+      };
+      const ctx = openAppContext(values['data-dir']);
+      try {
+        const items = loadExportItems(ctx, selection);
+        if (items.length === 0) throw new AppError('NotFound', 'no assets match the selection; nothing exported');
+        const common: ExportOptions = {
+          signal: io.signal,
+          ...(values.rename ? { renameOnConflict: true } : {}),
+          ...(values.json || !io.stdout.isTTY
+            ? {}
+            : { onProgress: (p) => io.stderr.write(`\r${p.itemsDone}/${p.itemsTotal} items, ${(p.bytesWritten / 1048576).toFixed(1)} MiB`) }),
+        };
+        let result: ExportResult;
+        switch (format) {
+          case 'file':
+            result = await exportFiles(items, outDir, common);
+            break;
+          case 'zip':
+            result = await exportZip(items, outDir, { ...common, ...(values.name ? { fileName: values.name } : {}) });
+            break;
+          case 'unity':
+            result = await exportUnity(items, outDir, { ...common, ...(values.folder ? { folder: values.folder } : {}) });
+            break;
+          case 'shopify': {
+            const s3 = getSetting<{ publicBaseUrl?: string; prefix?: string } | null>(ctx.db, S3_SETTINGS_KEY, null);
+            result = await exportShopify(items, outDir, {
+              ...common,
+              publicBaseUrl: values['base-url'] ?? s3?.publicBaseUrl,
+              ...(s3?.prefix ? { prefix: s3.prefix } : {}),
+              ...(values.template ? { template: values.template } : {}),
+              ...(handleFrom ? { handleFrom } : {}),
+              ...(values.name ? { fileName: values.name } : {}),
+            });
+            break;
+          }
+        }
+        recordExport(ctx.db, result, items.map((i) => i.assetId));
+        if (values.json) {
+          io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        } else {
+          if (common.onProgress) io.stderr.write('\n');
+          io.stdout.write(
+            `Exported ${result.itemCount} asset(s) as ${format} to ${result.outDir}\n` +
+              `  files: ${result.files.map((f) => f.path).join(', ')}\n  manifest: ${result.manifestPath}\n`,
+          );
+        }
+        return 0;
+      } finally {
+        ctx.close();
+      }
+    } catch (err) {
+      const e = toErrorData(err);
+      io.stderr.write(`assetql export: ${e.kind}: ${e.message}\n`);
+      return e.kind === 'Cancelled' ? 130 : 1;
+    }
+  },
+};

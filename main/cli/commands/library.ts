@@ -1,0 +1,165 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { CliIo, Command } from '../command.ts';
+import { openAppContext, type AppContext } from '../../core/app-context.ts';
+import { AppError, toErrorData } from '../../core/app-error.ts';
+import { createClipEmbedder } from '../../inference/clip-embedder.ts';
+import { WorkerPool } from '../../inference/worker-pool.ts';
+import { listAssetVersions } from '../../library/asset-versions.ts';
+import { createClipZeroShotTagger } from '../../library/clip-zero-shot-tagger.ts';
+import { archiveAsset, archiveStaleAssets, deleteAsset, purgeDeletedAssets, restoreAsset, undeleteAsset } from '../../library/lifecycle.ts';
+import { libraryStats } from '../../library/library-stats.ts';
+import { searchAssets } from '../../library/search-assets.ts';
+import { tagAsset } from '../../library/tag-asset.ts';
+import { getAssetTags, overrideCategory, setAssetTags } from '../../library/tags-repo.ts';
+import { rebuildThumbnails } from '../../library/thumbnails.ts';
+
+const SUBCOMMANDS = ['stats', 'archive', 'restore', 'delete', 'undelete', 'purge', 'archive-stale', 'versions', 'tag', 'category', 'thumbs', 'retag'] as const;
+type Sub = (typeof SUBCOMMANDS)[number];
+
+export const libraryCommand: Command = {
+  name: 'library',
+  summary: 'Manage library assets: stats, archive/restore, delete/undelete/purge, versions, tags, thumbnails, re-tagging',
+  usage: `assetql library <subcommand> [args] [--json] [--data-dir <dir>]
+
+  stats                              counts by state, bytes, categories, top tags
+  archive <id>... | restore <id>...  move files to <library>/archive/ and back
+  archive-stale [--days N]           archive assets older than N days (default: setting, 90)
+  delete <id>... | undelete <id>...  soft delete (files kept) and undo
+  purge [--older-than DAYS]          remove soft-deleted assets and their files for good
+  versions <id>                      every retained version of the asset
+  tag <id> [--add t]... [--remove t]...   user tag overrides (never clobbered by re-tagging)
+  category <id> <name> | --clear     user category override
+  thumbs [--all]                     rebuild missing (or all) 256×256 thumbnails
+  retag --clip-pack <dir> [--batch id]   CLIP zero-shot tagging of current assets`,
+  async run(argv: string[], io: CliIo): Promise<number> {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: argv,
+        allowPositionals: true,
+        options: {
+          days: { type: 'string' }, 'older-than': { type: 'string' }, add: { type: 'string', multiple: true },
+          remove: { type: 'string', multiple: true }, clear: { type: 'boolean' }, all: { type: 'boolean' },
+          'clip-pack': { type: 'string' }, batch: { type: 'string' }, json: { type: 'boolean' }, 'data-dir': { type: 'string' },
+          help: { type: 'boolean', short: 'h' },
+        },
+        strict: true,
+      });
+    } catch (err) {
+      io.stderr.write(`assetql library: ${(err as Error).message}\n${this.usage}\n`);
+      return 2;
+    }
+    const { values, positionals } = parsed;
+    const [sub, ...args] = positionals;
+    if (values.help || !sub) {
+      io.stdout.write(`${this.usage}\n`);
+      return values.help ? 0 : 2;
+    }
+    let ctx: AppContext | undefined;
+    try {
+      if (!SUBCOMMANDS.includes(sub as Sub)) throw new AppError('BadInput', `unknown subcommand ${sub}; one of ${SUBCOMMANDS.join(', ')}`);
+      ctx = openAppContext(values['data-dir']);
+      const result = await runSub(ctx, sub as Sub, args, values, io);
+      io.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : `${human(result)}\n`);
+      return 0;
+    } catch (err) {
+      const e = toErrorData(err);
+      io.stderr.write(`assetql library ${sub}: ${e.kind}: ${e.message}\n`);
+      return e.kind === 'BadInput' ? 2 : 1;
+    } finally {
+      ctx?.close();
+    }
+  },
+};
+
+interface Flags {
+  days?: string;
+  'older-than'?: string;
+  add?: string[];
+  remove?: string[];
+  clear?: boolean;
+  all?: boolean;
+  'clip-pack'?: string;
+  batch?: string;
+}
+
+function needIds(sub: string, args: string[]): string[] {
+  if (args.length === 0) throw new AppError('BadInput', `${sub} needs at least one asset id`);
+  return args;
+}
+
+function intFlag(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new AppError('BadInput', `--${name} must be a whole number of days (got ${v})`);
+  return n;
+}
+
+async function runSub(ctx: AppContext, sub: Sub, args: string[], v: Flags, io: CliIo): Promise<unknown> {
+  switch (sub) {
+    case 'stats':
+      return libraryStats(ctx.db);
+    case 'archive':
+      for (const id of needIds(sub, args)) await archiveAsset(ctx, id);
+      return { archived: args };
+    case 'restore':
+      for (const id of needIds(sub, args)) await restoreAsset(ctx, id);
+      return { restored: args };
+    case 'delete':
+      for (const id of needIds(sub, args)) deleteAsset(ctx, id);
+      return { deleted: args };
+    case 'undelete':
+      return { undeleted: needIds(sub, args).map((id) => ({ id, state: undeleteAsset(ctx, id) })) };
+    case 'purge': {
+      const days = intFlag('older-than', v['older-than']);
+      return { purged: await purgeDeletedAssets(ctx, days === undefined ? {} : { olderThanDays: days }) };
+    }
+    case 'archive-stale': {
+      const days = intFlag('days', v.days);
+      return { archived: await archiveStaleAssets(ctx, days === undefined ? {} : { days }) };
+    }
+    case 'versions':
+      return listAssetVersions(ctx.db, needIds(sub, args)[0]!).map((a) => ({ id: a.id, version: a.version, current: a.isCurrent, state: a.state, createdAt: new Date(a.createdAt).toISOString(), relPath: a.relPath }));
+    case 'tag': {
+      const id = needIds(sub, args)[0]!;
+      if (!v.add && !v.remove) return getAssetTags(ctx.db, id);
+      return setAssetTags(ctx.db, id, { add: v.add ?? [], remove: v.remove ?? [] });
+    }
+    case 'category': {
+      const id = needIds(sub, args)[0]!;
+      if (!v.clear && !args[1]) throw new AppError('BadInput', 'category needs <id> <name> or <id> --clear');
+      overrideCategory(ctx.db, id, v.clear ? null : args.slice(1).join(' '));
+      return { id, category: v.clear ? 'auto' : args.slice(1).join(' ') };
+    }
+    case 'thumbs':
+      return rebuildThumbnails(ctx, { mode: v.all ? 'all' : 'missing', signal: io.signal });
+    case 'retag': {
+      if (!v['clip-pack']) throw new AppError('BadInput', 'retag needs --clip-pack <dir>');
+      const pool = new WorkerPool({ size: 1 });
+      try {
+        const tagger = createClipZeroShotTagger(await createClipEmbedder(pool, resolve(io.cwd, v['clip-pack'])));
+        let tagged = 0;
+        let cursor: string | undefined;
+        do {
+          const page = searchAssets(ctx.db, { ...(v.batch ? { batchId: v.batch } : {}), limit: 200, withTotal: false, ...(cursor ? { cursor } : {}) });
+          for (const a of page.items) {
+            if (io.signal.aborted) throw new AppError('Cancelled', `re-tagging stopped after ${tagged} assets`);
+            await tagAsset(ctx, a.id, tagger);
+            tagged++;
+          }
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+        return { tagged };
+      } finally {
+        await pool.close();
+      }
+    }
+  }
+}
+
+function human(result: unknown): string {
+  return JSON.stringify(result, null, 2);
+}
+
+export default libraryCommand;

@@ -1,0 +1,96 @@
+import { parseArgs } from 'node:util';
+import { openAppContext } from '../../core/app-context.ts';
+import { AppError, toErrorData } from '../../core/app-error.ts';
+import { loadExportItems, type ExportSelection } from '../../library/export/load-items.ts';
+import { loadS3Config, type S3SyncConfigInput } from '../../library/sync/s3-config.ts';
+import { syncAll } from '../../library/sync/sync-all.ts';
+import type { CliIo, Command } from '../command.ts';
+
+export const syncCommand: Command = {
+  name: 'sync',
+  summary: 'Upload library PNGs and thumbnails to S3 (or an S3-compatible server), resuming where it stopped',
+  usage: `assetql sync [--dry-run] [--json] [--batch <id>] [--query "<text>"] [--ids a,b]
+              [--bucket B] [--prefix P] [--endpoint URL] [--region R] [--data-dir <dir>]
+
+Reads the "s3" setting { bucket, prefix, region, accessKeyId, secretAccessKey, endpoint?, publicBaseUrl?,
+storageClassForArchive?, multipartThreshold? }; flags override it, and AWS_ACCESS_KEY_ID /
+AWS_SECRET_ACCESS_KEY fill in missing credentials. Objects go to <prefix>/raw/<batch>/<asset>.png and
+<prefix>/thumbnails/<asset>.jpg. Files already uploaded and unchanged are skipped, so an interrupted
+sync (Ctrl-C, network loss) continues where it stopped. --dry-run lists what would be uploaded.`,
+  async run(argv: string[], io: CliIo): Promise<number> {
+    let values;
+    try {
+      values = parseArgs({
+        args: argv,
+        allowPositionals: false,
+        options: {
+          'dry-run': { type: 'boolean' }, json: { type: 'boolean' }, batch: { type: 'string' }, query: { type: 'string' },
+          ids: { type: 'string' }, bucket: { type: 'string' }, prefix: { type: 'string' }, endpoint: { type: 'string' },
+          region: { type: 'string' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        },
+        strict: true,
+      }).values;
+    } catch (err) {
+      io.stderr.write(`assetql sync: ${(err as Error).message}\n${this.usage}\n`);
+      return 2;
+    }
+    if (values.help) {
+      io.stdout.write(`${this.usage}\n`);
+      return 0;
+    }
+    try {
+      const ctx = openAppContext(values['data-dir']);
+      try {
+        const overrides: Partial<S3SyncConfigInput> = {
+          bucket: values.bucket, prefix: values.prefix, endpoint: values.endpoint, region: values.region,
+        };
+        let config;
+        try {
+          config = loadS3Config(ctx.db, overrides);
+        } catch (err) {
+          // Credentials may live in the environment rather than the settings table.
+          const envKey = io.env['AWS_ACCESS_KEY_ID'];
+          const envSecret = io.env['AWS_SECRET_ACCESS_KEY'];
+          if (!envKey || !envSecret) throw err;
+          config = loadS3Config(ctx.db, { ...overrides, accessKeyId: envKey, secretAccessKey: envSecret });
+        }
+        const selection: ExportSelection = {
+          ...(values.batch ? { batchId: values.batch } : {}),
+          ...(values.query ? { query: values.query } : {}),
+          ...(values.ids ? { ids: values.ids.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+        };
+        const items = loadExportItems(ctx, selection);
+        const showProgress = !values.json && io.stdout.isTTY === true;
+        const result = await syncAll({ db: ctx.db, config }, items, {
+          signal: io.signal,
+          ...(values['dry-run'] ? { dryRun: true } : {}),
+          ...(showProgress ? { onProgress: (p) => io.stderr.write(`\r${p.filesDone}/${p.filesTotal} files, ${(p.bytesUploaded / 1048576).toFixed(1)} MiB`) } : {}),
+          ...(values.json ? {} : { onRetry: (key, attempt, err) => io.stderr.write(`retry ${attempt} for ${key}: ${toErrorData(err).message}\n`) }),
+        });
+        if (values.json) {
+          io.stdout.write(`${JSON.stringify({ bucket: config.bucket, prefix: config.prefix, dryRun: values['dry-run'] === true, ...result }, null, 2)}\n`);
+        } else {
+          if (showProgress) io.stderr.write('\n');
+          if (values['dry-run']) {
+            io.stdout.write(`Dry run: ${result.planned.length} file(s) would be uploaded to ${config.bucket}, ${result.skipped} already there.\n`);
+            for (const k of result.planned) io.stdout.write(`  ${k}\n`);
+          } else {
+            io.stdout.write(`Synced to ${config.bucket}: ${result.uploaded} uploaded, ${result.skipped} unchanged, ${result.failed} failed` +
+              ` (${(result.bytesUploaded / 1048576).toFixed(1)} MiB)${result.cancelled ? ' — interrupted; run again to resume' : ''}\n`);
+            for (const e of result.errors) io.stdout.write(`  failed ${e.key}: ${e.message}\n`);
+          }
+        }
+        if (result.cancelled) return 130;
+        if (result.failed > 0) return 1;
+        if (items.length === 0 && !values.json) io.stderr.write('no assets match the selection\n');
+        return 0;
+      } finally {
+        ctx.close();
+      }
+    } catch (err) {
+      const e = err instanceof AppError ? err.toData() : toErrorData(err);
+      io.stderr.write(`assetql sync: ${e.kind}: ${e.message}\n`);
+      return 1;
+    }
+  },
+};

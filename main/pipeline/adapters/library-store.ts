@@ -1,0 +1,52 @@
+import type { RgbImage } from '../../../workers/image/rgb-image.ts';
+import type { LibraryContext } from '../../library/asset-types.ts';
+import { storeAsset } from '../../library/store-asset.ts';
+import { writeThumbnail } from '../../library/thumbnails.ts';
+import { absLibraryPath } from '../../library/library-paths.ts';
+import type { PostStage, StoreStage } from '../stages.ts';
+
+/**
+ * The store stage over the library: storeAsset is idempotent by task key (UNIQUE task_key), so a
+ * task replayed after a crash between "asset stored" and "ledger updated" gets its first asset
+ * back and no second file. The thumbnail is left to a post stage so it runs alongside generation.
+ */
+export function createLibraryStore(ctx: LibraryContext, opts: { embeddingFor?: (image: RgbImage) => { modelId: string; vector: Float32Array } | undefined } = {}): StoreStage {
+  return {
+    async store(input) {
+      const { task } = input;
+      const numeric: Record<string, number | null> = {};
+      for (const [k, v] of Object.entries(input.scores)) if (typeof v === 'number') numeric[k] = v;
+      const embedding = opts.embeddingFor?.(input.image);
+      const { asset } = await storeAsset(ctx, {
+        ...(embedding ? { embedding } : {}),
+        batchId: task.batchId,
+        taskId: task.id,
+        taskKey: task.taskKey,
+        name: task.name,
+        image: input.image,
+        prompt: input.prompt,
+        negativePrompt: input.negativePrompt,
+        params: input.params,
+        seed: input.params.seed,
+        model: input.modelId,
+        scores: numeric,
+        styleScore: input.scores.styleScore,
+        sourceRow: task.sourceRow,
+        rowIndex: task.rowIndex,
+        skipThumbnail: true,
+      });
+      return { assetId: asset.id };
+    },
+  };
+}
+
+export function createThumbnailStage(ctx: LibraryContext): PostStage {
+  return {
+    name: 'thumbnail',
+    async run({ assetId }) {
+      const row = ctx.db.prepare('SELECT rel_path FROM assets WHERE id = ?').get(assetId) as { rel_path: string } | undefined;
+      if (!row) return;
+      await writeThumbnail(ctx, assetId, absLibraryPath(ctx.dataDir.library, row.rel_path));
+    },
+  };
+}

@@ -1,0 +1,138 @@
+import type { Database } from 'better-sqlite3';
+import type { RgbImage } from '../../workers/image/rgb-image.ts';
+import type { SamplerName } from '../../workers/sdxl/schedulers/samplers.ts';
+import type { DataDir } from '../core/data-dir.ts';
+import { getProfile } from '../dna/profile-repo.ts';
+import { scoreImage } from '../dna/score.ts';
+import { styleKeywords } from '../dna/style-keywords.ts';
+import type { StyleProfile } from '../dna/style-profile.ts';
+import { createClipEmbedder } from '../inference/clip-embedder.ts';
+import type { Embedder } from '../inference/embedder.ts';
+import { createSdxlClient, type SdxlClient } from '../inference/sdxl-client.ts';
+import type { WorkerPool } from '../inference/worker-pool.ts';
+import { createClipZeroShotTagger } from '../library/clip-zero-shot-tagger.ts';
+import { tagAsset } from '../library/tag-asset.ts';
+import { AppError } from '../core/app-error.ts';
+import { createFileArchive } from './adapters/file-archive.ts';
+import { createLibraryStore, createThumbnailStage } from './adapters/library-store.ts';
+import type { BatchStages, GenerateStage, PostStage, StageResolver, ValidateStage } from './stages.ts';
+import type { BatchRecord } from './types.ts';
+
+export interface RealStagesOptions {
+  db: Database;
+  dataDir: DataDir;
+  pool: WorkerPool;
+  /** SDXL pack folder (real or made by `assetql models create-test-pack`). */
+  packDir: string;
+  /** CLIP pack folder: CLIP similarity in the score, embeddings for search, zero-shot tags. */
+  clipPackDir?: string | null;
+  /** Ask the worker for a latent preview with every step (the UI shows it; the CLI does not). */
+  previews?: boolean;
+}
+
+export interface RealStages {
+  resolve: StageResolver;
+  sdxl: SdxlClient;
+  embedder: Embedder | null;
+  /** Unloads the packs' sessions (the pool itself belongs to the caller). */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Builds the engine's stages from the other capabilities: SDXL over the worker pool (generate),
+ * brand DNA's scoreImage against the batch's profile version (validate), the library's
+ * idempotent storeAsset (store), thumbnails, CLIP embeddings and zero-shot tags (post).
+ */
+export async function createRealStages(o: RealStagesOptions): Promise<RealStages> {
+  const sdxl = await createSdxlClient(o.pool, o.packDir);
+  const embedder = o.clipPackDir ? await createClipEmbedder(o.pool, o.clipPackDir) : null;
+  const ctx = { db: o.db, dataDir: o.dataDir };
+  // Validation embeds each image once; store and tagging reuse that vector instead of re-running CLIP.
+  const embeddings = new WeakMap<RgbImage, Float32Array>();
+  const tagger = embedder ? createClipZeroShotTagger(embedder) : null;
+  const archive = createFileArchive(o.dataDir);
+  const store = createLibraryStore(ctx, {
+    embeddingFor: (image) => {
+      const v = embeddings.get(image);
+      return v && embedder ? { modelId: embedder.modelId, vector: v } : undefined;
+    },
+  });
+  const post: PostStage[] = [createThumbnailStage(ctx)];
+  if (tagger) post.push({ name: 'tag', run: async ({ assetId }) => void (await tagAsset(ctx, assetId, tagger)) });
+
+  const resolve: StageResolver = async (batch: BatchRecord): Promise<BatchStages> => {
+    if (!batch.profileId) throw new AppError('BadInput', `batch ${batch.id} has no style profile`);
+    const profile = getProfile(o.db, batch.profileId, batch.profileVersion ?? undefined);
+    const kw = styleKeywords(profile);
+    return {
+      generate: sdxlGenerate(sdxl, profile, embedder, o.previews ?? false),
+      validate: dnaValidate(profile, embedder, embeddings),
+      archive,
+      store,
+      post,
+      styleKeywords: [...kw.lighting, ...kw.medium, ...kw.colours.slice(0, 2)].filter((k) => k.length > 0),
+    };
+  };
+  return {
+    resolve,
+    sdxl,
+    embedder,
+    dispose: async () => {
+      await sdxl.unload().catch(() => undefined);
+    },
+  };
+}
+
+function sdxlGenerate(sdxl: SdxlClient, profile: StyleProfile, embedder: Embedder | null, previews: boolean): GenerateStage {
+  const c = sdxl.manifest.components;
+  // IP-Adapter takes the references' image embedding; only usable when the pack's image_proj
+  // expects exactly the width of the profile's CLIP centroid.
+  const projIn = c.image_proj ? Object.values(c.image_proj.inputs)[0]?.shape.at(-1) : undefined;
+  const centroid = profile.clipCentroid ?? null;
+  const ipAdapter = Boolean(c.image_proj && embedder && centroid && projIn === centroid.length);
+  return {
+    modelId: sdxl.manifest.id,
+    capabilities: { ipAdapter, img2img: Boolean(c.vae_encoder) },
+    async generate(req, { signal, onProgress }) {
+      const p = req.params;
+      const res = await sdxl.generate(
+        {
+          prompt: req.prompt,
+          negativePrompt: req.negativePrompt,
+          width: p.width,
+          height: p.height,
+          steps: p.steps,
+          guidance: p.guidance,
+          sampler: p.sampler as SamplerName,
+          seed: p.seed,
+          ...(req.initImage ? { initImage: req.initImage, strength: p.strength ?? 0.6 } : {}),
+          ...(ipAdapter && centroid && p.ipAdapterScale != null ? { ipAdapter: { imageEmbeds: centroid, scale: p.ipAdapterScale } } : {}),
+          preview: previews,
+        },
+        {
+          signal,
+          ...(onProgress ? { onProgress: (x) => onProgress({ step: x.step, steps: x.totalSteps, ...(x.preview ? { preview: x.preview } : {}) }) } : {}),
+        },
+      );
+      return { image: res.image, gpuMs: res.gpuMs };
+    },
+  };
+}
+
+function dnaValidate(profile: StyleProfile, embedder: Embedder | null, embeddings: WeakMap<RgbImage, Float32Array>): ValidateStage {
+  return {
+    async validate(image, { task }) {
+      let embedding: Float32Array | undefined;
+      if (embedder && profile.clipCentroid) {
+        embedding = (await embedder.embedImages([image]))[0];
+        if (embedding) embeddings.set(image, embedding);
+      }
+      const s = await scoreImage(image, profile, {
+        embedder,
+        requested: { width: task.params.width, height: task.params.height },
+        ...(embedding ? { embedding } : {}),
+      });
+      return { ...s, styleScore: s.styleScore };
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import { useState } from 'react';
+import type { EventPayloads, PackInfo } from '../../../../preload/api.ts';
+import { AsyncView } from '../../components/async-view.tsx';
+import { EmptyState } from '../../components/empty-state.tsx';
+import { call } from '../../api.ts';
+import { useRequest } from '../../hooks/use-request.ts';
+import { useEvent } from '../../hooks/use-event.ts';
+import { attempt } from '../../store/toasts.ts';
+import { fmtBytes, fmtDuration } from '../../hooks/format.ts';
+
+type Download = EventPayloads['download.progress'];
+
+/** Model packs: download (with progress), locate on disk, verify, or create tiny test packs. */
+export function ModelPacks() {
+  const packs = useRequest('models.list', {});
+  const [downloads, setDownloads] = useState<Record<string, Download>>({});
+  const [dir, setDir] = useState('');
+  useEvent('download.progress', (p) => {
+    setDownloads((d) => ({ ...d, [p.id]: p }));
+    if (p.state === 'done') packs.reload();
+  });
+  return (
+    <div className="card span-2" data-testid="model-packs">
+      <div className="row-between">
+        <h2>Model packs</h2>
+        <button className="btn" onClick={() => void attempt('Create test packs', () => call('models.createTestPacks', {}), (r) => `Created ${r.length} test pack(s)`).then((r) => r && packs.reload())}>
+          Create test packs
+        </button>
+      </div>
+      <AsyncView state={packs} what="Model packs" isEmpty={(d) => d.length === 0} empty={<EmptyState title="No model packs">Download SDXL and CLIP packs, locate them on disk, or create tiny test packs.</EmptyState>}>
+        {(list) => (
+          <table className="table" aria-label="Model packs">
+            <thead>
+              <tr>
+                <th>Pack</th>
+                <th>Kind</th>
+                <th>Size</th>
+                <th>Status</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {list.map((p) => (
+                <PackRow key={p.id} pack={p} download={downloads[p.id]} />
+              ))}
+            </tbody>
+          </table>
+        )}
+      </AsyncView>
+      <div className="row gap">
+        <input className="input grow mono" placeholder="/path/to/model-pack (folder with manifest.json)" value={dir} onChange={(e) => setDir(e.target.value)} aria-label="Model pack folder" />
+        <button className="btn" disabled={!dir.trim()} onClick={() => void attempt('Locate', () => call('models.locate', { dir: dir.trim() }), (p) => `Added ${p.name}`).then((r) => r && packs.reload())}>
+          Locate
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function PackRow({ pack: p, download: d }: { pack: PackInfo; download: Download | undefined }) {
+  const running = d?.state === 'running';
+  return (
+    <tr>
+      <td>
+        <strong>{p.name}</strong>
+        {p.testPack ? <span className="badge">test</span> : null}
+        <div className="small muted">{p.description}</div>
+        {p.path ? <div className="small muted mono ellipsis">{p.path}</div> : null}
+      </td>
+      <td>{p.kind}</td>
+      <td className="num">{fmtBytes(p.sizeBytes)}</td>
+      <td className="status-cell">
+        {running && d ? (
+          <span className="stack tight">
+            <span className="progress">
+              <span className="seg active" style={{ width: `${d.total ? (d.bytes / d.total) * 100 : 0}%` }} />
+            </span>
+            <span className="small num">
+              {fmtBytes(d.bytes)} / {fmtBytes(d.total)} · {fmtBytes(d.rate)}/s · {fmtDuration(d.etaSeconds)}
+            </span>
+          </span>
+        ) : d?.state === 'failed' ? (
+          <span className="bad-text small">{d.error}</span>
+        ) : (
+          <span className={p.installed ? 'badge tone-ok' : 'badge'}>{p.installed ? 'installed' : 'not installed'}</span>
+        )}
+      </td>
+      <td className="row gap">
+        {running ? (
+          <button className="btn small" onClick={() => void attempt('Cancel download', () => call('models.cancelDownload', { id: p.id }))}>
+            Cancel
+          </button>
+        ) : !p.installed && p.downloadable ? (
+          <button className="btn small primary" onClick={() => void attempt('Download', () => call('models.download', { id: p.id }))}>
+            Download
+          </button>
+        ) : null}
+        {p.installed ? (
+          <button className="btn small" onClick={() => void attempt('Verify', () => call('models.verify', { id: p.id }), (r) => (r.ok ? `${p.name}: verified` : `${p.name}: ${r.problems.join('; ')}`))}>
+            Verify
+          </button>
+        ) : null}
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,27 @@
+import { ScreenHeader } from '../../components/screen-header.tsx';
+import { AsyncView } from '../../components/async-view.tsx';
+import { useRequest } from '../../hooks/use-request.ts';
+import { ModelPacks } from './model-packs.tsx';
+import { ProviderStatus } from './provider-status.tsx';
+import { SecretsSection } from './secrets-section.tsx';
+import { SettingsForm } from './settings-form.tsx';
+import { AboutSection } from './about-section.tsx';
+
+/** Model packs, GPU status, keys and every default. */
+export function SettingsScreen() {
+  const settings = useRequest('settings.get', {});
+  return (
+    <section className="screen">
+      <ScreenHeader title="Settings" subtitle="Models, GPU, keys, storage and defaults." />
+      <div className="settings-grid">
+        <ModelPacks />
+        <ProviderStatus />
+        <SecretsSection />
+        <AsyncView state={settings} what="Settings">
+          {(s) => <SettingsForm settings={s} onSaved={settings.setData} />}
+        </AsyncView>
+        <AboutSection />
+      </div>
+    </section>
+  );
+}

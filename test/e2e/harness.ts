@@ -1,0 +1,94 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
+export const VIEWPORT = { width: 1280, height: 800 };
+const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export interface ServerHandle { url: string; dataDir: string; stop(): Promise<void> }
+
+/** Starts `assetql serve --json` on a fresh data folder and reads its URL from the JSON line. */
+export async function startServer(): Promise<ServerHandle> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'assetql-e2e-'));
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'bin/assetql.mjs'), 'serve', '--data-dir', dataDir, '--port', '0', '--json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const url = await new Promise<string>((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`assetql serve did not print its URL within 60 s\n${stderr}`)), 60_000);
+    child.once('exit', (code) => fail(new Error(`assetql serve exited with ${code}\n${stderr}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      try {
+        const msg = JSON.parse(line) as { url?: string };
+        if (msg.url) {
+          clearTimeout(timer);
+          done(msg.url);
+        }
+      } catch {
+        // not the JSON line (a log line): keep reading
+      }
+    });
+  });
+  return {
+    url,
+    dataDir,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGINT');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchChromium(): Promise<Browser> {
+  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(executablePath)) {
+    throw new Error(`Chromium not found at ${executablePath}. Install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH.`);
+  }
+  return chromium.launch({ executablePath, args: CHROMIUM_FLAGS });
+}
+
+/** A page that records every console error and uncaught page error (the suite fails on any). */
+export interface WatchedPage { page: Page; errors: string[] }
+
+export async function openPage(browser: Browser, url: string): Promise<WatchedPage> {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
+  page.on('requestfailed', (req) => errors.push(`request failed: ${req.url()} ${req.failure()?.errorText ?? ''}`));
+  await page.goto(url);
+  return { page, errors };
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const file = join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+export function assert(cond: unknown, message: string): asserts cond {
+  if (!cond) throw new Error(message);
+}
+
+export interface E2eContext {
+  browser: Browser;
+  server: ServerHandle;
+  /** Opens the app (extra query like '&e2e=1', hash like '#/batches'). */
+  open(query?: string, hash?: string): Promise<WatchedPage>;
+  log(line: string): void;
+}
+
+export interface E2eSpec { name: string; run(ctx: E2eContext): Promise<void> }

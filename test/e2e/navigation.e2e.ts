@@ -1,0 +1,67 @@
+import { SCREENS } from '../../renderer/src/store/screens.ts';
+import { assert, screenshot, type E2eSpec } from './harness.ts';
+
+/** What each screen must show with an empty data folder (heading + its empty/unavailable state). */
+const HEADINGS: Record<string, string> = {
+  'new-batch': 'New batch',
+  'brand-dna': 'Brand DNA',
+  batches: 'Batches',
+  'delta-reports': 'Delta reports',
+  review: 'Review',
+  library: 'Library',
+  dashboard: 'Dashboard',
+  settings: 'Settings',
+};
+
+export const specs: E2eSpec[] = [
+  {
+    name: 'every screen renders its heading and settles (no spinner left), screenshots saved',
+    async run(ctx) {
+      const { page } = await ctx.open();
+      for (const s of SCREENS) {
+        await page.click(`nav [data-screen="${s.id}"]`);
+        await page.waitForSelector(`[data-testid="screen-${s.id}"] h1:text-is("${HEADINGS[s.id]}")`);
+        // Every request has answered (data, empty or an explained error): no loader left.
+        await page.waitForFunction(() => !document.querySelector('.content .loading'), undefined, { timeout: 15_000 });
+        assert(new URL(page.url()).hash === `#/${s.id}`, `hash should follow the screen, got ${page.url()}`);
+        const text = await page.locator('main').innerText();
+        assert(text.trim().length > 40, `${s.id}: screen looks empty: ${text}`);
+        ctx.log(`${s.id}: ${await screenshot(page, s.id)}`);
+      }
+    },
+  },
+  {
+    name: 'Alt+1..8 switches screens and the URL hash survives a reload',
+    async run(ctx) {
+      const { page } = await ctx.open();
+      for (const s of SCREENS) {
+        await page.keyboard.press(`Alt+${s.key}`);
+        await page.waitForSelector(`[data-testid="screen-${s.id}"]`);
+        const current = await page.locator('nav [aria-current="page"]').getAttribute('data-screen');
+        assert(current === s.id, `Alt+${s.key} should select ${s.id}, nav shows ${current}`);
+      }
+      await page.reload();
+      await page.waitForSelector('[data-testid="screen-settings"]');
+    },
+  },
+  {
+    name: 'keyboard focus is visible on the navigation and activates with Enter',
+    async run(ctx) {
+      const { page } = await ctx.open();
+      await page.waitForSelector('[data-testid="screen-new-batch"] h1');
+      await page.keyboard.press('Tab');
+      const first = await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        if (!el) return null;
+        const cs = getComputedStyle(el);
+        return { screen: el.dataset.screen ?? null, outline: cs.outlineStyle, width: cs.outlineWidth, focusVisible: el.matches(':focus-visible') };
+      });
+      assert(first?.screen === 'new-batch', `first Tab should land on the first nav item, got ${JSON.stringify(first)}`);
+      assert(first.focusVisible && first.outline !== 'none' && first.width !== '0px', `focus ring not visible: ${JSON.stringify(first)}`);
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('[data-testid="screen-brand-dna"]');
+      await screenshot(page, 'focus-visible');
+    },
+  },
+];

@@ -1,0 +1,54 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ROOT, launchChromium, openPage, startServer, type E2eContext, type E2eSpec, type WatchedPage } from './harness.ts';
+
+/**
+ * Runs every spec in test/e2e/*.e2e.ts against one `assetql serve` and one Chromium. A spec
+ * fails on a thrown assertion OR on any console/page error recorded on pages it opened.
+ */
+export async function runAll(filter: string | undefined): Promise<number> {
+  const files = readdirSync(join(ROOT, 'test/e2e')).filter((f) => f.endsWith('.e2e.ts')).sort();
+  const specs: E2eSpec[] = [];
+  for (const f of files) {
+    const mod = (await import(pathToFileURL(join(ROOT, 'test/e2e', f)).href)) as { specs: E2eSpec[] };
+    specs.push(...mod.specs.filter((s) => !filter || s.name.includes(filter)));
+  }
+  const server = await startServer();
+  const browser = await launchChromium();
+  let passed = 0;
+  let failed = 0;
+  try {
+    for (const spec of specs) {
+      const pages: WatchedPage[] = [];
+      const ctx: E2eContext = {
+        browser,
+        server,
+        log: (line) => console.log(`    ${line}`),
+        async open(query = '', hash = '') {
+          const wp = await openPage(browser, `${server.url}${query}${hash}`);
+          pages.push(wp);
+          return wp;
+        },
+      };
+      const started = Date.now();
+      try {
+        await spec.run(ctx);
+        const errors = pages.flatMap((p) => p.errors);
+        if (errors.length) throw new Error(`console/page errors:\n      ${errors.join('\n      ')}`);
+        passed++;
+        console.log(`  ✓ ${spec.name} (${Date.now() - started} ms)`);
+      } catch (err) {
+        failed++;
+        console.log(`  ✗ ${spec.name} (${Date.now() - started} ms)\n      ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      } finally {
+        for (const p of pages) await p.page.context().close();
+      }
+    }
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed === 0 && passed > 0 ? 0 : 1;
+}
