@@ -3,6 +3,7 @@ import { openAppContext } from '../core/app-context.ts';
 import { ApiRegistry } from './registry.ts';
 import { EventBus } from './event-bus.ts';
 import { registerAllHandlers } from './handlers/index.ts';
+import { InferenceRuntime } from '../runtime/inference-runtime.ts';
 
 /**
  * Everything a shell (Electron, browser UI server, tests) needs: the open data folder, the event
@@ -12,6 +13,8 @@ export interface AppServices {
   app: AppContext;
   bus: EventBus;
   registry: ApiRegistry;
+  /** Worker pool, execution providers and the chosen packs (lazy: nothing loads until used). */
+  inference: InferenceRuntime;
   transport: 'electron' | 'browser' | 'test';
   /** Run on close: background services (pipeline, hot folder, workers) register their stop here. */
   onClose(fn: () => Promise<void> | void): void;
@@ -32,10 +35,12 @@ export async function createAppServices(opts: ServicesOptions): Promise<AppServi
     app,
     bus: new EventBus(),
     registry: new ApiRegistry(),
+    inference: new InferenceRuntime(app),
     transport: opts.transport,
     onClose: (fn) => closers.push(fn),
     async close() {
       for (const fn of closers.reverse()) await fn();
+      await services.inference.close();
       app.close();
     },
   };

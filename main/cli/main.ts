@@ -1,6 +1,6 @@
 import type { CliIo, Command } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
-import { AppError } from '../core/app-error.ts';
+import { toErrorData } from '../core/app-error.ts';
 import { APP_VERSION } from '../core/app-root.ts';
 
 const VERSION = APP_VERSION;
@@ -60,9 +60,11 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
     return await command.run(rest, fullIo);
   } catch (err) {
     // parseArgs throws TypeErrors with a clear message for unknown/missing flags.
-    const message = err instanceof AppError ? `${err.kind}: ${err.message}` : err instanceof Error ? err.message : String(err);
+    // Errors with a kind (AppError, or WorkerError from analysis code) print their kind.
+    const data = toErrorData(err);
+    const message = data.kind === 'Internal' ? data.message : `${data.kind}: ${data.message}`;
     fullIo.stderr.write(`assetql: ${message}\n`);
-    return err instanceof AppError && err.kind === 'Cancelled' ? 130 : 1;
+    return data.kind === 'Cancelled' ? 130 : 1;
   } finally {
     process.off('SIGINT', onSigint);
   }

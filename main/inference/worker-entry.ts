@@ -15,7 +15,16 @@ export interface WorkerEntry {
  * imports the .ts entry. A bundled build replaces only this function (plain `import(url)` of
  * its compiled .mjs).
  */
+declare global {
+  // Defined as true by scripts/build.mjs in the Electron bundle.
+  var __ASSETQL_BUNDLED__: boolean | undefined;
+}
+
 export function inferenceWorkerEntry(): WorkerEntry {
+  if (globalThis.__ASSETQL_BUNDLED__) {
+    // In dist/electron the worker is a compiled sibling bundle of main.mjs.
+    return { code: `import(${JSON.stringify(new URL('./workers/inference.worker.mjs', import.meta.url).href)});` };
+  }
   const entry = new URL('../../workers/inference.worker.ts', import.meta.url).href;
   const tsxApi = resolveModuleUrl('tsx/esm/api');
   return {

@@ -4,6 +4,7 @@ import { ASSET_COLUMNS, rowToAsset, type AssetRow } from './asset-row.ts';
 import { ASSET_STATES, type Asset, type AssetState } from './asset-types.ts';
 import { toFtsQuery } from './fts-query.ts';
 import { decodeCursor, encodeCursor, type SortDir, type SortKey } from './search-cursor.ts';
+import { chooseDriver } from './search-plan.ts';
 import { normaliseTag } from './tags-repo.ts';
 
 export interface SearchQuery {
@@ -25,7 +26,7 @@ export interface SearchQuery {
   dir?: SortDir;
   limit?: number;
   cursor?: string;
-  /** Count all matches (default true); page-only callers can skip the extra query. */
+  /** Count all matches; default: only on the first page (no cursor), since the total does not change between pages. */
   withTotal?: boolean;
 }
 
@@ -45,33 +46,45 @@ export function searchAssets(db: Database, q: SearchQuery = {}): SearchResult {
   const states = q.states && q.states.length > 0 ? q.states : (['active', 'archived'] as AssetState[]);
   for (const s of states) if (!ASSET_STATES.includes(s)) throw new AppError('BadInput', `unknown lifecycle state ${s}`);
 
-  const where: string[] = ['a.is_current = 1', `a.state IN (${states.map(() => '?').join(',')})`];
+  const match = q.text ? toFtsQuery(q.text) : null;
+  const category = q.category ? normaliseTag(q.category) : null;
+  const tags = [...new Set((q.tags ?? []).map(normaliseTag))];
+  const driver = chooseDriver(db, { match, category, batchId: q.batchId ?? null, tags });
+  // `+col` keeps SQLite from using that column's index, so it walks the sort index instead.
+  const idx = (on: boolean): string => (on ? '' : '+');
+
+  const where: string[] = ['a.is_current = 1', `+a.state IN (${states.map(() => '?').join(',')})`];
   const params: (string | number)[] = [...states];
   let from = 'assets a';
-  const match = q.text ? toFtsQuery(q.text) : null;
   if (match) {
-    from = 'assets_fts f JOIN assets a ON a.rowid = f.rowid';
-    where.push('assets_fts MATCH ?');
+    if (driver?.kind === 'fts') {
+      from = 'assets_fts f JOIN assets a ON a.rowid = f.rowid';
+      where.push('assets_fts MATCH ?');
+    } else where.push('+a.rowid IN (SELECT rowid FROM assets_fts WHERE assets_fts MATCH ?)');
     params.push(match);
   }
   if (q.batchId) {
-    where.push('a.batch_id = ?');
+    where.push(`${idx(driver?.kind === 'batch')}a.batch_id = ?`);
     params.push(q.batchId);
   }
-  if (q.category) {
-    where.push('a.category = ?');
-    params.push(normaliseTag(q.category));
+  if (category) {
+    where.push(`${idx(driver?.kind === 'category')}a.category = ?`);
+    params.push(category);
   }
-  for (const tag of q.tags ?? []) {
-    where.push('EXISTS (SELECT 1 FROM asset_tags t WHERE t.asset_id = a.id AND t.tag = ? AND t.removed = 0)');
-    params.push(normaliseTag(tag));
+  for (const tag of tags) {
+    where.push(
+      driver?.kind === 'tag' && driver.tag === tag
+        ? 'a.id IN (SELECT asset_id FROM asset_tags WHERE tag = ? AND removed = 0)'
+        : 'EXISTS (SELECT 1 FROM asset_tags t WHERE t.asset_id = a.id AND t.tag = ? AND t.removed = 0)',
+    );
+    params.push(tag);
   }
   if (q.from !== undefined) {
-    where.push('a.created_at >= ?');
+    where.push(`${idx(sort === 'date')}a.created_at >= ?`);
     params.push(q.from);
   }
   if (q.to !== undefined) {
-    where.push('a.created_at <= ?');
+    where.push(`${idx(sort === 'date')}a.created_at <= ?`);
     params.push(q.to);
   }
   if (q.minScore !== undefined) {
@@ -89,8 +102,9 @@ export function searchAssets(db: Database, q: SearchQuery = {}): SearchResult {
   const pageParams = [...params];
   if (q.cursor) {
     const c = decodeCursor(q.cursor, sort, dir);
-    pageWhere.push(`(${col} ${cmp} ? OR (${col} = ? AND a.id ${cmp} ?))`);
-    pageParams.push(c.value, c.value, c.id);
+    // Row-value comparison lets SQLite seek straight into the sort index.
+    pageWhere.push(`(${col}, a.id) ${cmp} (?, ?)`);
+    pageParams.push(c.value, c.id);
   }
   const sql = `SELECT ${ASSET_COLUMNS} FROM ${from} WHERE ${pageWhere.join(' AND ')}
     ORDER BY ${col} ${dir.toUpperCase()}, a.id ${dir.toUpperCase()} LIMIT ?`;
@@ -101,9 +115,10 @@ export function searchAssets(db: Database, q: SearchQuery = {}): SearchResult {
     rows.length > limit && last
       ? encodeCursor({ sort, dir, value: sort === 'date' ? last.created_at : sort === 'score' ? last.score_sort : last.name, id: last.id })
       : null;
-  const total =
-    q.withTotal === false
-      ? null
-      : (db.prepare(`SELECT count(*) AS n FROM ${from} WHERE ${where.join(' AND ')}`).get(...params) as { n: number }).n;
+  // The total is the same on every page: by default only the first page pays for it.
+  const withTotal = q.withTotal ?? !q.cursor;
+  const total = withTotal
+    ? (db.prepare(`SELECT count(*) AS n FROM ${from} WHERE ${where.join(' AND ')}`).get(...params) as { n: number }).n
+    : null;
   return { items: page.map(rowToAsset), nextCursor, total };
 }

@@ -273,6 +273,8 @@ class Engine {
         this.handleError(claim, err, ['generating', 'validating']);
       } finally {
         this.inflight.delete(claim.task.id);
+        // The final step is always delivered; then the key's bookkeeping is dropped.
+        this.progress.flush(claim.task.id);
         this.progress.forget(claim.task.id);
       }
     }

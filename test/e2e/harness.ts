@@ -67,7 +67,11 @@ export async function openPage(browser: Browser, url: string): Promise<WatchedPa
     if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}`);
   });
   page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
-  page.on('requestfailed', (req) => errors.push(`request failed: ${req.url()} ${req.failure()?.errorText ?? ''}`));
+  page.on('requestfailed', (req) => {
+    // Aborted loads are normal (an image scrolled out or a screen switched); real failures are not.
+    const why = req.failure()?.errorText ?? '';
+    if (!why.includes('ERR_ABORTED')) errors.push(`request failed: ${req.url()} ${why}`);
+  });
   await page.goto(url);
   return { page, errors };
 }
@@ -92,3 +96,16 @@ export interface E2eContext {
 }
 
 export interface E2eSpec { name: string; run(ctx: E2eContext): Promise<void> }
+
+/**
+ * Waits for the outcome toast of an action and fails with its text when it reports a failure
+ * (e.g. "Create test packs failed — not available in this build yet"), instead of timing out.
+ */
+export async function expectOkToast(page: Page, contains: string, timeout = 60_000): Promise<string> {
+  const toast = page.locator(`[data-testid="toast"].tone-ok:has-text("${contains}"), [data-testid="toast"].tone-bad`).first();
+  await toast.waitFor({ timeout });
+  const text = await toast.innerText();
+  const cls = (await toast.getAttribute('class')) ?? '';
+  if (cls.includes('tone-bad')) throw new Error(`action failed in the UI: ${text}`);
+  return text;
+}

@@ -64,4 +64,28 @@ export const specs: E2eSpec[] = [
       await screenshot(page, 'focus-visible');
     },
   },
+  {
+    name: 'task grid: arrow keys move focus between cells, Enter opens the detail drawer, Escape closes it',
+    async run(ctx) {
+      const { page } = await ctx.open('&e2e=1', '#/batches');
+      await page.waitForFunction(() => '__assetqlTest' in window);
+      await page.evaluate(() => (window as unknown as { __assetqlTest: { seedTasks(n: number): void } }).__assetqlTest.seedTasks(60));
+      const first = page.locator('[data-testid="task-grid"] [data-index="0"]');
+      await first.focus();
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('ArrowDown');
+      const cols = await page.evaluate(() => {
+        const cells = [...document.querySelectorAll<HTMLElement>('[data-testid="task-grid"] [role="row"]:first-child [role="gridcell"]')];
+        return cells.length;
+      });
+      const focused = await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.index ?? null);
+      assert(focused === String(1 + cols), `ArrowRight+ArrowDown from cell 0 should focus cell ${1 + cols}, focused ${focused}`);
+      await page.keyboard.press('End');
+      await page.waitForFunction(() => (document.activeElement as HTMLElement | null)?.dataset.index === '59');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('.drawer[role="dialog"]');
+      await page.keyboard.press('Escape');
+      await page.waitForSelector('.drawer[role="dialog"]', { state: 'detached' });
+    },
+  },
 ];

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { e2eBatchFiles } from '../fixtures/e2e-data.ts';
 import { dropFiles } from './drop.ts';
-import { assert, screenshot, type E2eSpec } from './harness.ts';
+import { assert, expectOkToast, screenshot, type E2eSpec } from './harness.ts';
 
 /**
  * The production workflow through the real UI on tiny test packs: create test packs, drop a CSV
@@ -19,13 +19,15 @@ export const specs: E2eSpec[] = [
       const { page } = await ctx.open('', '#/settings');
 
       await page.getByRole('button', { name: 'Create test packs' }).click();
-      await page.waitForSelector('[data-testid="toast"]:has-text("test pack")', { timeout: 60_000 });
+      await expectOkToast(page, 'test pack');
       await page.waitForSelector('[data-testid="model-packs"] table');
       await screenshot(page, 'settings');
 
       await page.keyboard.press('Alt+1');
       await dropFiles(page, '[data-testid="csv-drop"]', [files.csv]);
-      await page.waitForSelector('[data-testid="csv-report"]', { timeout: 30_000 });
+      await page.waitForSelector('[data-testid="csv-report"], [data-testid="csv-card"] .error-state', { timeout: 30_000 });
+      const csvError = await page.locator('[data-testid="csv-card"] .error-state').count();
+      assert(csvError === 0, `CSV intake failed in the UI: ${await page.locator('[data-testid="csv-card"]').innerText()}`);
       await dropFiles(page, '[data-testid="refs-drop"]', files.refs);
       await page.waitForFunction((n) => document.querySelectorAll('.ref-list .ref').length === n && !document.body.innerText.includes('checking…'), files.refs.length, { timeout: 30_000 });
       // Small and quick on CPU: 64×64, 2 steps, no style retries (failures go straight to review).
@@ -37,6 +39,9 @@ export const specs: E2eSpec[] = [
       await page.getByLabel('Batch name').fill('E2E batch');
       await screenshot(page, 'new-batch');
       await page.getByTestId('start-batch').click();
+      await page.waitForSelector('[data-testid="screen-batches"], .start-bar .bad-text', { timeout: 30_000 });
+      const startProblem = await page.locator('.start-bar .bad-text').count();
+      assert(startProblem === 0, `batch did not start: ${await page.locator('.start-bar').innerText()}`);
 
       await page.waitForSelector('[data-testid="screen-batches"] [data-testid="task-grid"]', { timeout: 30_000 });
       await page.waitForSelector('.batch-item.active .badge:text-is("done")', { timeout: 240_000 });
@@ -53,7 +58,7 @@ export const specs: E2eSpec[] = [
         await page.waitForSelector('[data-testid="review-detail"]');
         await screenshot(page, 'review');
         await page.keyboard.press('a');
-        await page.waitForSelector('[data-testid="toast"]:has-text("Approved")', { timeout: 30_000 });
+        await expectOkToast(page, 'Approved');
         const left = await page.locator('[aria-label="Review queue"] li').count();
         assert(left === reviewItems - 1, `approving with "a" should remove one item (${reviewItems} → ${left})`);
       }

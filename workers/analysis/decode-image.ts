@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { basename } from 'node:path';
-import { AppError } from '../../main/core/app-error.ts';
+import { WorkerError } from '../protocol.ts';
 import type { RgbImage } from '../image/rgb-image.ts';
 
 /** What the file was before we normalised it, kept for dimension checks and messages. */
@@ -67,10 +67,10 @@ export async function decodeImage(input: string | Buffer, options: DecodeOptions
   const width = turned ? meta.height : meta.width;
   const height = turned ? meta.width : meta.height;
   if (!width || !height) {
-    throw new AppError('BadInput', `${label(name)}: could not read the image size (format ${meta.format ?? 'unknown'})`, { file: name });
+    throw new WorkerError('BadInput', `${label(name)}: could not read the image size (format ${meta.format ?? 'unknown'})`, { file: name });
   }
   if (width * height > maxPixels) {
-    throw new AppError(
+    throw new WorkerError(
       'BadInput',
       `${label(name)} is ${width}×${height} (${(width * height / 1e6).toFixed(1)} MP), over the ${(maxPixels / 1e6).toFixed(1)} MP limit; it was not decoded`,
       { file: name, width, height, maxPixels },
@@ -89,7 +89,7 @@ export async function decodeImage(input: string | Buffer, options: DecodeOptions
   }
   const { info, data } = out;
   if (info.channels !== 3) {
-    throw new AppError('Internal', `${label(name)}: expected 3 channels after normalising, got ${info.channels}`, { file: name });
+    throw new WorkerError('Internal', `${label(name)}: expected 3 channels after normalising, got ${info.channels}`, { file: name });
   }
   return {
     width: info.width,
@@ -112,9 +112,9 @@ function label(name: string): string {
   return name === '<buffer>' ? 'image buffer' : `image ${name}`;
 }
 
-function badFile(name: string, err: unknown): AppError {
+function badFile(name: string, err: unknown): WorkerError {
   const why = err instanceof Error ? err.message.trim() : String(err);
-  return new AppError('BadInput', `${label(name)} could not be decoded (${basename(name)} is truncated, corrupt or not an image): ${why}`, {
+  return new WorkerError('BadInput', `${label(name)} could not be decoded (${basename(name)} is truncated, corrupt or not an image): ${why}`, {
     file: name,
     reason: why,
   });

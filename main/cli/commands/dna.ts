@@ -51,27 +51,27 @@ parameters only.`,
       const clip = await embedderFromPack(values['clip-pack']);
       const embedder = clip.embedder;
       try {
-      const paths = positionals.map((p) => resolve(io.cwd, p));
-      let profile;
-      if (values.save) {
-        const ctx = openAppContext(values['data-dir']);
-        try {
-          profile = await createProfile(ctx.db, ctx.dataDir, paths, { name: values.name ?? '', k, embedder });
-        } finally {
-          ctx.close();
+        const paths = positionals.map((p) => resolve(io.cwd, p));
+        let profile;
+        if (values.save) {
+          const ctx = openAppContext(values['data-dir']);
+          try {
+            profile = await createProfile(ctx.db, ctx.dataDir, paths, { name: values.name ?? '', k, embedder });
+          } finally {
+            ctx.close();
+          }
+        } else {
+          const refs = [];
+          for (const p of paths) refs.push({ name: p, image: await decodeImage(p) });
+          profile = await buildProfile(refs, { k, embedder, ...(values.name ? { name: values.name } : {}) });
         }
-      } else {
-        const refs = [];
-        for (const p of paths) refs.push({ name: p, image: await decodeImage(p) });
-        profile = await buildProfile(refs, { k, embedder, ...(values.name ? { name: values.name } : {}) });
-      }
-      const clipNote = profile.clipCentroid ? null : NO_CLIP_REASON;
-      if (values.json) io.stdout.write(`${JSON.stringify({ ...profileToJson(profile), clipUnavailable: clipNote }, null, 2)}\n`);
-      else {
-        io.stdout.write(formatProfile(profile, clipNote));
-        if (profile.id) io.stdout.write(`\nSaved as ${profile.id} (version ${profile.version}).\n`);
-      }
-      return 0;
+        const clipNote = profile.clipCentroid ? null : NO_CLIP_REASON;
+        if (values.json) io.stdout.write(`${JSON.stringify({ ...profileToJson(profile), clipUnavailable: clipNote }, null, 2)}\n`);
+        else {
+          io.stdout.write(formatProfile(profile, clipNote));
+          if (profile.id) io.stdout.write(`\nSaved as ${profile.id} (version ${profile.version}).\n`);
+        }
+        return 0;
       } finally {
         await clip.close();
       }

@@ -53,29 +53,29 @@ Exit code 0 when the image passes overall, 3 when it does not, 1 on error.`,
       const clip = await embedderFromPack(values['clip-pack']);
       const embedder = clip.embedder;
       try {
-      const profileArg = values.profile;
-      const isImages = IMAGE_EXT.test(profileArg) || existsSync(resolve(io.cwd, profileArg)) || extra.length > 0;
-      let profile: StyleProfile;
-      if (isImages) {
-        const refs = [];
-        for (const p of [profileArg, ...extra]) refs.push({ name: p, image: await decodeImage(resolve(io.cwd, p)) });
-        profile = await buildProfile(refs, { embedder, name: 'references given on the command line' });
-      } else {
-        const [id = '', ver] = profileArg.split('@');
-        const version = ver === undefined ? undefined : Number(ver);
-        if (version !== undefined && !Number.isInteger(version)) throw new AppError('BadInput', `--profile ${profileArg}: version must be an integer`);
-        const ctx = openAppContext(values['data-dir']);
-        try {
-          profile = getProfile(ctx.db, id, version);
-        } finally {
-          ctx.close();
+        const profileArg = values.profile;
+        const isImages = IMAGE_EXT.test(profileArg) || existsSync(resolve(io.cwd, profileArg)) || extra.length > 0;
+        let profile: StyleProfile;
+        if (isImages) {
+          const refs = [];
+          for (const p of [profileArg, ...extra]) refs.push({ name: p, image: await decodeImage(resolve(io.cwd, p)) });
+          profile = await buildProfile(refs, { embedder, name: 'references given on the command line' });
+        } else {
+          const [id = '', ver] = profileArg.split('@');
+          const version = ver === undefined ? undefined : Number(ver);
+          if (version !== undefined && !Number.isInteger(version)) throw new AppError('BadInput', `--profile ${profileArg}: version must be an integer`);
+          const ctx = openAppContext(values['data-dir']);
+          try {
+            profile = getProfile(ctx.db, id, version);
+          } finally {
+            ctx.close();
+          }
         }
-      }
-      const image = await decodeImage(resolve(io.cwd, imageArg));
-      const scores = await scoreImage(image, profile, { embedder, ...(requested ? { requested } : {}) });
-      if (!embedder && scores.clipSimilarity === null) scores.clipUnavailable = NO_CLIP_REASON;
-      io.stdout.write(values.json ? `${JSON.stringify({ image: imageArg, ...scores }, null, 2)}\n` : formatScores(imageArg, scores));
-      return scores.pass.overall ? 0 : 3;
+        const image = await decodeImage(resolve(io.cwd, imageArg));
+        const scores = await scoreImage(image, profile, { embedder, ...(requested ? { requested } : {}) });
+        if (!embedder && scores.clipSimilarity === null) scores.clipUnavailable = NO_CLIP_REASON;
+        io.stdout.write(values.json ? `${JSON.stringify({ image: imageArg, ...scores }, null, 2)}\n` : formatScores(imageArg, scores));
+        return scores.pass.overall ? 0 : 3;
       } finally {
         await clip.close();
       }

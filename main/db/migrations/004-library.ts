@@ -50,11 +50,15 @@ export const migration004: Migration = {
         UNIQUE (lineage_id, version)
       ) STRICT;
       CREATE INDEX assets_lineage ON assets(lineage_id, version);
-      CREATE INDEX assets_by_date ON assets(state, created_at, id) WHERE is_current = 1;
-      CREATE INDEX assets_by_score ON assets(state, score_sort, id) WHERE is_current = 1;
-      CREATE INDEX assets_by_name ON assets(state, name, id) WHERE is_current = 1;
-      CREATE INDEX assets_by_batch ON assets(batch_id, created_at, id) WHERE is_current = 1;
-      CREATE INDEX assets_by_category ON assets(category, created_at, id) WHERE is_current = 1;
+      -- One index per sort order over current versions. State and category are deliberately not
+      -- leading columns: search walks a sort index and filters, stopping after one page
+      -- (search-plan.ts decides when a rare filter should drive instead).
+      CREATE INDEX assets_cur_date ON assets(created_at, id) WHERE is_current = 1;
+      CREATE INDEX assets_cur_score ON assets(score_sort, id) WHERE is_current = 1;
+      CREATE INDEX assets_cur_name ON assets(name, id) WHERE is_current = 1;
+      CREATE INDEX assets_cur_batch ON assets(batch_id, created_at, id) WHERE is_current = 1;
+      CREATE INDEX assets_cur_category ON assets(category, created_at, id) WHERE is_current = 1;
+      CREATE INDEX assets_by_state ON assets(state, deleted_at);
 
       -- source: clip | claude | user. A user row with removed = 1 is a tombstone: the user took
       -- the tag away and re-tagging must not bring it back.

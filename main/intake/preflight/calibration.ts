@@ -14,8 +14,13 @@ import { STYLE_ATTRIBUTES, type StyleKeywords } from '../template/style-terms.ts
  */
 export const NEUTRAL_PROMPTS: readonly string[] = ['a picture of an object', 'a photo', 'an image of a thing', 'a simple picture'];
 export const LOGISTIC_K = 2 * Math.log(19);
-/** Below this spread the anchors cannot be told apart (e.g. a degenerate model). */
-const MIN_SPREAD = 1e-3;
+/**
+ * Smallest anchor spread used, in cosine units. Real CLIP keeps high − low around 0.05–0.15;
+ * a narrower gap (keywords that barely describe the references for this model, or a
+ * random-weight test pack) would turn tiny cosine noise into 0-or-1 confidences, so the
+ * high anchor is moved up to low + MIN_SPREAD and the calibration is flagged `narrow`.
+ */
+export const MIN_SPREAD = 0.02;
 
 export interface PreflightCalibration {
   low: number;
@@ -23,8 +28,10 @@ export interface PreflightCalibration {
   /** What the prompts are compared with. */
   target: 'image-centroid' | 'keyword-prompt';
   keywordPrompt: string;
-  /** True when low ≈ high: confidences are then uninformative (0.5). */
-  degenerate: boolean;
+  /** The measured similarity of the keyword prompt (before any widening). */
+  measuredHigh: number;
+  /** True when the anchors were closer than MIN_SPREAD and `high` was widened. */
+  narrow: boolean;
 }
 
 export function keywordPrompt(keywords: StyleKeywords): string {
@@ -50,16 +57,16 @@ export async function calibrate(embedder: Embedder, centroid: Float32Array | nul
   const [kpEmbedding, ...neutral] = await embedder.embedTexts([kp, ...NEUTRAL_PROMPTS]);
   if (!kpEmbedding) throw new Error('embedder returned no embeddings');
   const target = centroid ?? kpEmbedding;
-  const high = cosine(kpEmbedding, target);
+  const measuredHigh = cosine(kpEmbedding, target);
   const low = neutral.reduce((s, e) => s + cosine(e, target), 0) / neutral.length;
+  const narrow = !(measuredHigh - low >= MIN_SPREAD);
   return {
     target,
-    calibration: { low, high, target: centroid ? 'image-centroid' : 'keyword-prompt', keywordPrompt: kp, degenerate: !(high - low > MIN_SPREAD) },
+    calibration: { low, high: narrow ? low + MIN_SPREAD : measuredHigh, measuredHigh, target: centroid ? 'image-centroid' : 'keyword-prompt', keywordPrompt: kp, narrow },
   };
 }
 
 export function toConfidence(similarity: number, c: PreflightCalibration): number {
-  if (c.degenerate) return 0.5;
   const t = (similarity - c.low) / (c.high - c.low);
   return 1 / (1 + Math.exp(-LOGISTIC_K * (t - 0.5)));
 }

@@ -90,7 +90,7 @@ export async function preflight(prompts: ReadonlyArray<{ row: number; prompt: st
       confidence,
       low,
       held: low && options.lowConfidence === 'hold',
-      delta: low && !calibration.degenerate ? await deltaReport(p, confidence, style, embed, score, options.maxAdditions ?? 4) : null,
+      delta: low ? await deltaReport(p, confidence, style, embed, score, options.maxAdditions ?? 4) : null,
     });
   }
   return { available: true, reason: null, threshold, calibration, rows };

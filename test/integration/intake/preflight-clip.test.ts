@@ -42,21 +42,22 @@ describe('pre-flight on a tiny random-weight CLIP pack (real ONNX sessions)', ()
       { row: 3, prompt: 'a photo of a wooden chair' },
       { row: 4, prompt: 'a red potion bottle' },
     ];
-    // Threshold 1 forces a delta report for every row: random weights carry no meaning, so
-    // this test checks the mechanics (calibration, measured gains, storage), not taste.
-    const result = await preflight(prompts, { centroid, keywords }, clip, { threshold: 1 });
+    // A threshold above 1 forces a delta report for every row: random weights carry no
+    // meaning, so this test checks the mechanics (calibration, measured gains, storage), not taste.
+    const result = await preflight(prompts, { centroid, keywords }, clip, { threshold: 1.01 });
     expect(result.available).toBe(true);
     expect(result.calibration?.target).toBe('image-centroid');
-    console.log(JSON.stringify(result.calibration), result.rows.map((r) => [r.similarity, r.confidence]));
+    // Random weights put the anchors closer than MIN_SPREAD, so the calibration widens them.
+    expect(result.calibration?.high).toBeGreaterThanOrEqual(result.calibration!.low + 0.02 - 1e-9);
     expect(result.rows).toHaveLength(3);
     for (const r of result.rows) {
       expect(r.confidence).toBeGreaterThan(0);
-      expect(r.confidence).toBeLessThan(1);
+      expect(r.confidence).toBeLessThanOrEqual(1);
       expect(r.delta).not.toBeNull();
     }
     const d = result.rows[1]!.delta!;
     expect(d.missing.map((m) => m.attribute)).toEqual(['colours', 'lighting', 'composition', 'medium']);
-    const again = await preflight([{ row: 3, prompt: d.suggestion }], { centroid, keywords }, clip, { threshold: 1 });
+    const again = await preflight([{ row: 3, prompt: d.suggestion }], { centroid, keywords }, clip, { threshold: 1.01 });
     expect(again.rows[0]!.confidence).toBeCloseTo(d.suggestedConfidence, 5);
 
     const db = openDatabase(join(dir, 'a.db'));

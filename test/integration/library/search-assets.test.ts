@@ -91,7 +91,7 @@ describe('searchAssets on real stored images', () => {
       let cursor: string | undefined;
       for (let guard = 0; guard < 10; guard++) {
         const page = searchAssets(fx.db, { sort, limit: 2, ...(cursor ? { cursor } : {}) });
-        expect(page.total).toBe(ROWS.length);
+        expect(page.total).toBe(cursor ? null : ROWS.length);
         seen.push(...page.items.map((a) => a.name));
         if (!page.nextCursor) break;
         cursor = page.nextCursor;

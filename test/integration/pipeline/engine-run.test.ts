@@ -105,4 +105,21 @@ describe('pipeline engine on real colour stages', () => {
     for (const a of passedLate) expect(a.styleScore!).toBeGreaterThanOrEqual(0.6);
     expect(s.metrics.scoreHistogram.counts.reduce((x, y) => x + y, 0)).toBe(s.metrics.attempts);
   });
+
+  it('step progress is throttled to ≤ 20 events/s per task and the last step is never lost; batch progress follows', async () => {
+    const { engine } = setup(0, { stepMs: 2 });
+    const steps: number[] = [];
+    const progress: number[] = [];
+    engine.on('task-progress', (e) => steps.push(e.step));
+    engine.on('batch-progress', (e) => progress.push(e.done));
+    await engine.start();
+    const t0 = Date.now();
+    const b = engine.createBatch({ name: 'progress', model: 'm', config: { threshold: 0 }, tasks: rows(1, 16, 150), start: true });
+    await engine.waitForBatch(b.id);
+    const seconds = (Date.now() - t0) / 1000;
+    expect(steps.length).toBeGreaterThan(1);
+    expect(steps.length).toBeLessThanOrEqual(Math.ceil(seconds * 20) + 2);
+    expect(steps.at(-1)).toBe(150);
+    expect(progress.at(-1)).toBe(1);
+  });
 });

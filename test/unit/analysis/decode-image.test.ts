@@ -1,7 +1,7 @@
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../main/core/app-error.ts';
+import { WorkerError } from '../../../workers/protocol.ts';
 import { decodeImage } from '../../../workers/analysis/decode-image.ts';
 import { image } from './images.ts';
 
@@ -19,10 +19,10 @@ async function card(): Promise<sharp.Sharp> {
 const px = (img: { width: number; data: Uint8Array }, x: number, y: number): number[] =>
   Array.from(img.data.subarray((y * img.width + x) * 3, (y * img.width + x) * 3 + 3));
 
-async function rejection(p: Promise<unknown>): Promise<AppError> {
+async function rejection(p: Promise<unknown>): Promise<WorkerError> {
   const err = await p.then(() => null, (e: unknown) => e);
-  expect(err).toBeInstanceOf(AppError);
-  return err as AppError;
+  expect(err).toBeInstanceOf(WorkerError);
+  return err as WorkerError;
 }
 
 describe('decodeImage', () => {

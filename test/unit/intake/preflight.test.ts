@@ -31,7 +31,7 @@ describe('pre-flight (hash bag-of-words embedder)', () => {
       { threshold: 0.75, lowConfidence: 'hold' },
     );
     expect(result.available).toBe(true);
-    expect(result.calibration).toMatchObject({ target: 'image-centroid', degenerate: false });
+    expect(result.calibration).toMatchObject({ target: 'image-centroid', narrow: false });
     const [good, bad] = result.rows;
     expect(good!.confidence).toBeGreaterThan(0.75);
     expect(good!.low).toBe(false);
@@ -66,7 +66,7 @@ describe('pre-flight (hash bag-of-words embedder)', () => {
   });
 
   it('maps the calibration anchors to 0.05 and 0.95', () => {
-    const c = { low: 0.2, high: 0.3, target: 'image-centroid' as const, keywordPrompt: '', degenerate: false };
+    const c = { low: 0.2, high: 0.3, measuredHigh: 0.3, target: 'image-centroid' as const, keywordPrompt: '', narrow: false };
     expect(toConfidence(0.2, c)).toBeCloseTo(0.05, 6);
     expect(toConfidence(0.3, c)).toBeCloseTo(0.95, 6);
     expect(toConfidence(0.25, c)).toBeCloseTo(0.5, 6);

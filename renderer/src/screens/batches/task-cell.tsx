@@ -7,7 +7,7 @@ export const CELL_W = 128;
 export const CELL_H = 156;
 
 /** One task: state colour, thumbnail (or live step preview), score. Re-renders only for its own task. */
-export const TaskCell = memo(function TaskCell(props: { id: string; onOpen(id: string): void }) {
+export const TaskCell = memo(function TaskCell(props: { id: string; index: number; onOpen(id: string): void }) {
   const t = useTasks((s) => s.byId[props.id]);
   const p = useTasks((s) => s.progress[props.id]);
   if (!t) return null;
@@ -21,6 +21,7 @@ export const TaskCell = memo(function TaskCell(props: { id: string; onOpen(id: s
       onClick={() => props.onOpen(t.id)}
       title={`${t.name} — ${t.state}${t.error ? `: ${t.error}` : ''}`}
       data-state={t.state}
+      data-index={props.index}
     >
       <span className="thumb">
         {img ? <img src={img} alt="" width={112} height={112} loading="lazy" decoding="async" /> : <span className="thumb-empty">#{t.row}</span>}

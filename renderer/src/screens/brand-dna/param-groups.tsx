@@ -48,8 +48,8 @@ export function ParamGroups(props: { profile: ProfileDetail; onSaved(p: ProfileD
                   </span>
                   <span className="row gap">
                     <input type="range" min={p.min} max={p.max} step={(p.max - p.min) / 100} value={value} aria-label={p.label} onChange={(e) => setEdits({ ...edits, [p.key]: Number(e.target.value) })} />
-                    <button className={locked ? 'btn small lock on' : 'btn small lock'} aria-pressed={locked} onClick={() => setLocks({ ...locks, [p.key]: !locked })} title={locked ? 'Locked: retries never adjust it' : 'Unlocked: retries may adjust it'}>
-                      {locked ? '🔒' : '🔓'}
+                    <button className={locked ? 'btn small lock on' : 'btn small lock'} aria-pressed={locked} aria-label={`Lock ${p.label}`} onClick={() => setLocks({ ...locks, [p.key]: !locked })} title={locked ? 'Locked: retries never adjust it' : 'Unlocked: retries may adjust it'}>
+                      <LockIcon locked={locked} />
                     </button>
                   </span>
                 </div>
@@ -59,5 +59,15 @@ export function ParamGroups(props: { profile: ProfileDetail; onSaved(p: ProfileD
         ))}
       </div>
     </div>
+  );
+}
+
+/** A padlock drawn in SVG (emoji glyphs are missing on many Linux desktops). */
+function LockIcon(props: { locked: boolean }) {
+  return (
+    <svg width="12" height="14" viewBox="0 0 12 14" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="1.6">
+      <rect x="1" y="6" width="10" height="7" rx="1.5" fill={props.locked ? 'currentColor' : 'none'} />
+      <path d={props.locked ? 'M3 6V4a3 3 0 0 1 6 0v2' : 'M3 6V4a3 3 0 0 1 6 0'} />
+    </svg>
   );
 }

@@ -53,7 +53,7 @@ function DashboardBody({ m }: { m: MetricsSnapshot }) {
         </div>
         <div className="card">
           <h3>Error-rate trend</h3>
-          {trend.x.length ? <LineChart x={trend.x} series={trend.errors} xTime yRange={[0, 1]} title="Error rate over time" height={170} /> : <p className="muted">No data yet.</p>}
+          {trend.x.length ? <LineChart x={trend.x} series={trend.errors} xTime title="Error rate over time" height={170} /> : <p className="muted">No data yet.</p>}
         </div>
         <div className="card">
           <h3>Style-score distribution</h3>

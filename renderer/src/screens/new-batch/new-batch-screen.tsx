@@ -20,12 +20,16 @@ export function NewBatchScreen() {
     <section className="screen">
       <ScreenHeader title="New batch" subtitle="Drop a CSV (one row per asset) and 1–5 style references, check the prompts, then start." />
       <div className="new-batch-grid">
-        <CsvCard />
-        <RefsCard />
+        <div className="nb-main">
+          <div className="nb-pair">
+            <CsvCard />
+            <RefsCard />
+          </div>
+          <PreviewCard />
+        </div>
         <MappingCard />
-        <PreviewCard />
-        <ConfigCard />
       </div>
+      <ConfigCard />
       <StartBar />
     </section>
   );

@@ -14,7 +14,7 @@ export function PreviewCard() {
   const preview = useRequest('intake.preview', settled ? { plan: settled, limit: 8 } : null);
   const d = preview.data;
   return (
-    <div className="card span-2" data-testid="preview-card">
+    <div className="card" data-testid="preview-card">
       <div className="row-between">
         <h2>4 · Preview</h2>
         <span className="muted small">{preview.loading ? 'updating…' : d ? `${d.prompts.length} shown` : ''}</span>

@@ -97,7 +97,6 @@ export function ReviewScreen() {
             <ReviewList items={items} cursor={cursor} selected={selected} onCursor={setCursor} onToggle={toggle} />
             {current ? (
               <div className="stack">
-                <ReviewDetail item={current} />
                 {editing ? (
                   <RerunForm
                     item={current}
@@ -117,8 +116,12 @@ export function ReviewScreen() {
                     <button className="btn" onClick={() => setEditing(true)}>
                       Edit &amp; regenerate <kbd>e</kbd>
                     </button>
+                    <span className="muted small num">
+                      {cursor + 1} of {items.length}
+                    </span>
                   </div>
                 )}
+                <ReviewDetail item={current} />
               </div>
             ) : null}
           </div>

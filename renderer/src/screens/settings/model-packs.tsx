@@ -68,7 +68,7 @@ function PackRow({ pack: p, download: d }: { pack: PackInfo; download: Download 
         {p.path ? <div className="small muted mono ellipsis">{p.path}</div> : null}
       </td>
       <td>{p.kind}</td>
-      <td className="num">{fmtBytes(p.sizeBytes)}</td>
+      <td className="num nowrap">{fmtBytes(p.sizeBytes)}</td>
       <td className="status-cell">
         {running && d ? (
           <span className="stack tight">
@@ -85,7 +85,7 @@ function PackRow({ pack: p, download: d }: { pack: PackInfo; download: Download 
           <span className={p.installed ? 'badge tone-ok' : 'badge'}>{p.installed ? 'installed' : 'not installed'}</span>
         )}
       </td>
-      <td className="row gap">
+      <td className="actions-cell">
         {running ? (
           <button className="btn small" onClick={() => void attempt('Cancel download', () => call('models.cancelDownload', { id: p.id }))}>
             Cancel

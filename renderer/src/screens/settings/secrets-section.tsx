@@ -31,7 +31,7 @@ export function SecretsSection() {
             Save
           </button>
         </span>
-        <span className="field-hint">Optional: prompt polish and vision tagging. Leave empty and save to remove.</span>
+        <span className="field-hint">Optional: prompt polish and vision tagging. A saved key is never shown again.</span>
       </label>
       <label className="field wide">
         <span className="field-label">

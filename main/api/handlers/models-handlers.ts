@@ -1,0 +1,109 @@
+import { join } from 'node:path';
+import type { PackInfo } from '../../../preload/api.ts';
+import type { AppServices } from '../app-services.ts';
+import { AppError } from '../../core/app-error.ts';
+import { loadCatalog, findPack, packTotalBytes } from '../../../models/catalog.ts';
+import { defaultPackDir, listInstalledPacks, locatePack, readPackManifest, registerPack, verifyPack, type InstalledPack } from '../../../models/pack-store.ts';
+import { downloadPack } from '../../../models/downloader/index.ts';
+import { createTestPack } from '../../../models/test-pack/create-test-pack.ts';
+import { runDoctor } from '../../doctor/run-doctor.ts';
+import { loadSettings, updateSettings } from '../../settings/app-settings.ts';
+
+export const TEST_SDXL_ID = 'test-sdxl';
+export const TEST_CLIP_ID = 'test-clip';
+
+export function packInfos(s: AppServices): PackInfo[] {
+  const catalog = loadCatalog();
+  const installed = listInstalledPacks(s.app.db, s.app.dataDir);
+  const byId = new Map(installed.map((p) => [p.id, p]));
+  const rows: PackInfo[] = catalog.packs.map((c) => {
+    const inst = byId.get(c.id);
+    return {
+      id: c.id, name: c.name, kind: c.kind, description: c.notes || `${c.role} · ${c.precision}`,
+      sizeBytes: packTotalBytes(c) || null, installed: inst?.state === 'ok', path: inst?.dir ?? null,
+      testPack: false, downloadable: c.downloadable,
+    };
+  });
+  for (const p of installed) if (!catalog.packs.some((c) => c.id === p.id)) rows.push(installedInfo(p));
+  return rows;
+}
+
+function installedInfo(p: InstalledPack): PackInfo {
+  return {
+    id: p.id, name: p.manifest?.name ?? p.id, kind: p.manifest?.kind ?? 'sdxl',
+    description: p.testPack ? 'Random weights for trying the flow: its images are noise' : (p.manifest?.description ?? p.problem ?? ''),
+    sizeBytes: p.bytes, installed: p.state === 'ok', path: p.dir, testPack: p.testPack, downloadable: false,
+  };
+}
+
+export function registerModelsHandlers(s: AppServices): void {
+  const downloads = new Map<string, AbortController>();
+
+  s.registry.handle('models.list', () => packInfos(s));
+
+  s.registry.handle('models.download', ({ id }) => {
+    const pack = findPack(loadCatalog(), id);
+    if (downloads.has(id)) return { started: false };
+    const controller = new AbortController();
+    downloads.set(id, controller);
+    const emit = (state: 'running' | 'done' | 'failed' | 'cancelled', bytes: number, total: number, rate: number, eta: number | null, error: string | null): void =>
+      s.bus.emit('download.progress', { id, state, bytes, total, rate, etaSeconds: eta, error });
+    void downloadPack({
+      pack, dir: defaultPackDir(s.app.dataDir, id), signal: controller.signal,
+      onProgress: (p) => emit('running', p.bytesDone, p.bytesTotal, p.rateBytesPerSec, p.etaSeconds, null),
+    }).then(
+      () => emit('done', 0, 0, 0, 0, null),
+      (err: unknown) => {
+        const e = err instanceof AppError ? err : new AppError('Internal', String(err));
+        emit(e.kind === 'Cancelled' ? 'cancelled' : 'failed', 0, 0, 0, null, e.message);
+      },
+    ).finally(() => downloads.delete(id));
+    return { started: true };
+  });
+
+  s.registry.handle('models.cancelDownload', ({ id }) => {
+    const c = downloads.get(id);
+    c?.abort();
+    return { cancelled: !!c };
+  });
+
+  s.registry.handle('models.verify', async ({ id }) => {
+    const pack = listInstalledPacks(s.app.db, s.app.dataDir).find((p) => p.id === id);
+    if (!pack) throw new AppError('NotFound', `pack ${id} is not installed`);
+    if (pack.state !== 'ok') return { ok: false, problems: [pack.problem ?? `pack is ${pack.state}`] };
+    const result = await verifyPack(pack.dir);
+    const problems = result.files.filter((f) => !f.ok).map((f) => `${f.file}: ${f.problem ?? 'mismatch'}`);
+    return { ok: result.ok, problems };
+  });
+
+  s.registry.handle('models.locate', ({ dir }) => {
+    const manifest = readPackManifest(dir);
+    return installedInfo(locatePack(s.app.db, manifest.id, dir));
+  });
+
+  s.registry.handle('models.createTestPacks', async () => {
+    const sdxlDir = join(s.app.dataDir.models, TEST_SDXL_ID);
+    const clipDir = join(s.app.dataDir.models, TEST_CLIP_ID);
+    await createTestPack(sdxlDir, { kind: 'sdxl', id: TEST_SDXL_ID });
+    await createTestPack(clipDir, { kind: 'clip', id: TEST_CLIP_ID });
+    registerPack(s.app.db, TEST_SDXL_ID, sdxlDir);
+    registerPack(s.app.db, TEST_CLIP_ID, clipDir);
+    const settings = loadSettings(s.app.db);
+    updateSettings(s.app.db, { defaultPackId: settings.defaultPackId ?? TEST_SDXL_ID, clipPackId: settings.clipPackId ?? TEST_CLIP_ID });
+    return packInfos(s).filter((p) => p.id === TEST_SDXL_ID || p.id === TEST_CLIP_ID);
+  });
+
+  s.registry.handle('app.doctor', async (arg) => {
+    const report = await runDoctor({ dataDir: s.app.dataDir, db: s.app.db, smoke: arg?.smoke ?? false });
+    const smokeBy = new Map(report.smoke.map((r) => [r.provider, r]));
+    return {
+      platform: `${report.platform}/${report.arch}`,
+      onnxruntime: report.ortVersion,
+      providers: report.providers.map((p) => ({ name: p.label, available: p.available, reason: p.reason, smokeMs: smokeBy.get(p.name)?.totalMs ?? null })),
+      chosen: report.resolved.chosen[0] ?? 'cpu',
+      fallbackReason: report.resolved.fallbackReason ?? null,
+      packs: packInfos(s),
+      hints: report.gpuHints,
+    };
+  });
+}
