@@ -4,6 +4,8 @@ import { ApiRegistry } from './registry.ts';
 import { EventBus } from './event-bus.ts';
 import { registerAllHandlers } from './handlers/index.ts';
 import { InferenceRuntime } from '../runtime/inference-runtime.ts';
+import type { KeyStore } from '../llm/key-store.ts';
+import { createFileKeyStore } from '../llm/file-key-store.ts';
 
 /**
  * Everything a shell (Electron, browser UI server, tests) needs: the open data folder, the event
@@ -16,6 +18,8 @@ export interface AppServices {
   /** Worker pool, execution providers and the chosen packs (lazy: nothing loads until used). */
   inference: InferenceRuntime;
   transport: 'electron' | 'browser' | 'test';
+  /** Secrets (Claude API key, S3 secret): OS keychain in Electron, 0600 files elsewhere. */
+  secrets: { claude: KeyStore; s3: KeyStore; storage: 'safeStorage' | 'file' };
   /** Run on close: background services (pipeline, hot folder, workers) register their stop here. */
   onClose(fn: () => Promise<void> | void): void;
   close(): Promise<void>;
@@ -26,6 +30,8 @@ export interface ServicesOptions {
   transport: AppServices['transport'];
   /** Start background work (pipeline runner, hot folder). Off in some tests. */
   background?: boolean;
+  /** Electron passes a safeStorage-backed store; the CLI and browser UI use 0600 files. */
+  keyStore?: { create(name: string): KeyStore; storage: 'safeStorage' | 'file' };
 }
 
 export async function createAppServices(opts: ServicesOptions): Promise<AppServices> {
@@ -36,6 +42,7 @@ export async function createAppServices(opts: ServicesOptions): Promise<AppServi
     bus: new EventBus(),
     registry: new ApiRegistry(),
     inference: new InferenceRuntime(app),
+    secrets: secretsFor(app.dataDir.root, opts.keyStore),
     transport: opts.transport,
     onClose: (fn) => closers.push(fn),
     async close() {
@@ -46,4 +53,9 @@ export async function createAppServices(opts: ServicesOptions): Promise<AppServi
   };
   await registerAllHandlers(services, { background: opts.background ?? true });
   return services;
+}
+
+function secretsFor(root: string, factory: ServicesOptions['keyStore']): AppServices['secrets'] {
+  const create = factory ? (n: string) => factory.create(n) : (n: string) => createFileKeyStore(root, n);
+  return { claude: create('anthropic'), s3: create('s3'), storage: factory?.storage ?? 'file' };
 }

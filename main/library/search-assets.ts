@@ -4,7 +4,7 @@ import { ASSET_COLUMNS, rowToAsset, type AssetRow } from './asset-row.ts';
 import { ASSET_STATES, type Asset, type AssetState } from './asset-types.ts';
 import { toFtsQuery } from './fts-query.ts';
 import { decodeCursor, encodeCursor, type SortDir, type SortKey } from './search-cursor.ts';
-import { chooseDriver } from './search-plan.ts';
+import { chooseDriver, type Driver } from './search-plan.ts';
 import { normaliseTag } from './tags-repo.ts';
 
 export interface SearchQuery {
@@ -26,15 +26,23 @@ export interface SearchQuery {
   dir?: SortDir;
   limit?: number;
   cursor?: string;
-  /** Count all matches; default: only on the first page (no cursor), since the total does not change between pages. */
-  withTotal?: boolean;
+  /**
+   * Count matches: true counts up to TOTAL_CAP, 'exact' counts all, false skips. Default: true on
+   * the first page (no cursor), false after, since the total does not change between pages.
+   */
+  withTotal?: boolean | 'exact';
 }
 
 export interface SearchResult {
   items: Asset[];
   nextCursor: string | null;
+  /** Matches in all pages; null when not counted (later pages by default). */
   total: number | null;
+  /** false when counting stopped at TOTAL_CAP: there are more than `total` matches. */
+  totalExact: boolean;
 }
+
+export const TOTAL_CAP = 1000;
 
 const SORT_COLUMN: Record<SortKey, string> = { date: 'a.created_at', score: 'a.score_sort', name: 'a.name' };
 
@@ -50,51 +58,8 @@ export function searchAssets(db: Database, q: SearchQuery = {}): SearchResult {
   const category = q.category ? normaliseTag(q.category) : null;
   const tags = [...new Set((q.tags ?? []).map(normaliseTag))];
   const driver = chooseDriver(db, { match, category, batchId: q.batchId ?? null, tags });
-  // `+col` keeps SQLite from using that column's index, so it walks the sort index instead.
-  const idx = (on: boolean): string => (on ? '' : '+');
-
-  const where: string[] = ['a.is_current = 1', `+a.state IN (${states.map(() => '?').join(',')})`];
-  const params: (string | number)[] = [...states];
-  let from = 'assets a';
-  if (match) {
-    if (driver?.kind === 'fts') {
-      from = 'assets_fts f JOIN assets a ON a.rowid = f.rowid';
-      where.push('assets_fts MATCH ?');
-    } else where.push('+a.rowid IN (SELECT rowid FROM assets_fts WHERE assets_fts MATCH ?)');
-    params.push(match);
-  }
-  if (q.batchId) {
-    where.push(`${idx(driver?.kind === 'batch')}a.batch_id = ?`);
-    params.push(q.batchId);
-  }
-  if (category) {
-    where.push(`${idx(driver?.kind === 'category')}a.category = ?`);
-    params.push(category);
-  }
-  for (const tag of tags) {
-    where.push(
-      driver?.kind === 'tag' && driver.tag === tag
-        ? 'a.id IN (SELECT asset_id FROM asset_tags WHERE tag = ? AND removed = 0)'
-        : 'EXISTS (SELECT 1 FROM asset_tags t WHERE t.asset_id = a.id AND t.tag = ? AND t.removed = 0)',
-    );
-    params.push(tag);
-  }
-  if (q.from !== undefined) {
-    where.push(`${idx(sort === 'date')}a.created_at >= ?`);
-    params.push(q.from);
-  }
-  if (q.to !== undefined) {
-    where.push(`${idx(sort === 'date')}a.created_at <= ?`);
-    params.push(q.to);
-  }
-  if (q.minScore !== undefined) {
-    where.push('a.style_score >= ?');
-    params.push(q.minScore);
-  }
-  if (q.maxScore !== undefined) {
-    where.push('a.style_score <= ?');
-    params.push(q.maxScore);
-  }
+  const filter = (d: Driver, hinted: boolean): Filter => buildFilter({ q, states, match, category, tags, sort, driver: d, hinted });
+  const { from, where, params } = filter(driver, true);
 
   const col = SORT_COLUMN[sort];
   const cmp = dir === 'asc' ? '>' : '<';
@@ -115,10 +80,95 @@ export function searchAssets(db: Database, q: SearchQuery = {}): SearchResult {
     rows.length > limit && last
       ? encodeCursor({ sort, dir, value: sort === 'date' ? last.created_at : sort === 'score' ? last.score_sort : last.name, id: last.id })
       : null;
-  // The total is the same on every page: by default only the first page pays for it.
-  const withTotal = q.withTotal ?? !q.cursor;
-  const total = withTotal
-    ? (db.prepare(`SELECT count(*) AS n FROM ${from} WHERE ${where.join(' AND ')}`).get(...params) as { n: number }).n
-    : null;
-  return { items: page.map(rowToAsset), nextCursor, total };
+  // The total is the same on every page: by default only the first page pays for it, and only
+  // up to TOTAL_CAP ("1,000+"), since an exact count walks every match.
+  const mode = q.withTotal ?? !q.cursor;
+  let total: number | null = null;
+  let totalExact = false;
+  if (mode !== false) {
+    // Counting visits every match anyway: drive from the most selective filter, no hints.
+    const c = filter(driver ?? (match ? { kind: 'fts' } : tags.length > 0 && !category && !q.batchId ? { kind: 'tags' } : null), false);
+    const countSql = `SELECT 1 FROM ${c.from} WHERE ${c.where.join(' AND ')}`;
+    const capped = mode !== 'exact';
+    const n = (db.prepare(`SELECT count(*) AS n FROM (${countSql}${capped ? ` LIMIT ${TOTAL_CAP + 1}` : ''})`).get(...c.params) as { n: number }).n;
+    totalExact = !capped || n <= TOTAL_CAP;
+    total = Math.min(n, capped ? TOTAL_CAP : n);
+  }
+  return { items: page.map(rowToAsset), nextCursor, total, totalExact };
+}
+
+interface Filter {
+  from: string;
+  where: string[];
+  params: (string | number)[];
+}
+
+interface FilterInput {
+  q: SearchQuery;
+  states: AssetState[];
+  match: string | null;
+  category: string | null;
+  tags: string[];
+  sort: SortKey;
+  driver: Driver;
+  /** Page queries add `+` hints so SQLite walks the sort index; count queries let it pick. */
+  hinted: boolean;
+}
+
+function buildFilter({ q, states, match, category, tags, sort, driver, hinted }: FilterInput): Filter {
+  // `+col` keeps SQLite from using that column's index, so it walks the sort index instead.
+  const idx = (on: boolean): string => (on || !hinted ? '' : '+');
+
+  const where: string[] = ['a.is_current = 1', `+a.state IN (${states.map(() => '?').join(',')})`];
+  const params: (string | number)[] = [...states];
+  let from = 'assets a';
+  if (match) {
+    if (driver?.kind === 'fts') {
+      from = 'assets_fts f JOIN assets a ON a.rowid = f.rowid';
+      where.push('assets_fts MATCH ?');
+    } else where.push('+a.rowid IN (SELECT rowid FROM assets_fts WHERE assets_fts MATCH ?)');
+    params.push(match);
+  }
+  if (q.batchId) {
+    where.push(`${idx(driver?.kind === 'batch')}a.batch_id = ?`);
+    params.push(q.batchId);
+  }
+  if (category) {
+    where.push(`${idx(driver?.kind === 'category')}a.category = ?`);
+    params.push(category);
+  }
+  if (driver?.kind === 'tags') {
+    where.push(`a.id IN (${tags.map(() => 'SELECT asset_id FROM asset_tags WHERE tag = ? AND removed = 0').join(' INTERSECT ')})`);
+    params.push(...tags);
+  } else for (const tag of tags) {
+    where.push(
+      driver?.kind === 'tag' && driver.tag === tag
+        ? 'a.id IN (SELECT asset_id FROM asset_tags WHERE tag = ? AND removed = 0)'
+        : 'EXISTS (SELECT 1 FROM asset_tags t WHERE t.asset_id = a.id AND t.tag = ? AND t.removed = 0)',
+    );
+    params.push(tag);
+  }
+  if (q.from !== undefined) {
+    where.push(`${idx(sort === 'date')}a.created_at >= ?`);
+    params.push(q.from);
+  }
+  if (q.to !== undefined) {
+    where.push(`${idx(sort === 'date')}a.created_at <= ?`);
+    params.push(q.to);
+  }
+  if (q.minScore !== undefined || q.maxScore !== undefined) {
+    // On score_sort (indexed, NULL → -1) so a score-sorted page seeks into its range; the
+    // NOT NULL check keeps unscored assets out of any score range.
+    where.push('a.style_score IS NOT NULL');
+    if (q.minScore !== undefined) {
+      where.push(`${idx(sort === 'score')}a.score_sort >= ?`);
+      params.push(q.minScore);
+    }
+    if (q.maxScore !== undefined) {
+      where.push(`${idx(sort === 'score')}a.score_sort <= ?`);
+      params.push(q.maxScore);
+    }
+  }
+
+  return { from, where, params };
 }

@@ -10,7 +10,10 @@ import type { Database } from 'better-sqlite3';
  */
 export const RARE = 2000;
 
-export type Driver = { kind: 'fts' } | { kind: 'category' } | { kind: 'batch' } | { kind: 'tag'; tag: string } | null;
+export type Driver = { kind: 'fts' } | { kind: 'category' } | { kind: 'batch' } | { kind: 'tag'; tag: string } | { kind: 'tags' } | null;
+
+/** Tag postings are counted up to this to estimate how selective several tags are together. */
+const TAG_CAP = 20_000;
 
 export interface PlanInput {
   match: string | null;
@@ -33,8 +36,16 @@ export function chooseDriver(db: Database, p: PlanInput): Driver {
     const b = p.batchId;
     candidates.push({ driver: { kind: 'batch' }, count: () => cappedCount(db, 'SELECT 1 FROM assets WHERE batch_id = ? AND is_current = 1', b) });
   }
+  const tagCounts = new Map<string, number>();
   for (const tag of p.tags) {
-    candidates.push({ driver: { kind: 'tag', tag }, count: () => cappedCount(db, 'SELECT 1 FROM asset_tags WHERE tag = ? AND removed = 0', tag) });
+    candidates.push({
+      driver: { kind: 'tag', tag },
+      count: () => {
+        const n = cappedCount(db, 'SELECT 1 FROM asset_tags WHERE tag = ? AND removed = 0', tag, TAG_CAP);
+        tagCounts.set(tag, n);
+        return n;
+      },
+    });
   }
   let best: Driver = null;
   let bestCount = RARE + 1;
@@ -45,16 +56,23 @@ export function chooseDriver(db: Database, p: PlanInput): Driver {
       bestCount = n;
     }
   }
-  return best;
+  if (best || p.tags.length < 2) return best;
+  // Several common tags can still be rare together (1/20 × 1/6): estimate the intersection as
+  // independent, and drive from the INTERSECT of their postings when it is small.
+  const size = Math.max(1, (db.prepare('SELECT IFNULL(MAX(rowid), 0) AS n FROM assets').get() as { n: number }).n);
+  let estimate = size;
+  for (const n of tagCounts.values()) estimate *= Math.min(1, n / size);
+  return estimate <= RARE ? { kind: 'tags' } : null;
 }
 
 const stmts = new WeakMap<Database, Map<string, ReturnType<Database['prepare']>>>();
 
-/** count(*) that stops at RARE + 1: a common filter costs the same as a rare one. */
-function cappedCount(db: Database, inner: string, arg: string): number {
+/** count(*) that stops at cap + 1: a common filter costs the same as a rare one. */
+function cappedCount(db: Database, inner: string, arg: string, cap = RARE): number {
   let m = stmts.get(db);
   if (!m) stmts.set(db, (m = new Map()));
-  let st = m.get(inner);
-  if (!st) m.set(inner, (st = db.prepare(`SELECT count(*) AS n FROM (${inner} LIMIT ${RARE + 1})`)));
+  const key = `${inner}/${cap}`;
+  let st = m.get(key);
+  if (!st) m.set(key, (st = db.prepare(`SELECT count(*) AS n FROM (${inner} LIMIT ${cap + 1})`)));
   return (st.get(arg) as { n: number }).n;
 }

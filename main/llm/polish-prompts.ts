@@ -133,20 +133,20 @@ export async function polishPrompts(inputs: readonly PolishInput[], options: Pol
     }
     const byRow = new Map(parsed.value.prompts.map((p) => [p.row, p.prompt.trim().replace(/\s+/g, ' ')]));
     for (const c of chunk) {
-      const polished = byRow.get(c.row);
-      const reason =
-        polished === undefined
-          ? 'Claude returned no prompt for this row'
-          : polished === ''
-            ? 'Claude returned an empty prompt'
-            : polished.length > MAX_POLISHED_CHARS
-              ? `Claude's rewrite is longer than ${MAX_POLISHED_CHARS} characters`
-              : (c.lockedTerms ?? []).filter((t) => !mentions(polished, t)).map((t) => `Claude dropped the locked term '${t}'`)[0];
-      if (reason || polished === undefined) results.push({ row: c.row, original: c.prompt, prompt: c.prompt, polished: false, error: reason ?? 'no prompt' });
-      else results.push({ row: c.row, original: c.prompt, prompt: polished, polished: true });
+      const polished = byRow.get(c.row) ?? '';
+      const reason = rejectReason(polished, c.lockedTerms ?? [], byRow.has(c.row));
+      results.push(reason ? { row: c.row, original: c.prompt, prompt: c.prompt, polished: false, error: reason } : { row: c.row, original: c.prompt, prompt: polished, polished: true });
     }
   }
   return { results, inputTokens, outputTokens, requests };
+}
+
+function rejectReason(polished: string, locked: readonly string[], present: boolean): string | null {
+  if (!present) return 'Claude returned no prompt for this row';
+  if (polished === '') return 'Claude returned an empty prompt';
+  if (polished.length > MAX_POLISHED_CHARS) return `Claude's rewrite is longer than ${MAX_POLISHED_CHARS} characters`;
+  const dropped = locked.find((t) => !mentions(polished, t));
+  return dropped ? `Claude dropped the locked term '${dropped}'` : null;
 }
 
 function userMessage(chunk: readonly PolishInput[], styleHint?: string): string {

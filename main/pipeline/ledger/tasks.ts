@@ -70,19 +70,46 @@ export function transitionTask(db: Database, id: string, from: readonly TaskStat
   for (const f of from) assertTransition(f, to);
   const sets = ['state = ?', 'updated_at = ?'];
   const args: unknown[] = [to, now];
-  if (patch.styleRetries !== undefined) (sets.push('style_retries = ?'), args.push(patch.styleRetries));
-  if (patch.transientRetries !== undefined) (sets.push('transient_retries = ?'), args.push(patch.transientRetries));
-  if (patch.assetId !== undefined) (sets.push('asset_id = ?'), args.push(patch.assetId));
-  if (patch.lastError !== undefined) (sets.push('last_error = ?'), args.push(patch.lastError));
-  if (patch.notBefore !== undefined) (sets.push('not_before = ?'), args.push(patch.notBefore));
+  if (patch.styleRetries !== undefined) {
+    sets.push('style_retries = ?');
+    args.push(patch.styleRetries);
+  }
+  if (patch.transientRetries !== undefined) {
+    sets.push('transient_retries = ?');
+    args.push(patch.transientRetries);
+  }
+  if (patch.assetId !== undefined) {
+    sets.push('asset_id = ?');
+    args.push(patch.assetId);
+  }
+  if (patch.lastError !== undefined) {
+    sets.push('last_error = ?');
+    args.push(patch.lastError);
+  }
+  if (patch.notBefore !== undefined) {
+    sets.push('not_before = ?');
+    args.push(patch.notBefore);
+  }
   if (patch.lease !== undefined) {
     sets.push('lease_owner = ?', 'lease_until = ?');
     args.push(patch.lease?.owner ?? null, patch.lease?.until ?? null);
   }
-  if (patch.nextAttempt !== undefined) (sets.push('next_attempt = ?'), args.push(patch.nextAttempt ? JSON.stringify(patch.nextAttempt) : null));
-  if (patch.held !== undefined) (sets.push('held = ?'), args.push(patch.held ? 1 : 0));
-  if (patch.priority !== undefined) (sets.push('priority = ?'), args.push(patch.priority));
-  if (patch.preflightConfidence !== undefined) (sets.push('preflight_confidence = ?'), args.push(patch.preflightConfidence));
+  if (patch.nextAttempt !== undefined) {
+    sets.push('next_attempt = ?');
+    args.push(patch.nextAttempt ? JSON.stringify(patch.nextAttempt) : null);
+  }
+  if (patch.held !== undefined) {
+    sets.push('held = ?');
+    args.push(patch.held ? 1 : 0);
+  }
+  if (patch.priority !== undefined) {
+    sets.push('priority = ?');
+    args.push(patch.priority);
+  }
+  if (patch.preflightConfidence !== undefined) {
+    sets.push('preflight_confidence = ?');
+    args.push(patch.preflightConfidence);
+  }
   const sql = `UPDATE tasks SET ${sets.join(', ')} WHERE id = ? AND state IN (${placeholders(from.length)})`;
   return stmt(db, sql).run(...args, id, ...from).changes === 1;
 }

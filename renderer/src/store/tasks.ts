@@ -21,7 +21,8 @@ export const useTasks = create<TasksState>((set, get) => ({
   loaded: {},
   setBatchTasks(batchId, tasks) {
     const byId = { ...get().byId };
-    for (const t of tasks) byId[t.id] = t;
+    // Keep the old object when nothing changed so a refresh re-renders only the changed cells.
+    for (const t of tasks) if (!sameTask(byId[t.id], t)) byId[t.id] = t;
     const ids = [...tasks].sort((a, b) => a.row - b.row).map((t) => t.id);
     set({ byId, order: { ...get().order, [batchId]: ids }, loaded: { ...get().loaded, [batchId]: true } });
   },
@@ -80,4 +81,8 @@ export function queueTaskUpdate(t: TaskSummary): void {
 export function queueTaskProgress(p: TaskProgress): void {
   pendingProgress.set(p.taskId, p);
   schedule();
+}
+
+function sameTask(a: TaskSummary | undefined, b: TaskSummary): boolean {
+  return !!a && a.state === b.state && a.styleScore === b.styleScore && a.thumbUrl === b.thumbUrl && a.attempts === b.attempts && a.error === b.error && a.priority === b.priority && a.name === b.name;
 }

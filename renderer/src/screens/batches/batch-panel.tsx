@@ -3,6 +3,7 @@ import type { BatchSummary } from '../../../../preload/api.ts';
 import { ErrorState } from '../../components/error-state.tsx';
 import { Loading } from '../../components/loading.tsx';
 import { useRequest } from '../../hooks/use-request.ts';
+import { usePoll } from '../../hooks/use-poll.ts';
 import { useTasks } from '../../store/tasks.ts';
 import { BatchControls } from './batch-controls.tsx';
 import { TaskGrid } from './task-grid.tsx';
@@ -16,6 +17,7 @@ export function BatchPanel(props: { batch: BatchSummary; onOpenTask(id: string):
   const ids = useTasks((s) => s.order[id]);
   const tasks = useRequest('batches.tasks', synthetic ? null : { id });
   const setBatchTasks = useTasks((s) => s.setBatchTasks);
+  usePoll(tasks.reload, 5000, !synthetic && props.batch.state === 'running');
 
   useEffect(() => {
     if (tasks.data) setBatchTasks(id, tasks.data);

@@ -4,6 +4,7 @@ import { ErrorState } from '../../components/error-state.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { Loading } from '../../components/loading.tsx';
 import { useRequest } from '../../hooks/use-request.ts';
+import { usePoll } from '../../hooks/use-poll.ts';
 import { sortedBatches, useBatches } from '../../store/batches.ts';
 import { useNavigation } from '../../store/navigation.ts';
 import { BatchList } from './batch-list.tsx';
@@ -20,6 +21,7 @@ export function BatchesScreen() {
   }, [list.data, setAll]);
 
   const all = sortedBatches(batches);
+  usePoll(list.reload, 4000, all.some((b) => b.state === 'running' && !b.id.startsWith('e2e-')));
   const selected = (selectedId && batches[selectedId]) || all[0] || null;
 
   let body;

@@ -27,6 +27,8 @@ export function DashboardScreen() {
 }
 
 function DashboardBody({ m }: { m: MetricsSnapshot }) {
+  const settings = useRequest('settings.get', {});
+  const budget = settings.data?.alerts.costUsd ?? 0;
   const trend = useMemo(() => {
     const x = m.series.map((p) => p.t / (p.t > 1e12 ? 1000 : 1));
     return {
@@ -62,7 +64,7 @@ function DashboardBody({ m }: { m: MetricsSnapshot }) {
         <div className="card stack">
           <h3>Resources</h3>
           <BarMeter label="GPU time" value={m.gpuSeconds} max={Math.max(3600, m.gpuSeconds)} text={fmtDuration(m.gpuSeconds)} />
-          <BarMeter label="API cost" value={m.apiCostUsd} max={Math.max(1, m.apiCostUsd)} text={fmtUsd(m.apiCostUsd)} tone={m.alerts.some((a) => /cost/i.test(a.message)) ? 'bad' : 'active'} />
+          <BarMeter label={budget > 0 ? `API cost (alert at ${fmtUsd(budget)})` : 'API cost'} value={m.apiCostUsd} max={budget > 0 ? budget : Math.max(1, m.apiCostUsd)} text={fmtUsd(m.apiCostUsd)} tone={budget > 0 && m.apiCostUsd >= budget ? 'bad' : 'active'} />
           <BarMeter label="Pass rate" value={m.passRate} max={1} text={fmtPercent(m.passRate)} tone="ok" />
         </div>
       </div>
