@@ -27,9 +27,10 @@ const Empty = z.object({}).strict().optional();
 export const SamplerSchema = z.enum(['euler', 'euler_a', 'dpmpp_2m_karras']);
 export type Sampler = z.infer<typeof SamplerSchema>;
 
+/** The task ledger's states (ARCHITECTURE.md → Pipeline states); 'dlq' is the review queue. */
 export const TaskStateSchema = z.enum([
-  'pending', 'preflight', 'held', 'queued', 'generating', 'validating', 'passed', 'tagging',
-  'ready', 'failed', 'retrying', 'dlq', 'approved', 'rejected', 'cancelled',
+  'pending', 'preflight', 'queued', 'generating', 'validating', 'passed', 'tagging',
+  'ready', 'failed', 'retry', 'dlq', 'rejected', 'dropped', 'cancelled',
 ]);
 export type TaskState = z.infer<typeof TaskStateSchema>;
 export type BatchState = 'draft' | 'running' | 'paused' | 'cancelled' | 'done';
@@ -208,6 +209,8 @@ export interface TaskSummary {
   row: number;
   name: string;
   state: TaskState;
+  /** Held after a low pre-flight confidence (batch setting 'hold'): waits for the user. */
+  held: boolean;
   priority: number;
   attempts: number;
   styleScore: number | null;
@@ -391,6 +394,7 @@ export const requestSchemas = {
   'batches.setPriority': z.object({ id: Id, priority: z.number().int().min(-1000).max(1000) }),
   'tasks.get': z.object({ id: Id }),
   'tasks.setPriority': z.object({ ids: Ids, priority: z.number().int().min(-1000).max(1000) }),
+  'tasks.release': z.object({ ids: Ids, action: z.enum(['release', 'drop']) }),
 
   'delta.list': z.object({ batchId: z.string().optional(), status: z.enum(['open', 'all']).default('open') }),
   'delta.resolve': z.object({ id: z.number().int(), action: z.enum(['accept', 'edit', 'dismiss']), prompt: z.string().max(4000).optional() }),
@@ -449,6 +453,7 @@ export interface RequestResults {
   'batches.setPriority': BatchSummary;
   'tasks.get': TaskDetail;
   'tasks.setPriority': { updated: number };
+  'tasks.release': { updated: number };
   'delta.list': DeltaReportDto[];
   'delta.resolve': DeltaReportDto;
   'review.list': ReviewItem[];

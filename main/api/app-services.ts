@@ -5,6 +5,7 @@ import { EventBus } from './event-bus.ts';
 import { registerAllHandlers } from './handlers/index.ts';
 import { InferenceRuntime } from '../runtime/inference-runtime.ts';
 import type { KeyStore } from '../llm/key-store.ts';
+import { browserFileUrl, electronFileUrl, type FileUrl } from '../core/file-urls.ts';
 import { createFileKeyStore } from '../llm/file-key-store.ts';
 
 /**
@@ -20,6 +21,8 @@ export interface AppServices {
   transport: 'electron' | 'browser' | 'test';
   /** Secrets (Claude API key, S3 secret): OS keychain in Electron, 0600 files elsewhere. */
   secrets: { claude: KeyStore; s3: KeyStore; storage: 'safeStorage' | 'file' };
+  /** Library path → URL for this shell (events carry URLs, so they need it outside a request). */
+  fileUrl: FileUrl;
   /** Run on close: background services (pipeline, hot folder, workers) register their stop here. */
   onClose(fn: () => Promise<void> | void): void;
   close(): Promise<void>;
@@ -43,6 +46,7 @@ export async function createAppServices(opts: ServicesOptions): Promise<AppServi
     registry: new ApiRegistry(),
     inference: new InferenceRuntime(app),
     secrets: secretsFor(app.dataDir.root, opts.keyStore),
+    fileUrl: opts.transport === 'electron' ? electronFileUrl : browserFileUrl,
     transport: opts.transport,
     onClose: (fn) => closers.push(fn),
     async close() {

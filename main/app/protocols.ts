@@ -51,7 +51,5 @@ export function rendererIndexUrl(): string {
   return `${APP_ORIGIN}/index.html`;
 }
 
-export function assetUrl(libraryRelativePath: string): string {
-  return `${ASSET_ORIGIN}/${libraryRelativePath.split(/[\\/]/).map(encodeURIComponent).join('/')}`;
-}
+export { electronFileUrl as assetUrl } from '../core/file-urls.ts';
 

@@ -38,7 +38,7 @@ export interface SearchResult {
   nextCursor: string | null;
   /** Matches in all pages; null when not counted (later pages by default). */
   total: number | null;
-  /** false when counting stopped at TOTAL_CAP: there are more than `total` matches. */
+  /** false when counting stopped at TOTAL_CAP: there are more than `total` matches. Rare-filter searches count exactly. */
   totalExact: boolean;
 }
 
@@ -71,21 +71,30 @@ export function searchAssets(db: Database, q: SearchQuery = {}): SearchResult {
     pageWhere.push(`(${col}, a.id) ${cmp} (?, ?)`);
     pageParams.push(c.value, c.id);
   }
-  const sql = `SELECT ${ASSET_COLUMNS} FROM ${from} WHERE ${pageWhere.join(' AND ')}
-    ORDER BY ${col} ${dir.toUpperCase()}, a.id ${dir.toUpperCase()} LIMIT ?`;
-  const rows = db.prepare(sql).all(...pageParams, limit + 1) as (AssetRow & { score_sort: number })[];
-  const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
-  const nextCursor =
-    rows.length > limit && last
-      ? encodeCursor({ sort, dir, value: sort === 'date' ? last.created_at : sort === 'score' ? last.score_sort : last.name, id: last.id })
-      : null;
-  // The total is the same on every page: by default only the first page pays for it, and only
-  // up to TOTAL_CAP ("1,000+"), since an exact count walks every match.
+  // Two phases: sort narrow (rowid, key, id) rows, then fetch the full rows of one page only.
+  // Sorting whole rows (prompt, params JSON...) made FTS-driven pages ~3× slower.
   const mode = q.withTotal ?? !q.cursor;
+  // With a rare driver every match is among ≤ RARE candidates: fetch all their keys in one go
+  // and the total comes for free (exact) instead of costing a second query.
+  const keysGiveTotal = driver !== null && !q.cursor && mode !== false;
+  const sql = `SELECT a.rowid AS rowid, ${col} AS k, a.id AS id FROM ${from} WHERE ${pageWhere.join(' AND ')}
+    ORDER BY ${col} ${dir.toUpperCase()}, a.id ${dir.toUpperCase()}${keysGiveTotal ? '' : ' LIMIT ?'}`;
+  const stmt = db.prepare(sql);
+  const keys = (keysGiveTotal ? stmt.all(...pageParams) : stmt.all(...pageParams, limit + 1)) as { rowid: number; k: number | string; id: string }[];
+  const pageKeys = keys.slice(0, limit);
+  const byRowid = db.prepare(`SELECT ${ASSET_COLUMNS} FROM assets a WHERE a.rowid = ?`);
+  // A row deleted by another connection between the two phases is simply skipped.
+  const page = pageKeys.map((k) => byRowid.get(k.rowid) as AssetRow | undefined).filter((r): r is AssetRow => r !== undefined);
+  const last = pageKeys[pageKeys.length - 1];
+  const nextCursor = keys.length > limit && last ? encodeCursor({ sort, dir, value: last.k, id: last.id }) : null;
+  // The total is the same on every page: by default only the first page pays for it, and only
+  // up to TOTAL_CAP ("1,000+") since an exact count walks every match; exact when it was free.
   let total: number | null = null;
   let totalExact = false;
-  if (mode !== false) {
+  if (keysGiveTotal) {
+    total = keys.length;
+    totalExact = true;
+  } else if (mode !== false) {
     // Counting visits every match anyway: drive from the most selective filter, no hints.
     const c = filter(driver ?? (match ? { kind: 'fts' } : tags.length > 0 && !category && !q.batchId ? { kind: 'tags' } : null), false);
     const countSql = `SELECT 1 FROM ${c.from} WHERE ${c.where.join(' AND ')}`;

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { AssetState } from './asset-types.ts';
-import { dotScores } from './dot-scores.ts';
+import { createScoringMatrix, type ScoringMatrix } from './dot-scores.ts';
 import { libraryGeneration } from './library-changes.ts';
 
 const STATE_CODE: Record<AssetState, number> = { active: 0, archived: 1, deleted: 2 };
@@ -12,7 +12,7 @@ export interface SimilarityIndex {
   ids: string[];
   rowOf: Map<string, number>;
   states: Uint8Array;
-  matrix: Float32Array;
+  scoring: ScoringMatrix;
   generation: string;
 }
 
@@ -35,37 +35,37 @@ export function getSimilarityIndex(db: Database, modelId: string): SimilarityInd
 }
 
 function loadIndex(db: Database, modelId: string, generation: string): SimilarityIndex {
-  const { n, dim } = db
-    .prepare(
-      `SELECT count(*) AS n, IFNULL(MAX(e.dim), 0) AS dim FROM asset_embeddings e JOIN assets a ON a.id = e.asset_id
-       WHERE e.model_id = ? AND a.is_current = 1 AND a.state <> 'deleted'`,
-    )
-    .get(modelId) as { n: number; dim: number };
-  const matrix = new Float32Array(n * dim);
-  const bytes = new Uint8Array(matrix.buffer);
-  const ids: string[] = [];
-  const states = new Uint8Array(n);
-  const rowOf = new Map<string, number>();
-  const stmt = db.prepare(
-    `SELECT e.asset_id AS id, e.vector AS v, a.state AS state FROM asset_embeddings e JOIN assets a ON a.id = e.asset_id
-     WHERE e.model_id = ? AND a.is_current = 1 AND a.state <> 'deleted' AND e.dim = ?`,
-  );
-  let r = 0;
-  for (const row of stmt.iterate(modelId, dim) as Iterable<{ id: string; v: Buffer; state: AssetState }>) {
-    if (r >= n) break;
-    bytes.set(row.v, r * dim * 4);
-    ids.push(row.id);
-    rowOf.set(row.id, r);
-    states[r] = STATE_CODE[row.state];
-    r++;
-  }
-  return { modelId, dim, ids, rowOf, states: states.subarray(0, r), matrix: matrix.subarray(0, r * dim), generation };
+  // One read transaction: the count and the rows come from the same snapshot.
+  return db.transaction(() => {
+    const { dim } = db.prepare('SELECT IFNULL(MAX(dim), 0) AS dim FROM asset_embeddings WHERE model_id = ?').get(modelId) as { dim: number };
+    const stmt = db.prepare(
+      `SELECT e.asset_id AS id, e.vector AS v, a.state AS state FROM asset_embeddings e JOIN assets a ON a.id = e.asset_id
+       WHERE e.model_id = ? AND a.is_current = 1 AND a.state <> 'deleted' AND e.dim = ?`,
+    );
+    // Mixed dims for one model id would be a bug upstream; rows of another dim are skipped.
+    const rows = (db.prepare(
+      `SELECT count(*) AS n FROM asset_embeddings e JOIN assets a ON a.id = e.asset_id
+       WHERE e.model_id = ? AND a.is_current = 1 AND a.state <> 'deleted' AND e.dim = ?`,
+    ).get(modelId, dim) as { n: number }).n;
+    const scoring = createScoringMatrix(rows, dim);
+    const bytes = new Uint8Array(scoring.matrix.buffer, scoring.matrix.byteOffset, scoring.matrix.byteLength);
+    const ids: string[] = [];
+    const states = new Uint8Array(rows);
+    const rowOf = new Map<string, number>();
+    let r = 0;
+    for (const row of stmt.iterate(modelId, dim) as Iterable<{ id: string; v: Buffer; state: AssetState }>) {
+      bytes.set(row.v, r * dim * 4);
+      ids.push(row.id);
+      rowOf.set(row.id, r);
+      states[r] = STATE_CODE[row.state];
+      r++;
+    }
+    return { modelId, dim, ids, rowOf, states, scoring, generation };
+  })();
 }
 
 export function scoreAll(index: SimilarityIndex, query: Float32Array): Float32Array {
-  const out = new Float32Array(index.ids.length);
-  dotScores(index.matrix, index.dim, query, out);
-  return out;
+  return index.scoring.score(query);
 }
 
 export function stateAllowed(index: SimilarityIndex, states: readonly AssetState[]): (row: number) => boolean {

@@ -9,6 +9,7 @@ import type { ApiRegistry, RequestContext } from '../api/registry.ts';
 import type { EventBus } from '../api/event-bus.ts';
 import { resolveInside } from '../core/safe-path.ts';
 import { contentSecurityPolicy } from './content-security.ts';
+import { browserFileUrl } from '../core/file-urls.ts';
 
 export interface UiServerOptions {
   registry: ApiRegistry;
@@ -142,7 +143,7 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
 
   const ctx: RequestContext = {
     transport: 'browser',
-    fileUrl: (rel) => `${WIRE.filesPath}${rel.split(/[\\/]/).map(encodeURIComponent).join('/')}`,
+    fileUrl: browserFileUrl,
   };
 
   wss.on('connection', (ws: WebSocket) => {

@@ -30,6 +30,10 @@ export const specs: E2eSpec[] = [
       assert(csvError === 0, `CSV intake failed in the UI: ${await page.locator('[data-testid="csv-card"]').innerText()}`);
       await dropFiles(page, '[data-testid="refs-drop"]', files.refs);
       await page.waitForFunction((n) => document.querySelectorAll('.ref-list .ref').length === n && !document.body.innerText.includes('checking…'), files.refs.length, { timeout: 30_000 });
+      if (files.template) {
+        await page.locator('.seg-opt:has-text("template")').click();
+        await page.getByLabel('Prompt template').fill(files.template);
+      }
       // Small and quick on CPU: 64×64, 2 steps, no style retries (failures go straight to review).
       await page.getByLabel('Width').fill('64');
       await page.getByLabel('Height').fill('64');

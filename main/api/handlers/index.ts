@@ -5,13 +5,22 @@ import { registerModelsHandlers } from './models-handlers.ts';
 import { registerDnaHandlers } from './dna-handlers.ts';
 import { registerSecretsHandlers } from './secrets-handlers.ts';
 import { registerExportHandlers } from './export-handlers.ts';
+import { registerPipelineHandlers } from './pipeline-handlers.ts';
+import { registerIntakeHandlers } from './intake-handlers.ts';
+import { startPipelineRuntime } from '../../runtime/pipeline-runtime.ts';
 
-/** Wires every capability's handlers into the registry (one file per area). */
-export async function registerAllHandlers(s: AppServices, _opts: { background: boolean }): Promise<void> {
+/**
+ * Wires every capability's handlers into the registry (one file per area). With background on
+ * (the app), the pipeline engine runs and picks up queued batches; tests may leave it off.
+ */
+export async function registerAllHandlers(s: AppServices, opts: { background: boolean }): Promise<void> {
   registerAppHandlers(s);
   registerUploadHandlers(s);
   registerModelsHandlers(s);
   registerDnaHandlers(s);
   registerSecretsHandlers(s);
   registerExportHandlers(s);
+  const engine = await startPipelineRuntime(s, { start: opts.background });
+  registerPipelineHandlers(s, engine);
+  registerIntakeHandlers(s, engine);
 }

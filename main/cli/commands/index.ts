@@ -1,7 +1,7 @@
 import type { Command } from '../command.ts';
 import { serveCommand } from './serve.ts';
-// import { runCommand } from './run.ts';
-// import { promptsCommand } from './prompts.ts';
+import { runCommand } from './run.ts';
+import { promptsCommand } from './prompts.ts';
 import { dnaCommand } from './dna.ts';
 import { scoreCommand } from './score.ts';
 import { modelsCommand } from './models.ts';
@@ -16,9 +16,9 @@ import { syncCommand } from './sync.ts';
 /** Every CLI command, in the order `assetql --help` lists them (the production flow's order). */
 export const COMMANDS: readonly Command[] = [
   serveCommand,
-  // runCommand,
+  runCommand,
   // batchCommand,
-  // promptsCommand,
+  promptsCommand,
   dnaCommand,
   scoreCommand,
   modelsCommand,

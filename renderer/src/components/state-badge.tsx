@@ -14,13 +14,14 @@ export function stateTone(state: TaskState | BatchState | string): string {
     case 'preflight':
     case 'running':
       return 'active';
-    case 'retrying':
+    case 'retry':
     case 'held':
     case 'dlq':
     case 'paused':
       return 'warn';
     case 'failed':
     case 'rejected':
+    case 'dropped':
       return 'bad';
     default:
       return 'idle';

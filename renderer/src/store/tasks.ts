@@ -84,5 +84,5 @@ export function queueTaskProgress(p: TaskProgress): void {
 }
 
 function sameTask(a: TaskSummary | undefined, b: TaskSummary): boolean {
-  return !!a && a.state === b.state && a.styleScore === b.styleScore && a.thumbUrl === b.thumbUrl && a.attempts === b.attempts && a.error === b.error && a.priority === b.priority && a.name === b.name;
+  return !!a && a.state === b.state && a.styleScore === b.styleScore && a.thumbUrl === b.thumbUrl && a.attempts === b.attempts && a.error === b.error && a.held === b.held && a.priority === b.priority && a.name === b.name;
 }

@@ -4,7 +4,7 @@ import { queueTaskProgress, queueTaskUpdate, useTasks } from './tasks.ts';
 import { useNavigation } from './navigation.ts';
 
 const BATCH_ID = 'e2e-synthetic';
-const STATES: TaskState[] = ['queued', 'generating', 'validating', 'passed', 'ready', 'failed', 'retrying', 'dlq'];
+const STATES: TaskState[] = ['queued', 'generating', 'validating', 'passed', 'ready', 'failed', 'retry', 'dlq'];
 const COLOURS = ['#7c9cff', '#3ecf8e', '#f5b84a', '#ff6b6b', '#c084fc', '#22d3ee'];
 
 function thumb(i: number): string {
@@ -16,7 +16,7 @@ function thumb(i: number): string {
 function task(i: number, state: TaskState): TaskSummary {
   const done = state === 'ready' || state === 'passed';
   return {
-    id: `${BATCH_ID}-t${i}`, batchId: BATCH_ID, row: i + 1, name: `asset-${String(i + 1).padStart(3, '0')}`, state, priority: 0,
+    id: `${BATCH_ID}-t${i}`, batchId: BATCH_ID, row: i + 1, name: `asset-${String(i + 1).padStart(3, '0')}`, state, held: false, priority: 0,
     attempts: 1 + (i % 3), styleScore: done ? 0.8 + (i % 20) / 100 : null, thumbUrl: done ? thumb(i) : null, error: state === 'failed' ? 'style score below 0.85' : null,
   };
 }

@@ -11,7 +11,7 @@ function runFrame(): void {
 const { useTasks, queueTaskUpdate, queueTaskProgress } = await import('../../../renderer/src/store/tasks.ts');
 
 function task(id: string, row: number, state: TaskSummary['state'], styleScore: number | null = null): TaskSummary {
-  return { id, batchId: 'b1', row, name: id, state, priority: 0, attempts: 1, styleScore, thumbUrl: null, error: null };
+  return { id, batchId: 'b1', row, name: id, state, held: false, priority: 0, attempts: 1, styleScore, thumbUrl: null, error: null };
 }
 
 describe('tasks store', () => {
@@ -63,5 +63,13 @@ describe('tasks store', () => {
     queueTaskUpdate(task('t1', 1, 'queued'));
     runFrame();
     expect(useTasks.getState().byId.t2).toBe(t2);
+  });
+
+  it('a full refresh (polling) keeps unchanged tasks as the same objects', () => {
+    useTasks.getState().setBatchTasks('b1', [task('t1', 1, 'pending'), task('t2', 2, 'pending')]);
+    const t1 = useTasks.getState().byId.t1;
+    useTasks.getState().setBatchTasks('b1', [task('t1', 1, 'pending'), task('t2', 2, 'ready', 0.9)]);
+    expect(useTasks.getState().byId.t1).toBe(t1);
+    expect(useTasks.getState().byId.t2?.state).toBe('ready');
   });
 });

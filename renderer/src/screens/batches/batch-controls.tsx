@@ -3,6 +3,7 @@ import type { BatchSummary } from '../../../../preload/api.ts';
 import { call } from '../../api.ts';
 import { attempt } from '../../store/toasts.ts';
 import { useBatches } from '../../store/batches.ts';
+import { useTasks } from '../../store/tasks.ts';
 
 /** Pause / resume / cancel / priority for a batch; the ledger makes them survive a restart. */
 export function BatchControls(props: { batch: BatchSummary }) {
@@ -25,6 +26,18 @@ export function BatchControls(props: { batch: BatchSummary }) {
           ❚❚ Pause
         </button>
       )}
+      {b.counts.held > 0 ? (
+        <button
+          className="btn"
+          onClick={() => {
+            const { order, byId } = useTasks.getState();
+            const ids = (order[b.id] ?? []).filter((id) => byId[id]?.held);
+            if (ids.length) void attempt('Release held', () => call('tasks.release', { ids, action: 'release' }), (r) => `Released ${r.updated} held task(s)`);
+          }}
+        >
+          Release {b.counts.held} held
+        </button>
+      ) : null}
       <button
         className="btn danger"
         disabled={finished}

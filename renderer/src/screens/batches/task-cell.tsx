@@ -35,7 +35,7 @@ export const TaskCell = memo(function TaskCell(props: { id: string; index: numbe
         <span className="ellipsis">{t.name}</span>
         <span className="num">{fmtScore(t.styleScore)}</span>
       </span>
-      <span className={`cell-state tone-${tone}`}>{t.state}</span>
+      <span className={`cell-state tone-${t.held ? 'warn' : tone}`}>{t.held ? 'held' : t.state}</span>
     </button>
   );
 });

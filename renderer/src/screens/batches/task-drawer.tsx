@@ -26,6 +26,16 @@ export function TaskDrawer(props: { taskId: string; onClose(): void }) {
         <div className="row gap wrap">
           <StateBadge state={summary.state} />
           <span className="muted num">row {summary.row} · {summary.attempts} attempt(s) · score {fmtScore(summary.styleScore)}</span>
+          {summary.held ? (
+            <>
+              <button className="btn small primary" onClick={() => void attempt('Release', () => call('tasks.release', { ids: [props.taskId], action: 'release' }), () => 'Released for generation')}>
+                Release
+              </button>
+              <button className="btn small danger" onClick={() => void attempt('Drop', () => call('tasks.release', { ids: [props.taskId], action: 'drop' }), () => 'Dropped')}>
+                Drop
+              </button>
+            </>
+          ) : null}
           <button
             className="btn small"
             onClick={() => void attempt('Prioritise', () => call('tasks.setPriority', { ids: [props.taskId], priority: 100 }), () => 'Moved to the front of the queue')}

@@ -30,8 +30,8 @@ export function ProfileDetailView(props: { id: string }) {
             {p.refs.map((r) => (
               <figure key={r.url}>
                 <img src={r.url} alt={r.name} />
-                <figcaption className="small muted num">
-                  {r.name} · {r.width}×{r.height}
+                <figcaption className="small muted num ellipsis" title={r.name}>
+                  {r.name.split(/[\\/]/).pop()} · {r.width}×{r.height}
                 </figcaption>
               </figure>
             ))}

@@ -51,15 +51,15 @@ function DashboardBody({ m }: { m: MetricsSnapshot }) {
       <div className="chart-grid">
         <div className="card">
           <h3>Throughput</h3>
-          {trend.x.length ? <LineChart x={trend.x} series={trend.throughput} xTime title="Throughput over time" height={170} /> : <p className="muted">No data yet.</p>}
+          {trend.x.length ? <LineChart x={trend.x} series={trend.throughput} xTime title="Throughput over time" height={170} /> : <p className="muted chart-empty">No data yet.</p>}
         </div>
         <div className="card">
           <h3>Error-rate trend</h3>
-          {trend.x.length ? <LineChart x={trend.x} series={trend.errors} xTime title="Error rate over time" height={170} /> : <p className="muted">No data yet.</p>}
+          {trend.x.length ? <LineChart x={trend.x} series={trend.errors} xTime title="Error rate over time" height={170} /> : <p className="muted chart-empty">No data yet.</p>}
         </div>
         <div className="card">
           <h3>Style-score distribution</h3>
-          {m.scoreHistogram.counts.some((c) => c > 0) ? <Histogram bins={m.scoreHistogram.bins} counts={m.scoreHistogram.counts} threshold={0.85} title="Style score histogram" /> : <p className="muted">No scored images yet.</p>}
+          {m.scoreHistogram.counts.some((c) => c > 0) ? <Histogram bins={m.scoreHistogram.bins} counts={m.scoreHistogram.counts} threshold={0.85} title="Style score histogram" /> : <p className="muted chart-empty">No scored images yet.</p>}
         </div>
         <div className="card stack">
           <h3>Resources</h3>

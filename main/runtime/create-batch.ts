@@ -1,0 +1,162 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { BatchConfigDto } from '../../preload/api.ts';
+import type { AppServices } from '../api/app-services.ts';
+import { AppError } from '../core/app-error.ts';
+import type { PipelineEngine } from '../pipeline/engine.ts';
+import { createProfile, getProfile, recordBatchProfile } from '../dna/profile-repo.ts';
+import type { StyleProfile } from '../dna/style-profile.ts';
+import { styleKeywords } from '../dna/style-keywords.ts';
+import { readCsvFile } from '../intake/csv/parse-csv.ts';
+import { parseBatchConfig, type StyleGroupMode } from '../intake/config/batch-config.ts';
+import { packLimits } from '../intake/config/pack-limits.ts';
+import { buildPrompts, type BuiltPrompt } from '../intake/template/build-prompts.ts';
+import { preflight } from '../intake/preflight/preflight.ts';
+import { preflightStyleFromProfile } from '../intake/style-from-profile.ts';
+import { saveDeltaReports } from '../intake/preflight/delta-repo.ts';
+import { createClaudeClient } from '../llm/claude-client.ts';
+import { polishPrompts } from '../llm/polish-prompts.ts';
+import type { SdxlManifest } from '../../models/manifest.ts';
+
+export type StyleSwitch = 'on' | 'off' | 'locked';
+
+export interface CreateBatchInput {
+  name: string;
+  csvPath: string;
+  csvName: string;
+  promptColumn: string | null;
+  template: string | null;
+  negativePrompt: string;
+  style: { colours: StyleSwitch; lighting: StyleSwitch; composition: StyleSwitch; medium: StyleSwitch };
+  /** A saved profile, or reference image files to build a new one from. */
+  profileId: string | null;
+  refPaths: string[];
+  config: Partial<BatchConfigDto>;
+  source: 'ui' | 'cli' | 'hot-folder';
+  /** Start generating right away (the UI's Start button); false leaves a draft. */
+  start: boolean;
+}
+
+export interface CreateBatchResult {
+  batchId: string;
+  tasks: number;
+  skippedRows: number;
+  held: number;
+  lowConfidence: number;
+  warnings: string[];
+}
+
+const MODE: Record<StyleSwitch, StyleGroupMode> = { on: 'include', off: 'drop', locked: 'lock' };
+
+/**
+ * The front door of every batch started from the app (New batch screen, hot folder): parse the
+ * CSV (bad rows listed and skipped, never sinking the batch), resolve the style profile, build
+ * the prompts, polish them with Claude when enabled, run the CLIP pre-flight (delta reports,
+ * holding low-confidence rows when the batch says so), then write the batch to the ledger.
+ */
+export async function createBatchFromCsv(s: AppServices, engine: PipelineEngine, input: CreateBatchInput): Promise<CreateBatchResult> {
+  const pack = s.inference.resolveSdxlPack(input.config.packId ?? null);
+  const manifest = pack.manifest?.kind === 'sdxl' ? (pack.manifest as SdxlManifest) : null;
+  const limits = packLimits(manifest);
+  const c = input.config;
+  const config = parseBatchConfig(
+    {
+      packId: pack.id,
+      ...(c.width && c.height ? { width: c.width, height: c.height } : {}),
+      ...(c.steps !== undefined ? { steps: c.steps } : {}),
+      ...(c.guidance !== undefined ? { guidance: c.guidance } : {}),
+      ...(c.sampler ? { sampler: c.sampler } : {}),
+      ...(c.seedMode ? { seed: { mode: c.seedMode, base: c.seed ?? 0 } } : {}),
+      ...(c.retries !== undefined ? { retries: c.retries } : {}),
+      ...(c.concurrency !== undefined ? { concurrency: c.concurrency } : {}),
+      ...(c.lowConfidence ? { lowConfidence: c.lowConfidence } : {}),
+      ...(c.polish !== undefined ? { polish: c.polish } : {}),
+      ...(c.thresholds ? { thresholds: c.thresholds } : {}),
+      negativePrompt: input.negativePrompt,
+      style: {
+        colours: { mode: MODE[input.style.colours] },
+        lighting: { mode: MODE[input.style.lighting] },
+        composition: { mode: MODE[input.style.composition] },
+        medium: { mode: MODE[input.style.medium] },
+      },
+    },
+    limits,
+  );
+
+  const csv = await readCsvFile(input.csvPath, {
+    usesTemplate: Boolean(input.template),
+    ...(input.promptColumn ? { promptColumn: input.promptColumn } : {}),
+    sourceName: input.csvName,
+  });
+  const embedder = await s.inference.embedder().catch(() => null);
+  const profile = await resolveProfile(s, input, embedder);
+  const built = buildPrompts(csv, { config, template: input.template, limits, style: { keywords: styleKeywords(profile) } });
+  if (built.prompts.length === 0) {
+    const why = [...csv.errors, ...built.errors].slice(0, 5).map((e) => e.message).join('; ');
+    throw new AppError('BadInput', `no usable rows in ${input.csvName}${why ? `: ${why}` : ''}`);
+  }
+  const batchId = randomUUID();
+  const prompts = config.polish ? await polish(s, built.prompts, config.polishModel, batchId) : built.prompts;
+
+  const pre = await preflight(prompts, preflightStyleFromProfile(profile, embedder), embedder, {
+    threshold: config.thresholds.preflight,
+    lowConfidence: config.lowConfidence,
+  });
+  const byRow = new Map(pre.rows.map((r) => [r.row, r]));
+
+  const batch = engine.createBatch({
+    id: batchId,
+    name: input.name,
+    model: pack.id,
+    config: { ...config },
+    template: input.template,
+    profileId: profile.id,
+    profileVersion: profile.version,
+    csvName: input.csvName,
+    csvSha256: createHash('sha256').update(readFileSync(input.csvPath)).digest('hex'),
+    source: input.source,
+    start: input.start,
+    tasks: prompts.map((p) => ({
+      rowIndex: p.row,
+      name: p.name,
+      prompt: p.prompt,
+      negativePrompt: p.negativePrompt,
+      params: { width: p.width, height: p.height, steps: p.steps, guidance: p.guidance, sampler: p.sampler, seed: p.seed },
+      category: p.category,
+      sourceRow: p.cells,
+      preflightConfidence: byRow.get(p.row)?.confidence ?? null,
+      held: byRow.get(p.row)?.held ?? false,
+    })),
+  });
+  if (profile.id) recordBatchProfile(s.app.db, batch.id, { id: profile.id, version: profile.version });
+  const taskIdByRow = new Map(engine.listTasks({ batchId: batch.id }).map((t) => [t.rowIndex, t.id]));
+  const deltas = pre.rows.flatMap((r) => (r.delta ? [r.delta] : []));
+  if (deltas.length) saveDeltaReports(s.app.db, batch.id, deltas, taskIdByRow);
+  s.bus.emit('delta.updated', { batchId: batch.id });
+  engine.poke();
+
+  const skippedRows = new Set([...csv.errors, ...built.errors].map((e) => e.row).filter((r): r is number => r !== null)).size;
+  return {
+    batchId: batch.id,
+    tasks: prompts.length,
+    skippedRows,
+    held: pre.rows.filter((r) => r.held).length,
+    lowConfidence: pre.rows.filter((r) => r.low).length,
+    warnings: [...csv.warnings, ...built.warnings].map((w) => w.message).concat(pre.available ? [] : [pre.reason ?? 'pre-flight unavailable']),
+  };
+}
+
+async function resolveProfile(s: AppServices, input: CreateBatchInput, embedder: Awaited<ReturnType<AppServices['inference']['embedder']>>): Promise<StyleProfile> {
+  if (input.profileId) return getProfile(s.app.db, input.profileId);
+  if (input.refPaths.length === 0) throw new AppError('BadInput', 'add 1–5 reference images or choose a saved style profile');
+  return createProfile(s.app.db, s.app.dataDir, input.refPaths, { name: `${input.name} style`, embedder });
+}
+
+async function polish(s: AppServices, prompts: BuiltPrompt[], model: string, batchId: string): Promise<BuiltPrompt[]> {
+  const apiKey = await s.secrets.claude.get();
+  if (!apiKey) throw new AppError('BadInput', 'prompt polish is on but no Claude API key is stored: add one in Settings, or turn polish off');
+  const client = createClaudeClient({ apiKey, ...(process.env['ASSETQL_ANTHROPIC_BASE_URL'] ? { baseURL: process.env['ASSETQL_ANTHROPIC_BASE_URL'] } : {}) });
+  const summary = await polishPrompts(prompts.map((p) => ({ row: p.row, prompt: p.prompt, lockedTerms: p.lockedTerms })), { client, model, db: s.app.db, batchId });
+  const byRow = new Map(summary.results.map((r) => [r.row, r.prompt]));
+  return prompts.map((p) => ({ ...p, prompt: byRow.get(p.row) ?? p.prompt }));
+}

@@ -1,0 +1,84 @@
+import sharp from 'sharp';
+import type { AppServices } from '../api/app-services.ts';
+import { createPipeline, type PipelineEngine } from '../pipeline/engine.ts';
+import { createRealStages, type RealStages } from '../pipeline/wiring.ts';
+import type { BatchRecord } from '../pipeline/types.ts';
+import type { BatchStages } from '../pipeline/stages.ts';
+import { getBatch } from '../pipeline/ledger/batches.ts';
+import { getTask } from '../pipeline/ledger/tasks.ts';
+import { batchSummaryDto, taskStats, taskSummaryDto } from '../api/dto/pipeline-dto.ts';
+import { metricsSnapshot } from './metrics-snapshot.ts';
+import { loadSettings } from '../settings/app-settings.ts';
+import { DEFAULT_ALERTS } from '../pipeline/alerts.ts';
+import type { RgbImage } from '../../workers/image/rgb-image.ts';
+
+/**
+ * Runs the pipeline engine inside the app (Electron or `assetql serve`) and forwards its
+ * events to the renderer through the event bus. Stages are built per SDXL pack (from the
+ * batch's saved config) over the shared worker pool, so two batches on one pack share sessions.
+ */
+export async function startPipelineRuntime(s: AppServices, opts: { start: boolean }): Promise<PipelineEngine> {
+  const stagesByPack = new Map<string, Promise<RealStages>>();
+
+  const resolve = async (batch: BatchRecord): Promise<BatchStages> => {
+    const packId = typeof batch.config['packId'] === 'string' ? (batch.config['packId'] as string) : null;
+    const pack = s.inference.resolveSdxlPack(packId);
+    const clip = s.inference.clipPack();
+    const key = `${pack.dir}|${clip?.dir ?? ''}`;
+    let real = stagesByPack.get(key);
+    if (!real) {
+      real = s.inference.pool().then((pool) => createRealStages({ db: s.app.db, dataDir: s.app.dataDir, pool, packDir: pack.dir, clipPackDir: clip?.dir ?? null, previews: true }));
+      real.catch(() => stagesByPack.delete(key));
+      stagesByPack.set(key, real);
+    }
+    return (await real).resolve(batch);
+  };
+
+  const settings = loadSettings(s.app.db);
+  const engine = createPipeline({ db: s.app.db, stages: resolve, config: { alerts: { ...DEFAULT_ALERTS, costUsd: settings.alerts.costUsd } } });
+
+  engine.on('task-state', (e) => {
+    const t = getTask(s.app.db, e.taskId);
+    if (t) s.bus.emit('task.updated', taskSummaryDto(t, taskStats(s.app.db, t.id), s.fileUrl));
+  });
+  engine.on('task-progress', (e) => {
+    void previewDataUrl(e.preview).then((previewUrl) =>
+      s.bus.emit('task.progress', { taskId: e.taskId, batchId: e.batchId, step: e.step, steps: e.steps, previewUrl }),
+    );
+  });
+  const emitBatch = (batchId: string): void => {
+    const b = getBatch(s.app.db, batchId);
+    if (b) s.bus.emit('batch.updated', batchSummaryDto(s.app.db, b));
+  };
+  engine.on('batch-state', (e) => emitBatch(e.batchId));
+  let lastMetrics = 0;
+  engine.on('batch-progress', (e) => {
+    emitBatch(e.batchId);
+    // The dashboard needs a fresh snapshot about once a second, not on every task.
+    if (Date.now() - lastMetrics > 1000) {
+      lastMetrics = Date.now();
+      s.bus.emit('metrics.updated', metricsSnapshot(s, null));
+    }
+  });
+  engine.on('alert', (a) =>
+    s.bus.emit('alert.raised', { id: `${a.kind}:${a.batchId ?? 'all'}`, level: a.kind === 'error-rate' || a.kind === 'cost' ? 'critical' : 'warning', message: a.message, batchId: a.batchId, at: new Date(a.at).toISOString() }),
+  );
+
+  if (opts.start) await engine.start();
+  s.onClose(async () => {
+    if (opts.start) await engine.stop();
+    for (const p of stagesByPack.values()) await (await p.catch(() => null))?.dispose();
+  });
+  return engine;
+}
+
+async function previewDataUrl(preview: RgbImage | undefined): Promise<string | null> {
+  if (!preview) return null;
+  const png = await sharp(Buffer.from(preview.data.buffer, preview.data.byteOffset, preview.data.byteLength), {
+    raw: { width: preview.width, height: preview.height, channels: 3 },
+  })
+    .resize({ width: 128, height: 128, fit: 'inside', kernel: 'nearest' })
+    .png({ compressionLevel: 1 })
+    .toBuffer();
+  return `data:image/png;base64,${png.toString('base64')}`;
+}

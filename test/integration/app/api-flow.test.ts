@@ -1,0 +1,91 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAppServices, type AppServices } from '../../../main/api/app-services.ts';
+import type { RequestContext } from '../../../main/api/registry.ts';
+import type { RequestArg, RequestName, RequestResult } from '../../../preload/api.ts';
+
+// The whole production flow through the same registry the UI uses (no transport), on tiny
+// random-weight packs: test packs → uploads → parse → preview → batch → review → library.
+let s: AppServices;
+const ctx: RequestContext = { transport: 'test', fileUrl: (p) => `/files/${p}` };
+
+async function call<K extends RequestName>(name: K, arg: RequestArg<K>): Promise<RequestResult<K>> {
+  const r = await s.registry.dispatch(name, arg, ctx);
+  if (!r.ok) throw new Error(`${name}: ${r.error.kind}: ${r.error.message}`);
+  return r.value as RequestResult<K>;
+}
+
+const examples = join(process.cwd(), 'resources/examples');
+const upload = (file: string, name: string) => call('uploads.put', { name, dataBase64: readFileSync(file).toString('base64') });
+
+beforeAll(async () => {
+  s = await createAppServices({ dataDir: mkdtempSync(join(tmpdir(), 'aq-flow-')), transport: 'test', background: true });
+});
+afterAll(async () => {
+  await s.close();
+});
+
+describe('app API flow on tiny packs', () => {
+  it('runs a batch from uploads to review and approval', async () => {
+    const packs = await call('models.createTestPacks', undefined);
+    expect(packs.map((p) => p.id).sort()).toEqual(['test-clip', 'test-sdxl']);
+    expect((await call('models.list', undefined)).filter((p) => p.installed && p.testPack)).toHaveLength(2);
+
+    const csv = await upload(join(examples, 'fantasy-items.csv'), 'fantasy-items.csv');
+    const refs = await Promise.all(['sword.png', 'shield.png', 'potion.png'].map((f) => upload(join(examples, 'fantasy-items', f), f)));
+    const report = await call('intake.parseCsv', { uploadId: csv.uploadId });
+    expect(report.rowCount).toBe(36);
+    expect(report.columns).toContain('material');
+    const refReport = await call('intake.checkRefs', { uploadIds: refs.map((r) => r.uploadId) });
+    expect(refReport.every((r) => r.ok)).toBe(true);
+
+    const plan = {
+      csvUploadId: csv.uploadId, promptColumn: null, template: readFileSync(join(examples, 'fantasy-items.template.txt'), 'utf8').trim(),
+      negativePrompt: 'blurry', style: { colours: 'on', lighting: 'on', composition: 'off', medium: 'locked' } as const,
+      profileId: null, refUploadIds: refs.map((r) => r.uploadId),
+    };
+    const preview = await call('intake.preview', { plan, limit: 3 });
+    expect(preview.prompts).toHaveLength(3);
+    expect(preview.prompts[0]?.prompt).toMatch(/longsword/);
+    expect(preview.preflightAvailable).toBe(true);
+    expect(preview.prompts[0]?.confidence).toBeTypeOf('number');
+
+    const settings = await call('settings.get', undefined);
+    const created = await call('batches.create', {
+      name: 'Fantasy items', plan,
+      config: { width: 64, height: 64, steps: 4, guidance: 7.5, sampler: 'euler', seedMode: 'fixed', seed: 1, packId: 'test-sdxl', retries: 1, concurrency: 1, lowConfidence: 'continue', polish: false, thresholds: { ...settings.thresholds, style: 0.3 } },
+    });
+    expect(created.tasks).toBe(36);
+
+    let batch = await call('batches.get', { id: created.batchId });
+    for (let i = 0; i < 600 && batch.state !== 'done'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      batch = await call('batches.get', { id: created.batchId });
+    }
+    expect(batch.state).toBe('done');
+    expect(batch.counts.ready + batch.counts.review).toBe(36);
+
+    const tasks = await call('batches.tasks', { id: created.batchId });
+    expect(tasks).toHaveLength(36);
+    const detail = await call('tasks.get', { id: tasks[0]!.id });
+    expect(detail.attemptsList.length).toBeGreaterThan(0);
+    expect(detail.attemptsList[0]?.scores?.styleScore).toBeTypeOf('number');
+
+    const review = await call('review.list', undefined);
+    expect(review.length).toBe(batch.counts.review);
+    if (review.length > 0) {
+      expect(review[0]?.refUrls).toHaveLength(3);
+      expect(review[0]?.imageUrl).toMatch(/^\/files\//);
+      const approved = await call('review.approve', { taskIds: [review[0]!.taskId] });
+      expect(approved.approved).toBe(1);
+      expect((await call('tasks.get', { id: review[0]!.taskId })).state).toBe('ready');
+    }
+    const metrics = await call('metrics.get', {});
+    expect(metrics.scoreHistogram.counts.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    const profile = await call('profiles.get', { id: batch.profileId! });
+    expect(profile.palette.length).toBeGreaterThan(0);
+    expect(profile.drift[0]?.batchId).toBe(created.batchId);
+  }, 180_000);
+});
