@@ -25,6 +25,9 @@ export interface AppServices {
   fileUrl: FileUrl;
   /** Run on close: background services (pipeline, hot folder, workers) register their stop here. */
   onClose(fn: () => Promise<void> | void): void;
+  /** Background services that follow Settings (hot folder) register here; settings.update calls them. */
+  onSettingsChanged(fn: () => Promise<void> | void): void;
+  settingsChanged(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -40,6 +43,7 @@ export interface ServicesOptions {
 export async function createAppServices(opts: ServicesOptions): Promise<AppServices> {
   const app = openAppContext(opts.dataDir);
   const closers: (() => Promise<void> | void)[] = [];
+  const settingsListeners: (() => Promise<void> | void)[] = [];
   const services: AppServices = {
     app,
     bus: new EventBus(),
@@ -49,6 +53,10 @@ export async function createAppServices(opts: ServicesOptions): Promise<AppServi
     fileUrl: opts.transport === 'electron' ? electronFileUrl : browserFileUrl,
     transport: opts.transport,
     onClose: (fn) => closers.push(fn),
+    onSettingsChanged: (fn) => settingsListeners.push(fn),
+    async settingsChanged() {
+      for (const fn of settingsListeners) await fn();
+    },
     async close() {
       for (const fn of closers.reverse()) await fn();
       await services.inference.close();

@@ -57,7 +57,11 @@ export function readIhdr(chunks: PngChunk[]): { width: number; height: number } 
 
 function isLatin1(s: string): boolean {
   // tEXt is Latin-1 only and forbids NUL; anything else must go to iTXt (UTF-8).
-  return /^[\u0001-\u00ff]*$/.test(s);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0 || c > 0xff) return false;
+  }
+  return true;
 }
 
 /** tEXt when the value is Latin-1, else uncompressed iTXt (UTF-8), as A1111 does. */

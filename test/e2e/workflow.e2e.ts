@@ -27,7 +27,7 @@ export const specs: E2eSpec[] = [
       await dropFiles(page, '[data-testid="csv-drop"]', [files.csv]);
       await page.waitForSelector('[data-testid="csv-report"], [data-testid="csv-card"] .error-state', { timeout: 30_000 });
       const csvError = await page.locator('[data-testid="csv-card"] .error-state').count();
-      assert(csvError === 0, `CSV intake failed in the UI: ${await page.locator('[data-testid="csv-card"]').innerText()}`);
+      if (csvError > 0) throw new Error(`CSV intake failed in the UI: ${await page.locator('[data-testid="csv-card"]').innerText()}`);
       await dropFiles(page, '[data-testid="refs-drop"]', files.refs);
       await page.waitForFunction((n) => document.querySelectorAll('.ref-list .ref').length === n && !document.body.innerText.includes('checking…'), files.refs.length, { timeout: 30_000 });
       if (files.template) {
@@ -45,7 +45,7 @@ export const specs: E2eSpec[] = [
       await page.getByTestId('start-batch').click();
       await page.waitForSelector('[data-testid="screen-batches"], .start-bar .bad-text', { timeout: 30_000 });
       const startProblem = await page.locator('.start-bar .bad-text').count();
-      assert(startProblem === 0, `batch did not start: ${await page.locator('.start-bar').innerText()}`);
+      if (startProblem > 0) throw new Error(`batch did not start: ${await page.locator('.start-bar').innerText()}`);
 
       await page.waitForSelector('[data-testid="screen-batches"] [data-testid="task-grid"]', { timeout: 30_000 });
       await page.waitForSelector('.batch-item.active .badge:text-is("done")', { timeout: 240_000 });

@@ -13,5 +13,9 @@ export function registerAppHandlers(s: AppServices): void {
     node: process.versions.node,
   }));
   s.registry.handle('settings.get', () => loadSettings(s.app.db));
-  s.registry.handle('settings.update', (patch) => updateSettings(s.app.db, patch));
+  s.registry.handle('settings.update', async (patch) => {
+    const next = updateSettings(s.app.db, patch);
+    await s.settingsChanged();
+    return next;
+  });
 }

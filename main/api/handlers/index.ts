@@ -8,6 +8,7 @@ import { registerExportHandlers } from './export-handlers.ts';
 import { registerPipelineHandlers } from './pipeline-handlers.ts';
 import { registerIntakeHandlers } from './intake-handlers.ts';
 import { startPipelineRuntime } from '../../runtime/pipeline-runtime.ts';
+import { startHotFolderRuntime } from '../../runtime/hot-folder-runtime.ts';
 
 /**
  * Wires every capability's handlers into the registry (one file per area). With background on
@@ -23,4 +24,9 @@ export async function registerAllHandlers(s: AppServices, opts: { background: bo
   const engine = await startPipelineRuntime(s, { start: opts.background });
   registerPipelineHandlers(s, engine);
   registerIntakeHandlers(s, engine);
+  if (opts.background) {
+    const hotFolder = startHotFolderRuntime(s, engine);
+    s.onSettingsChanged(() => hotFolder.reconcile());
+    await hotFolder.reconcile();
+  }
 }

@@ -8,7 +8,8 @@ import { WorkerPool } from '../../inference/worker-pool.ts';
 import { listAssetVersions } from '../../library/asset-versions.ts';
 import { createClipZeroShotTagger } from '../../library/clip-zero-shot-tagger.ts';
 import { archiveAsset, archiveStaleAssets, deleteAsset, purgeDeletedAssets, restoreAsset, undeleteAsset } from '../../library/lifecycle.ts';
-import { libraryStats } from '../../library/library-stats.ts';
+import { libraryStats, type LibraryStats } from '../../library/library-stats.ts';
+import type { AssetTag } from '../../library/asset-types.ts';
 import { searchAssets } from '../../library/search-assets.ts';
 import { tagAsset } from '../../library/tag-asset.ts';
 import { getAssetTags, overrideCategory, setAssetTags } from '../../library/tags-repo.ts';
@@ -61,7 +62,7 @@ export const libraryCommand: Command = {
       if (!SUBCOMMANDS.includes(sub as Sub)) throw new AppError('BadInput', `unknown subcommand ${sub}; one of ${SUBCOMMANDS.join(', ')}`);
       ctx = openAppContext(values['data-dir']);
       const result = await runSub(ctx, sub as Sub, args, values, io);
-      io.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : `${human(result)}\n`);
+      io.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : `${human(sub as Sub, result)}\n`);
       return 0;
     } catch (err) {
       const e = toErrorData(err);
@@ -158,8 +159,22 @@ async function runSub(ctx: AppContext, sub: Sub, args: string[], v: Flags, io: C
   }
 }
 
-function human(result: unknown): string {
-  return JSON.stringify(result, null, 2);
+function human(sub: Sub, result: unknown): string {
+  if (sub === 'stats') {
+    const s = result as LibraryStats;
+    return [
+      `active ${s.active}, archived ${s.archived}, deleted ${s.deleted} (${s.versions} versions, ${(s.bytes / 1e6).toFixed(1)} MB)`,
+      `with embeddings ${s.withEmbedding}, untagged ${s.untagged}`,
+      `categories: ${s.categories.map((c) => `${c.category} (${c.count})`).join(', ') || '-'}`,
+      `top tags: ${s.topTags.slice(0, 20).map((t) => `${t.tag} (${t.count})`).join(', ') || '-'}`,
+    ].join('\n');
+  }
+  if (sub === 'tag') return (result as AssetTag[]).map((t) => `${t.tag}  [${t.group}, ${t.source}${t.confidence === null ? '' : `, ${t.confidence.toFixed(2)}`}]`).join('\n');
+  // Everything else is a short record: one "key: value" line per field.
+  if (Array.isArray(result)) return result.map((r) => JSON.stringify(r)).join('\n');
+  return Object.entries(result as Record<string, unknown>)
+    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(', ') || '-' : JSON.stringify(v)}`)
+    .join('\n');
 }
 
 export default libraryCommand;

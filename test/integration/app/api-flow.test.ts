@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,4 +88,18 @@ describe('app API flow on tiny packs', () => {
     expect(profile.palette.length).toBeGreaterThan(0);
     expect(profile.drift[0]?.batchId).toBe(created.batchId);
   }, 180_000);
+
+  it('starts a batch when a CSV and its references folder are dropped into the hot folder', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'aq-hot-'));
+    await call('settings.update', { hotFolder: { enabled: true, path: folder } });
+    const before = (await call('batches.list', undefined)).length;
+    cpSync(join(examples, 'fantasy-items'), join(folder, 'drop-test'), { recursive: true });
+    writeFileSync(join(folder, 'drop-test.json'), JSON.stringify({ template: 'icon of a {item}', config: { packId: 'test-sdxl', width: 64, height: 64, steps: 2 } }));
+    cpSync(join(examples, 'fantasy-items.csv'), join(folder, 'drop-test.csv'));
+    await expect.poll(async () => (await call('batches.list', undefined)).length, { timeout: 30_000, interval: 250 }).toBe(before + 1);
+    const batch = (await call('batches.list', undefined)).find((b) => b.name === 'drop-test');
+    expect(batch?.counts.total).toBe(36);
+    await expect.poll(() => existsSync(join(folder, 'done', 'drop-test.csv')), { timeout: 10_000 }).toBe(true);
+    await call('settings.update', { hotFolder: { enabled: false } });
+  }, 60_000);
 });

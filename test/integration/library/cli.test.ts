@@ -99,6 +99,7 @@ describe('assetql search / similar / library', () => {
     expect((await run(libraryCommand, ['archive', ids[0]!, '--data-dir', fx.root])).code).toBe(0);
     const stats = JSON.parse((await run(libraryCommand, ['stats', '--json', '--data-dir', fx.root])).out) as { active: number; archived: number };
     expect([stats.active, stats.archived]).toEqual([2, 1]);
+    expect((await run(libraryCommand, ['stats', '--data-dir', fx.root])).out).toMatch(/^active 2, archived 1, deleted 0 \(3 versions/);
     expect((await run(libraryCommand, ['restore', ids[0]!, '--data-dir', fx.root])).code).toBe(0);
     expect((await run(libraryCommand, ['delete', ids[2]!, '--data-dir', fx.root])).code).toBe(0);
     const tag = await run(libraryCommand, ['tag', ids[1]!, '--add', 'Mascot', '--json', '--data-dir', fx.root]);

@@ -33,7 +33,10 @@ describe('auto-tagging', () => {
   it('CLIP zero-shot gives at least 5 tags with confidences, a category and subcategories', async () => {
     const result = await tagAsset(fx, catId, tagger);
     expect(result.tags.length).toBeGreaterThanOrEqual(5);
-    for (const t of result.tags) expect(t.confidence).toBeGreaterThan(0), expect(t.confidence).toBeLessThanOrEqual(1);
+    for (const t of result.tags) {
+      expect(t.confidence).toBeGreaterThan(0);
+      expect(t.confidence).toBeLessThanOrEqual(1);
+    }
     expect(new Set(result.tags.map((t) => t.group))).toEqual(new Set(['scene', 'objects', 'colours', 'mood', 'style', 'composition']));
     // The histogram embedder can only "see" colour: the ginger cat must come out brown, the
     // grey grass texture grey.
