@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { createAppServices, type AppServices } from '../api/app-services.ts';
 import { connectIpc } from './ipc.ts';
+import { createSafeStorageKeyStore } from './safe-storage-key-store.ts';
 import { createMainWindow } from './window.ts';
 import { RENDERER_DIR } from '../core/app-root.ts';
 import { handleProtocols, registerPrivilegedSchemes } from './protocols.ts';
@@ -20,7 +21,12 @@ async function start(): Promise<void> {
   await app.whenReady();
   // Deny every permission prompt (camera, notifications, ...): an image tool needs none.
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  services = await createAppServices({ dataDir: app.getPath('userData'), transport: 'electron' });
+  const userData = app.getPath('userData');
+  services = await createAppServices({
+    dataDir: userData,
+    transport: 'electron',
+    keyStore: { create: (name) => createSafeStorageKeyStore(userData, name), storage: 'safeStorage' },
+  });
   handleProtocols(RENDERER_DIR, services.app.dataDir.library);
   const win = createMainWindow(join(here, 'preload.cjs'));
   const disconnect = connectIpc(services, win);
