@@ -1,17 +1,16 @@
 import type { Database } from 'better-sqlite3';
 
 /**
- * A per-connection generation counter bumped by every library write that changes what
- * similarity search sees. Caches compare it (plus PRAGMA data_version, which moves when
- * *another* connection commits) to know when to reload.
+ * A generation counter in the database (library_generation), bumped by every library write that
+ * changes what similarity search sees: new embeddings, new versions, state changes, purges.
+ * Caches compare it to know when to reload. Unlike PRAGMA data_version it does not move on
+ * unrelated commits, and unlike an in-process counter it sees other connections' writes.
  */
-const generations = new WeakMap<Database, number>();
-
 export function markLibraryChanged(db: Database): void {
-  generations.set(db, (generations.get(db) ?? 0) + 1);
+  db.prepare('UPDATE library_generation SET n = n + 1 WHERE id = 1').run();
 }
 
 export function libraryGeneration(db: Database): string {
-  const dataVersion = db.pragma('data_version', { simple: true }) as number;
-  return `${generations.get(db) ?? 0}:${dataVersion}`;
+  const row = db.prepare('SELECT n FROM library_generation WHERE id = 1').get() as { n: number } | undefined;
+  return String(row?.n ?? 0);
 }

@@ -60,12 +60,12 @@ async function relocate(ctx: LibraryContext, assetId: string, target: 'archive' 
              archived_at = ?, updated_at = ? WHERE lineage_id = ?`,
         )
         .run(state, target === 'archive' ? now : null, now, rows[0]!.lineage_id);
+      markLibraryChanged(ctx.db);
     })();
   } catch (err) {
     for (const m of moved.reverse()) await moveFile(ctx, m.to, m.from).catch(() => undefined);
     throw err;
   }
-  markLibraryChanged(ctx.db);
   for (const m of moved) emitLibraryEvent({ type: target === 'archive' ? 'archived' : 'restored', assetId: m.id, from: m.from, to: m.to });
   return moved.length;
 }
@@ -102,10 +102,12 @@ export function deleteAsset(ctx: LibraryContext, assetId: string, now = Date.now
   const rows = lineageRows(ctx, assetId);
   const current = rows.find((r) => r.is_current === 1) ?? rows[rows.length - 1]!;
   if (current.state === 'deleted') return;
-  ctx.db
-    .prepare(`UPDATE assets SET state = 'deleted', deleted_at = ?, updated_at = ? WHERE lineage_id = ?`)
-    .run(now, now, current.lineage_id);
-  markLibraryChanged(ctx.db);
+  ctx.db.transaction(() => {
+    ctx.db
+      .prepare(`UPDATE assets SET state = 'deleted', deleted_at = ?, updated_at = ? WHERE lineage_id = ?`)
+      .run(now, now, current.lineage_id);
+    markLibraryChanged(ctx.db);
+  })();
   emitLibraryEvent({ type: 'deleted', assetId: current.id, previousState: current.state as AssetState });
 }
 
@@ -115,10 +117,12 @@ export function undeleteAsset(ctx: LibraryContext, assetId: string, now = Date.n
   const current = rows.find((r) => r.is_current === 1) ?? rows[rows.length - 1]!;
   if (current.state !== 'deleted') return current.state as AssetState;
   const state: AssetState = current.archived_at !== null ? 'archived' : 'active';
-  ctx.db
-    .prepare(`UPDATE assets SET state = ?, deleted_at = NULL, updated_at = ? WHERE lineage_id = ?`)
-    .run(state, now, current.lineage_id);
-  markLibraryChanged(ctx.db);
+  ctx.db.transaction(() => {
+    ctx.db
+      .prepare(`UPDATE assets SET state = ?, deleted_at = NULL, updated_at = ? WHERE lineage_id = ?`)
+      .run(state, now, current.lineage_id);
+    markLibraryChanged(ctx.db);
+  })();
   emitLibraryEvent({ type: 'undeleted', assetId: current.id, state });
   return state;
 }

@@ -16,8 +16,8 @@ export async function purgeAssetVersion(ctx: LibraryContext, assetId: string): P
   ctx.db.transaction(() => {
     dropFts(ctx.db, row.rowid);
     ctx.db.prepare('DELETE FROM assets WHERE id = ?').run(assetId);
+    markLibraryChanged(ctx.db);
   })();
-  markLibraryChanged(ctx.db);
   const relPaths = [row.rel_path, ...(row.thumb_rel_path ? [row.thumb_rel_path] : [])];
   for (const rel of relPaths) await rm(absLibraryPath(ctx.dataDir.library, rel), { force: true });
   emitLibraryEvent({ type: 'purged', assetId, relPaths });

@@ -159,6 +159,7 @@ export async function storeAsset(ctx: LibraryContext, input: StoreAssetInput): P
       }
       if (input.embedding) putEmbedding(ctx.db, id, input.embedding.modelId, input.embedding.vector);
       refreshFts(ctx.db, id);
+      markLibraryChanged(ctx.db);
       return true;
     })();
   } catch (err) {
@@ -172,7 +173,6 @@ export async function storeAsset(ctx: LibraryContext, input: StoreAssetInput): P
     if (!existing) throw new AppError('Conflict', `asset for task ${input.taskKey} vanished during store`);
     return { asset: existing, created: false };
   }
-  markLibraryChanged(ctx.db);
   const thumbRelPath = input.skipThumbnail ? null : await writeThumbnail(ctx, id, png);
   if (replaced) await pruneVersions(ctx, lineageId);
   const row = getAssetRow(ctx.db, id)!;

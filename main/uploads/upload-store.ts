@@ -72,7 +72,8 @@ function safeReaddir(dir: string): string[] {
 
 export function safeFileName(name: string): string {
   const base = basename(name.replace(/\\/g, '/'));
-  const cleaned = base.replace(/[\u0000-\u001f<>:"/\\|?*]+/g, '_').replace(/^\.+/, '').slice(0, 180);
+  // Control characters and characters Windows forbids in names become '_'.
+  const cleaned = [...base].map((ch) => (ch.charCodeAt(0) < 0x20 || '<>:"/\\|?*'.includes(ch) ? '_' : ch)).join('').replace(/_+/g, '_').replace(/^\.+/, '').slice(0, 180);
   return cleaned || 'upload';
 }
 

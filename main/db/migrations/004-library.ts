@@ -82,6 +82,12 @@ export const migration004: Migration = {
         PRIMARY KEY (asset_id, model_id)
       ) STRICT, WITHOUT ROWID;
 
+      -- Bumped by every library write that changes what similarity search sees, so a cached
+      -- embedding matrix knows when to reload, across connections, without reloading on
+      -- unrelated writes (the task ledger commits constantly while the user browses).
+      CREATE TABLE library_generation (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL) STRICT;
+      INSERT INTO library_generation (id, n) VALUES (1, 0);
+
       -- rowid = assets.rowid; maintained by library code (tags live in another table, so
       -- triggers on assets alone could not keep the tags column right).
       CREATE VIRTUAL TABLE assets_fts USING fts5(
