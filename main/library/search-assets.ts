@@ -4,7 +4,7 @@ import { ASSET_COLUMNS, rowToAsset, type AssetRow } from './asset-row.ts';
 import { ASSET_STATES, type Asset, type AssetState } from './asset-types.ts';
 import { toFtsQuery } from './fts-query.ts';
 import { decodeCursor, encodeCursor, type SortDir, type SortKey } from './search-cursor.ts';
-import { chooseDriver, type Driver } from './search-plan.ts';
+import { choosePlan, type Driver } from './search-plan.ts';
 import { normaliseTag } from './tags-repo.ts';
 
 export interface SearchQuery {
@@ -57,7 +57,7 @@ export function searchAssets(db: Database, q: SearchQuery = {}): SearchResult {
   const match = q.text ? toFtsQuery(q.text) : null;
   const category = q.category ? normaliseTag(q.category) : null;
   const tags = [...new Set((q.tags ?? []).map(normaliseTag))];
-  const driver = chooseDriver(db, { match, category, batchId: q.batchId ?? null, tags });
+  const { driver, driverRows } = choosePlan(db, { match, category, batchId: q.batchId ?? null, tags }, limit);
   const filter = (d: Driver, hinted: boolean): Filter => buildFilter({ q, states, match, category, tags, sort, driver: d, hinted });
   const { from, where, params } = filter(driver, true);
 
@@ -76,7 +76,7 @@ export function searchAssets(db: Database, q: SearchQuery = {}): SearchResult {
   const mode = q.withTotal ?? !q.cursor;
   // With a rare driver every match is among ≤ RARE candidates: fetch all their keys in one go
   // and the total comes for free (exact) instead of costing a second query.
-  const keysGiveTotal = driver !== null && !q.cursor && mode !== false;
+  const keysGiveTotal = driverRows !== null && !q.cursor && mode !== false;
   const sql = `SELECT a.rowid AS rowid, ${col} AS k, a.id AS id FROM ${from} WHERE ${pageWhere.join(' AND ')}
     ORDER BY ${col} ${dir.toUpperCase()}, a.id ${dir.toUpperCase()}${keysGiveTotal ? '' : ' LIMIT ?'}`;
   const stmt = db.prepare(sql);

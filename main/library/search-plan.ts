@@ -12,8 +12,8 @@ export const RARE = 2000;
 
 export type Driver = { kind: 'fts' } | { kind: 'category' } | { kind: 'batch' } | { kind: 'tag'; tag: string } | { kind: 'tags' } | null;
 
-/** Tag postings are counted up to this to estimate how selective several tags are together. */
-const TAG_CAP = 20_000;
+/** Candidates are counted up to this (≈1 ms through a covering index) to estimate selectivity. */
+const CAP = 20_000;
 
 export interface PlanInput {
   match: string | null;
@@ -22,47 +22,45 @@ export interface PlanInput {
   tags: string[];
 }
 
-export function chooseDriver(db: Database, p: PlanInput): Driver {
-  const candidates: { driver: Exclude<Driver, null>; count: () => number }[] = [];
-  if (p.match) {
-    const match = p.match;
-    candidates.push({ driver: { kind: 'fts' }, count: () => cappedCount(db, 'SELECT rowid FROM assets_fts WHERE assets_fts MATCH ?', match) });
-  }
-  if (p.category) {
-    const c = p.category;
-    candidates.push({ driver: { kind: 'category' }, count: () => cappedCount(db, 'SELECT 1 FROM assets WHERE category = ? AND is_current = 1', c) });
-  }
-  if (p.batchId) {
-    const b = p.batchId;
-    candidates.push({ driver: { kind: 'batch' }, count: () => cappedCount(db, 'SELECT 1 FROM assets WHERE batch_id = ? AND is_current = 1', b) });
-  }
-  const tagCounts = new Map<string, number>();
-  for (const tag of p.tags) {
-    candidates.push({
-      driver: { kind: 'tag', tag },
-      count: () => {
-        const n = cappedCount(db, 'SELECT 1 FROM asset_tags WHERE tag = ? AND removed = 0', tag, TAG_CAP);
-        tagCounts.set(tag, n);
-        return n;
-      },
-    });
-  }
-  let best: Driver = null;
-  let bestCount = RARE + 1;
-  for (const c of candidates) {
-    const n = c.count();
-    if (n < bestCount) {
-      best = c.driver;
-      bestCount = n;
-    }
-  }
-  if (best || p.tags.length < 2) return best;
-  // Several common tags can still be rare together (1/20 × 1/6): estimate the intersection as
-  // independent, and drive from the INTERSECT of their postings when it is small.
+export interface Plan {
+  driver: Driver;
+  /** Candidate rows the driver yields (exact when ≤ RARE); null without a driver. */
+  driverRows: number | null;
+}
+
+/**
+ * Cost model, filters assumed independent: walking the sort index visits about
+ * limit / Π(selectivity) rows per page; driving visits the driver's rows once and sorts them.
+ */
+export function choosePlan(db: Database, p: PlanInput, limit = 50): Plan {
+  const counts: { driver: Exclude<Driver, null>; n: number }[] = [];
+  if (p.match) counts.push({ driver: { kind: 'fts' }, n: cappedCount(db, 'SELECT rowid FROM assets_fts WHERE assets_fts MATCH ?', p.match, CAP) });
+  if (p.category) counts.push({ driver: { kind: 'category' }, n: cappedCount(db, 'SELECT 1 FROM assets WHERE category = ? AND is_current = 1', p.category, CAP) });
+  if (p.batchId) counts.push({ driver: { kind: 'batch' }, n: cappedCount(db, 'SELECT 1 FROM assets WHERE batch_id = ? AND is_current = 1', p.batchId, CAP) });
+  for (const tag of p.tags) counts.push({ driver: { kind: 'tag', tag }, n: cappedCount(db, 'SELECT 1 FROM asset_tags WHERE tag = ? AND removed = 0', tag, CAP) });
+  if (counts.length === 0) return { driver: null, driverRows: null };
+  const best = counts.reduce((a, b) => (b.n < a.n ? b : a));
+  if (best.n <= RARE) return { driver: best.driver, driverRows: best.n };
+
   const size = Math.max(1, (db.prepare('SELECT IFNULL(MAX(rowid), 0) AS n FROM assets').get() as { n: number }).n);
-  let estimate = size;
-  for (const n of tagCounts.values()) estimate *= Math.min(1, n / size);
-  return estimate <= RARE ? { kind: 'tags' } : null;
+  let selectivity = 1;
+  for (const c of counts) selectivity *= Math.min(1, c.n / size);
+  const walkRows = Math.min(size, limit / Math.max(selectivity, 1e-9));
+  const tagCounts = counts.filter((c) => c.driver.kind === 'tag').map((c) => c.n);
+  // Several common tags can be rare together (1/20 × 1/6): their INTERSECT scans only index
+  // postings (cheap per entry) and yields few rows.
+  if (tagCounts.length >= 2) {
+    const tagRows = tagCounts.reduce((a, b) => a * Math.min(1, b / size), size);
+    const intersectCost = tagCounts.reduce((a, b) => a + b, 0) / 5 + tagRows;
+    if (intersectCost < walkRows && intersectCost < best.n) return { driver: { kind: 'tags' }, driverRows: null };
+  }
+  if (best.n < walkRows && best.n <= CAP) return { driver: best.driver, driverRows: null };
+  return { driver: null, driverRows: null };
+}
+
+/** Kept for callers that only need the driver. */
+export function chooseDriver(db: Database, p: PlanInput, limit = 50): Driver {
+  return choosePlan(db, p, limit).driver;
 }
 
 const stmts = new WeakMap<Database, Map<string, ReturnType<Database['prepare']>>>();

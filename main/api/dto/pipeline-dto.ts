@@ -28,22 +28,24 @@ export function batchSummaryDto(db: Database, b: BatchRecord): BatchSummary {
   };
 }
 
-interface AttemptStats { n: number; score: number | null }
+interface AttemptStats { n: number; score: number | null; image: string | null }
 
 /** Attempt counts and the latest style score for every task of a batch, in one query. */
 export function attemptStats(db: Database, batchId: string): Map<string, AttemptStats> {
   const rows = db.prepare(`
     SELECT a.task_id AS taskId, count(*) AS n,
       (SELECT json_extract(a2.scores, '$.styleScore') FROM attempts a2
-        WHERE a2.task_id = a.task_id AND a2.scores IS NOT NULL ORDER BY a2.n DESC LIMIT 1) AS score
-    FROM attempts a JOIN tasks t ON t.id = a.task_id WHERE t.batch_id = ? GROUP BY a.task_id`).all(batchId) as { taskId: string; n: number; score: number | null }[];
-  return new Map(rows.map((r) => [r.taskId, { n: r.n, score: r.score }]));
+        WHERE a2.task_id = a.task_id AND a2.scores IS NOT NULL ORDER BY a2.n DESC LIMIT 1) AS score,
+      (SELECT a3.image_path FROM attempts a3 WHERE a3.task_id = a.task_id AND a3.image_path IS NOT NULL ORDER BY a3.n DESC LIMIT 1) AS image
+    FROM attempts a JOIN tasks t ON t.id = a.task_id WHERE t.batch_id = ? GROUP BY a.task_id`).all(batchId) as { taskId: string; n: number; score: number | null; image: string | null }[];
+  return new Map(rows.map((r) => [r.taskId, { n: r.n, score: r.score, image: r.image }]));
 }
 
 export function taskStats(db: Database, taskId: string): AttemptStats {
   const r = db.prepare(`SELECT count(*) AS n,
-      (SELECT json_extract(scores, '$.styleScore') FROM attempts WHERE task_id = ? AND scores IS NOT NULL ORDER BY n DESC LIMIT 1) AS score
-    FROM attempts WHERE task_id = ?`).get(taskId, taskId) as AttemptStats;
+      (SELECT json_extract(scores, '$.styleScore') FROM attempts WHERE task_id = @id AND scores IS NOT NULL ORDER BY n DESC LIMIT 1) AS score,
+      (SELECT image_path FROM attempts WHERE task_id = @id AND image_path IS NOT NULL ORDER BY n DESC LIMIT 1) AS image
+    FROM attempts WHERE task_id = @id`).get({ id: taskId }) as AttemptStats;
   return r;
 }
 
@@ -51,7 +53,8 @@ export function taskSummaryDto(t: TaskRecord, stats: AttemptStats | undefined, f
   return {
     id: t.id, batchId: t.batchId, row: t.rowIndex, name: t.name, state: t.state, held: t.held, priority: t.priority,
     attempts: stats?.n ?? 0, styleScore: stats?.score ?? null,
-    thumbUrl: t.assetId ? fileUrl(thumbRelPath(t.assetId)) : null,
+    // A stored asset has a thumbnail; a task in review shows its latest attempt's image.
+    thumbUrl: t.assetId ? fileUrl(thumbRelPath(t.assetId)) : stats?.image ? fileUrl(stats.image) : null,
     error: t.lastError,
   };
 }
@@ -86,7 +89,7 @@ export function taskDetailDto(db: Database, t: TaskRecord, fileUrl: FileUrl): Ta
   const attempts = listAttempts(db, t.id);
   const last = [...attempts].reverse().find((a) => a.styleScore !== null);
   return {
-    ...taskSummaryDto(t, { n: attempts.length, score: last?.styleScore ?? null }, fileUrl),
+    ...taskSummaryDto(t, { n: attempts.length, score: last?.styleScore ?? null, image: [...attempts].reverse().find((a) => a.imagePath)?.imagePath ?? null }, fileUrl),
     prompt: t.prompt, negativePrompt: t.negativePrompt, params: t.params, preflightConfidence: t.preflightConfidence,
     assetId: t.assetId, attemptsList: attempts.map((a) => attemptDto(a, fileUrl)),
   };

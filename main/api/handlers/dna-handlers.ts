@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { ProfileDetail, ProfileParam, ProfileSummary } from '../../../preload/api.ts';
 import type { AppServices } from '../app-services.ts';
 import type { RequestContext } from '../registry.ts';
@@ -39,7 +40,7 @@ export function profileDetail(s: AppServices, p: StyleProfile, ctx: RequestConte
     FROM batches b WHERE b.profile_id = ? ORDER BY b.created_at`).all(id) as { batchId: string; batchName: string; createdAt: number; meanStyleScore: number | null; passRate: number | null }[];
   return {
     ...summary(p),
-    refs: refs.map((r) => ({ url: ctx.fileUrl(r.path), name: r.name, width: r.width, height: r.height })),
+    refs: refs.map((r) => ({ url: ctx.fileUrl(r.path), name: basename(r.name), width: r.width, height: r.height })),
     params: PARAM_KEYS.map((k) => ({
       key: k, label: LABEL[k], group: GROUP[k], value: p.params[k].mean, min: p.params[k].min, max: p.params[k].max,
       spread: p.params[k].spread, locked: p.locks.includes(k),

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadCatalog } from '../../../models/catalog.ts';
@@ -31,6 +32,7 @@ command again (same CSV, refs, options and data folder) resumes the same batch.
   --pack <dir>          SDXL pack folder (any pack, including one from create-test-pack)
   --clip-pack <dir>     CLIP pack folder (CLIP similarity, search embeddings, tags)
   --template "<text>"   prompt template over the CSV columns, e.g. "{product} on a table"
+  --template-file <f>   read the template from a file
   --steps N             denoising steps        --size WxH      image size
   --threshold X         style score to pass (0–1, default 0.85)
   --retries N           style retries before review (default 3)
@@ -44,6 +46,7 @@ interface Flags {
   pack?: string;
   'clip-pack'?: string;
   template?: string;
+  'template-file'?: string;
   steps?: string;
   size?: string;
   threshold?: string;
@@ -69,6 +72,7 @@ export const runCommand: Command = {
           pack: { type: 'string' },
           'clip-pack': { type: 'string' },
           template: { type: 'string' },
+          'template-file': { type: 'string' },
           steps: { type: 'string' },
           size: { type: 'string' },
           threshold: { type: 'string' },
@@ -84,6 +88,11 @@ export const runCommand: Command = {
       return 2;
     }
     const { values, positionals } = parsed;
+    if (values['template-file'] && !values.template) {
+      const tf = resolve(io.cwd, values['template-file']);
+      if (!existsSync(tf)) notFound(tf, 'template file');
+      values.template = readFileSync(tf, 'utf8').trim();
+    }
     if (values.help) {
       io.stdout.write(`${USAGE}\n`);
       return 0;

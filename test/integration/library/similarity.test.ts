@@ -5,6 +5,8 @@ import { deleteAsset, undeleteAsset } from '../../../main/library/lifecycle.ts';
 import { putEmbedding } from '../../../main/library/embeddings-repo.ts';
 import { getSimilarityIndex } from '../../../main/library/similarity-index.ts';
 import { createHistogramEmbedder } from './histogram-embedder.ts';
+import { openDatabase } from '../../../main/db/database.ts';
+import { setSetting } from '../../../main/db/settings-repo.ts';
 import { createLibraryFixture, nearDuplicate, PHOTOS, sharedImage, type LibraryFixture } from './library-fixture.ts';
 
 // CLIP stand-in: a real colour-histogram embedder (no CLIP pack in this checkout yet).
@@ -65,6 +67,22 @@ describe('visual similarity on real photos', () => {
     expect(getSimilarityIndex(fx.db, embedder.modelId)).toBe(cached);
     putEmbedding(fx.db, dup, embedder.modelId, new Float32Array(embedder.dim).fill(1));
     expect(getSimilarityIndex(fx.db, embedder.modelId)).not.toBe(cached);
+  });
+
+  it('sees writes from another connection, and ignores unrelated writes', () => {
+    const cached = getSimilarityIndex(fx.db, embedder.modelId);
+    setSetting(fx.db, 'ui.theme', 'dark'); // unrelated commit: the 300 MB matrix must not reload
+    fx.db.prepare(`UPDATE batches SET updated_at = updated_at + 1`).run();
+    expect(getSimilarityIndex(fx.db, embedder.modelId)).toBe(cached);
+    const other = openDatabase(fx.dataDir.dbPath);
+    try {
+      deleteAsset({ db: other, dataDir: fx.dataDir }, idOf.get('coffee-dup')!);
+    } finally {
+      other.close();
+    }
+    const fresh = getSimilarityIndex(fx.db, embedder.modelId);
+    expect(fresh).not.toBe(cached);
+    expect(fresh.rowOf.has(idOf.get('coffee-dup')!)).toBe(false);
   });
 
   it('reports clear errors', () => {
