@@ -96,7 +96,8 @@ export function searchAssets(db: Database, q: SearchQuery = {}): SearchResult {
     totalExact = true;
   } else if (mode !== false) {
     // Counting visits every match anyway: drive from the most selective filter, no hints.
-    const c = filter(driver ?? (match ? { kind: 'fts' } : tags.length > 0 && !category && !q.batchId ? { kind: 'tags' } : null), false);
+    const eqFilters = tags.length + (category ? 1 : 0) + (q.batchId ? 1 : 0);
+    const c = filter(driver ?? (match ? { kind: 'fts' } : eqFilters >= 2 ? { kind: 'intersect' } : null), false);
     const countSql = `SELECT 1 FROM ${c.from} WHERE ${c.where.join(' AND ')}`;
     const capped = mode !== 'exact';
     const n = (db.prepare(`SELECT count(*) AS n FROM (${countSql}${capped ? ` LIMIT ${TOTAL_CAP + 1}` : ''})`).get(...c.params) as { n: number }).n;
@@ -138,18 +139,33 @@ function buildFilter({ q, states, match, category, tags, sort, driver, hinted }:
     } else where.push('+a.rowid IN (SELECT rowid FROM assets_fts WHERE assets_fts MATCH ?)');
     params.push(match);
   }
-  if (q.batchId) {
-    where.push(`${idx(driver?.kind === 'batch')}a.batch_id = ?`);
-    params.push(q.batchId);
+  if (driver?.kind === 'intersect') {
+    // Every equality filter as one INTERSECT of id postings, each from a covering index.
+    const parts: string[] = [];
+    if (q.batchId) {
+      parts.push('SELECT id FROM assets WHERE batch_id = ? AND is_current = 1');
+      params.push(q.batchId);
+    }
+    if (category) {
+      parts.push('SELECT id FROM assets WHERE category = ? AND is_current = 1');
+      params.push(category);
+    }
+    for (const tag of tags) {
+      parts.push('SELECT asset_id FROM asset_tags WHERE tag = ? AND removed = 0');
+      params.push(tag);
+    }
+    where.push(`a.id IN (${parts.join(' INTERSECT ')})`);
+  } else {
+    if (q.batchId) {
+      where.push(`${idx(driver?.kind === 'batch')}a.batch_id = ?`);
+      params.push(q.batchId);
+    }
+    if (category) {
+      where.push(`${idx(driver?.kind === 'category')}a.category = ?`);
+      params.push(category);
+    }
   }
-  if (category) {
-    where.push(`${idx(driver?.kind === 'category')}a.category = ?`);
-    params.push(category);
-  }
-  if (driver?.kind === 'tags') {
-    where.push(`a.id IN (${tags.map(() => 'SELECT asset_id FROM asset_tags WHERE tag = ? AND removed = 0').join(' INTERSECT ')})`);
-    params.push(...tags);
-  } else for (const tag of tags) {
+  if (driver?.kind !== 'intersect') for (const tag of tags) {
     where.push(
       driver?.kind === 'tag' && driver.tag === tag
         ? 'a.id IN (SELECT asset_id FROM asset_tags WHERE tag = ? AND removed = 0)'

@@ -10,7 +10,7 @@ import type { Database } from 'better-sqlite3';
  */
 export const RARE = 2000;
 
-export type Driver = { kind: 'fts' } | { kind: 'category' } | { kind: 'batch' } | { kind: 'tag'; tag: string } | { kind: 'tags' } | null;
+export type Driver = { kind: 'fts' } | { kind: 'category' } | { kind: 'batch' } | { kind: 'tag'; tag: string } | { kind: 'intersect' } | null;
 
 /** Candidates are counted up to this (≈1 ms through a covering index) to estimate selectivity. */
 const CAP = 20_000;
@@ -46,13 +46,14 @@ export function choosePlan(db: Database, p: PlanInput, limit = 50): Plan {
   let selectivity = 1;
   for (const c of counts) selectivity *= Math.min(1, c.n / size);
   const walkRows = Math.min(size, limit / Math.max(selectivity, 1e-9));
-  const tagCounts = counts.filter((c) => c.driver.kind === 'tag').map((c) => c.n);
-  // Several common tags can be rare together (1/20 × 1/6): their INTERSECT scans only index
-  // postings (cheap per entry) and yields few rows.
-  if (tagCounts.length >= 2) {
-    const tagRows = tagCounts.reduce((a, b) => a * Math.min(1, b / size), size);
-    const intersectCost = tagCounts.reduce((a, b) => a + b, 0) / 5 + tagRows;
-    if (intersectCost < walkRows && intersectCost < best.n) return { driver: { kind: 'tags' }, driverRows: null };
+  // Several common equality filters (tags, category, batch) can be rare together (1/8 × 1/20):
+  // the INTERSECT of their id postings reads only covering indexes (cheap per entry) and
+  // yields few rows to fetch.
+  const eq = counts.filter((c) => c.driver.kind !== 'fts').map((c) => c.n);
+  if (eq.length >= 2) {
+    const rows = eq.reduce((a, b) => a * Math.min(1, b / size), size);
+    const intersectCost = eq.reduce((a, b) => a + b, 0) / 20 + rows;
+    if (intersectCost < walkRows && intersectCost < best.n) return { driver: { kind: 'intersect' }, driverRows: null };
   }
   if (best.n < walkRows && best.n <= CAP) return { driver: best.driver, driverRows: null };
   return { driver: null, driverRows: null };

@@ -12,6 +12,7 @@ import { createSdxlClient, type SdxlClient } from '../inference/sdxl-client.ts';
 import type { WorkerPool } from '../inference/worker-pool.ts';
 import { createClipZeroShotTagger } from '../library/clip-zero-shot-tagger.ts';
 import { tagAsset } from '../library/tag-asset.ts';
+import { getEmbedding, putEmbedding } from '../library/embeddings-repo.ts';
 import { AppError } from '../core/app-error.ts';
 import { createFileArchive } from './adapters/file-archive.ts';
 import { createLibraryStore, createThumbnailStage } from './adapters/library-store.ts';
@@ -58,6 +59,18 @@ export async function createRealStages(o: RealStagesOptions): Promise<RealStages
     },
   });
   const post: PostStage[] = [createThumbnailStage(ctx)];
+  if (embedder) {
+    // Assets stored without a validation embedding (approved from review, or validated before a
+    // restart) still need one for visual search: embed them here, once.
+    post.push({
+      name: 'embed',
+      run: async ({ assetId, image }) => {
+        if (getEmbedding(o.db, assetId, embedder.modelId)) return;
+        const [v] = await embedder.embedImages([image]);
+        if (v) putEmbedding(o.db, assetId, embedder.modelId, v);
+      },
+    });
+  }
   if (tagger) post.push({ name: 'tag', run: async ({ assetId }) => void (await tagAsset(ctx, assetId, tagger)) });
 
   const resolve: StageResolver = async (batch: BatchRecord): Promise<BatchStages> => {

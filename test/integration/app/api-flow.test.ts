@@ -102,4 +102,36 @@ describe('app API flow on tiny packs', () => {
     await expect.poll(() => existsSync(join(folder, 'done', 'drop-test.csv')), { timeout: 10_000 }).toBe(true);
     await call('settings.update', { hotFolder: { enabled: false } });
   }, 60_000);
+
+  it('searches the library, edits tags, finds similar images and exports a ZIP', async () => {
+    const all = await call('library.search', { text: '' });
+    expect(all.items.length).toBeGreaterThan(0);
+    const first = all.items[0]!;
+    const detail = await call('library.get', { id: first.id });
+    expect(detail.recipe).toMatch(/Steps: \d+, Sampler: .*Seed: \d+, Size: 64x64/);
+    expect(detail.tags.length).toBeGreaterThanOrEqual(5);
+    const edited = await call('library.setTags', { id: first.id, tags: ['hero-item', ...detail.tags.slice(1).map((t) => t.tag)] });
+    expect(edited.tags.find((t) => t.tag === 'hero-item')?.source).toBe('user');
+    expect((await call('library.search', { text: 'hero-item' })).items.map((i) => i.id)).toContain(first.id);
+    expect((await call('library.search', { text: '"unbalanced (quote NEAR' })).items).toEqual([]);
+    const similar = await call('library.similar', { assetId: first.id, k: 5 });
+    expect(similar[0]?.id).toBe(first.id);
+    const facets = await call('library.facets', undefined);
+    expect(facets.tags.map((t) => t.tag)).toContain('hero-item');
+
+    const out = mkdtempSync(join(tmpdir(), 'aq-export-'));
+    const done = new Promise<string>((resolve, reject) => {
+      const off = s.bus.subscribe((name, payload) => {
+        if (name !== 'export.progress') return;
+        const p = payload as { state: string; outPath: string | null; error: string | null };
+        if (p.state === 'done') { off(); resolve(p.outPath ?? ''); }
+        if (p.state === 'failed') { off(); reject(new Error(p.error ?? 'export failed')); }
+      });
+    });
+    await call('export.start', { format: 'zip', outDir: out, assetIds: all.items.map((i) => i.id) });
+    const zipPath = await done;
+    expect(zipPath.startsWith(out)).toBe(true);
+    expect(zipPath.endsWith('.zip')).toBe(true);
+    await expect(call('export.start', { format: 'zip', outDir: 'relative/dir', assetIds: [first.id] })).rejects.toThrow(/absolute/);
+  }, 60_000);
 });

@@ -1,0 +1,126 @@
+import { readFileSync } from 'node:fs';
+import type { AssetDetail, AssetSummary } from '../../../preload/api.ts';
+import type { AppServices } from '../app-services.ts';
+import type { FileUrl } from '../../core/file-urls.ts';
+import { AppError } from '../../core/app-error.ts';
+import type { Asset } from '../../library/asset-types.ts';
+import { getAsset } from '../../library/get-asset.ts';
+import { searchAssets } from '../../library/search-assets.ts';
+import { similarAssets, similarToImage } from '../../library/similar-assets.ts';
+import { getAssetTags, normaliseTag, overrideCategory, setAssetTags } from '../../library/tags-repo.ts';
+import { listAssetVersions } from '../../library/asset-versions.ts';
+import { archiveAsset, deleteAsset, restoreAsset } from '../../library/lifecycle.ts';
+import { onLibraryEvent } from '../../library/library-events.ts';
+import { libraryFile } from '../../library/library-paths.ts';
+import { readPngParametersText } from '../../library/read-png-parameters.ts';
+import { loadRgbImage } from '../../library/tag-asset.ts';
+import { getUpload } from '../../uploads/upload-store.ts';
+import { scoresDto, iso } from '../dto/pipeline-dto.ts';
+
+function summaryDto(a: Asset, fileUrl: FileUrl): AssetSummary {
+  return {
+    id: a.id, name: a.name, thumbUrl: fileUrl(a.thumbRelPath ?? a.relPath), styleScore: a.styleScore, category: a.category,
+    width: a.width, height: a.height, createdAt: iso(a.createdAt), state: a.state,
+  };
+}
+
+function detailDto(s: AppServices, a: Asset): AssetDetail {
+  const tags = getAssetTags(s.app.db, a.id);
+  let recipe = '';
+  try {
+    recipe = readPngParametersText(readFileSync(libraryFile(s.app.dataDir, a.relPath))) ?? '';
+  } catch {
+    recipe = ''; // file archived to cold storage or missing: the DB still has the recipe fields
+  }
+  return {
+    ...summaryDto(a, s.fileUrl),
+    imageUrl: s.fileUrl(a.relPath),
+    batchId: a.batchId, prompt: a.prompt, negativePrompt: a.negativePrompt, params: a.params, seed: a.seed ?? 0, model: a.model,
+    scores: scoresDto(a.scores as Record<string, unknown>),
+    tags: tags.map((t) => ({ tag: t.tag, group: t.group, confidence: t.confidence ?? 1, source: t.source })),
+    subcategories: a.subcategories,
+    version: a.version,
+    versions: listAssetVersions(s.app.db, a.id).map((v) => ({ id: v.id, version: v.version, createdAt: iso(v.createdAt), thumbUrl: s.fileUrl(v.thumbRelPath ?? v.relPath) })),
+    fileSize: a.fileSize,
+    recipe,
+  };
+}
+
+function requireAsset(s: AppServices, id: string): Asset {
+  const a = getAsset(s.app.db, id);
+  if (!a) throw new AppError('NotFound', `asset ${id} not found`);
+  return a;
+}
+
+const day = (iso: string | undefined, end: boolean): number | undefined => {
+  if (!iso) return undefined;
+  const t = Date.parse(iso.length === 10 ? `${iso}T${end ? '23:59:59.999' : '00:00:00'}Z` : iso);
+  if (Number.isNaN(t)) throw new AppError('BadInput', `'${iso}' is not a date (use YYYY-MM-DD)`);
+  return t;
+};
+
+export function registerLibraryHandlers(s: AppServices): void {
+  const ctx = { db: s.app.db, dataDir: s.app.dataDir };
+  // Library changes reach the renderer (and the grid refreshes) whatever caused them.
+  const off = onLibraryEvent((e) => s.bus.emit('library.changed', { assetIds: [e.assetId] }));
+  s.onClose(off);
+
+  s.registry.handle('library.search', (q) => {
+    const from = day(q.from, false);
+    const to = day(q.to, true);
+    const r = searchAssets(s.app.db, {
+      text: q.text, sort: q.sort, limit: q.limit,
+      ...(q.batchId ? { batchId: q.batchId } : {}), ...(q.category ? { category: q.category } : {}),
+      ...(q.tags?.length ? { tags: q.tags } : {}), ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}),
+      ...(q.minScore !== undefined ? { minScore: q.minScore } : {}), ...(q.maxScore !== undefined ? { maxScore: q.maxScore } : {}),
+      ...(q.state ? { states: [q.state] } : {}), ...(q.cursor ? { cursor: q.cursor } : {}),
+    });
+    return { items: r.items.map((a) => summaryDto(a, s.fileUrl)), nextCursor: r.nextCursor, total: r.total ?? -1 };
+  });
+
+  s.registry.handle('library.get', ({ id }) => detailDto(s, requireAsset(s, id)));
+
+  s.registry.handle('library.similar', async ({ assetId, uploadId, k }) => {
+    if (assetId) return similarAssets(s.app.db, { assetId, k }).map((h) => summaryDto(h.asset, s.fileUrl));
+    if (!uploadId) throw new AppError('BadInput', 'give an asset or an image to search by');
+    const embedder = await s.inference.embedder();
+    if (!embedder) throw new AppError('ModelMissing', 'visual search needs a CLIP pack: install one in Settings → Model packs');
+    const image = await loadRgbImage(getUpload(s.app.dataDir.library, uploadId).path);
+    return (await similarToImage(s.app.db, embedder, image, { k })).map((h) => summaryDto(h.asset, s.fileUrl));
+  });
+
+  s.registry.handle('library.setTags', ({ id, tags }) => {
+    const current = getAssetTags(s.app.db, id).map((t) => t.tag);
+    const wanted = new Set(tags.map(normaliseTag));
+    setAssetTags(s.app.db, id, { add: [...wanted].filter((t) => !current.includes(t)), remove: current.filter((t) => !wanted.has(t)) });
+    return detailDto(s, requireAsset(s, id));
+  });
+
+  s.registry.handle('library.setCategory', ({ id, category }) => {
+    requireAsset(s, id);
+    overrideCategory(s.app.db, id, category);
+    return detailDto(s, requireAsset(s, id));
+  });
+
+  s.registry.handle('library.archive', async ({ ids }) => {
+    for (const id of ids) await archiveAsset(ctx, id);
+    return { changed: ids.length };
+  });
+  s.registry.handle('library.restore', async ({ ids }) => {
+    for (const id of ids) await restoreAsset(ctx, id);
+    return { changed: ids.length };
+  });
+  s.registry.handle('library.delete', ({ ids }) => {
+    for (const id of ids) deleteAsset(ctx, id);
+    return { changed: ids.length };
+  });
+
+  s.registry.handle('library.facets', () => {
+    const db = s.app.db;
+    const categories = (db.prepare(`SELECT DISTINCT category FROM assets WHERE is_current = 1 AND category IS NOT NULL AND state != 'deleted' ORDER BY category`).all() as { category: string }[]).map((r) => r.category);
+    const tags = db.prepare(`SELECT t.tag, count(*) AS count FROM asset_tags t JOIN assets a ON a.id = t.asset_id
+      WHERE a.is_current = 1 AND a.state != 'deleted' AND t.removed = 0 GROUP BY t.tag ORDER BY count DESC, t.tag LIMIT 100`).all() as { tag: string; count: number }[];
+    const batches = db.prepare(`SELECT id, name FROM batches WHERE id IN (SELECT DISTINCT batch_id FROM assets) ORDER BY created_at DESC`).all() as { id: string; name: string }[];
+    return { categories, tags, batches };
+  });
+}
