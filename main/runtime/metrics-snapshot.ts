@@ -33,10 +33,23 @@ export function metricsSnapshot(s: Pick<AppServices, 'app'>, batchId: string | n
     apiTokens: m.llm.inputTokens + m.llm.outputTokens,
     apiCostUsd: m.llm.costUsd,
     scoreHistogram: { bins: m.scoreHistogram.edges, counts: m.scoreHistogram.counts },
-    series: rows.map((r) => ({ t: r.minute * 60_000, throughput: r.n, errorRate: r.n ? r.errors / r.n : 0 })),
+    series: fillMinutes(rows, Math.floor(Date.now() / 60_000)),
     alerts: alerts.map((a) => ({
       id: `${a.kind}:${a.batchId ?? 'all'}`, level: a.kind === 'error-rate' || a.kind === 'cost' ? 'critical' : 'warning',
       message: a.message, batchId: a.batchId, at: new Date(a.at).toISOString(),
     })),
   };
+}
+
+/** One point per minute from the first active minute to now (idle minutes are real zeros). */
+function fillMinutes(rows: { minute: number; n: number; errors: number }[], nowMinute: number): MetricsSnapshot['series'] {
+  const first = rows[0]?.minute;
+  if (first === undefined) return [];
+  const byMinute = new Map(rows.map((r) => [r.minute, r]));
+  const out: MetricsSnapshot['series'] = [];
+  for (let m = Math.min(first, nowMinute - 1); m <= nowMinute; m++) {
+    const r = byMinute.get(m);
+    out.push({ t: m * 60_000, throughput: r?.n ?? 0, errorRate: r && r.n ? r.errors / r.n : 0 });
+  }
+  return out;
 }
