@@ -102,7 +102,9 @@ export async function storeAsset(ctx: LibraryContext, input: StoreAssetInput): P
   });
   const png = setPngText(basePng, 'parameters', parameters);
 
-  const id = randomUUID();
+  // With a task key the id (and so the file name) is derived from it: a crash between writing
+  // the file and inserting the row leaves a file the retry overwrites in place, never an orphan.
+  const id = input.taskKey ? idFromTaskKey(input.taskKey) : randomUUID();
   const relPath = rawRelPath(input.batchId, id);
   const absPath = absLibraryPath(ctx.dataDir.library, relPath);
   await writeFileAtomic(ctx.dataDir.tmp, absPath, png);
@@ -179,4 +181,9 @@ export async function storeAsset(ctx: LibraryContext, input: StoreAssetInput): P
   const asset = rowToAsset(row);
   emitLibraryEvent({ type: 'stored', assetId: id, lineageId, version: asset.version, relPath, thumbRelPath });
   return { asset, created: true };
+}
+
+function idFromTaskKey(taskKey: string): string {
+  const h = createHash('sha256').update(`asset:${taskKey}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
