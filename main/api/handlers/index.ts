@@ -10,6 +10,7 @@ import { registerIntakeHandlers } from './intake-handlers.ts';
 import { registerLibraryHandlers } from './library-handlers.ts';
 import { startPipelineRuntime } from '../../runtime/pipeline-runtime.ts';
 import { startHotFolderRuntime } from '../../runtime/hot-folder-runtime.ts';
+import { startLifecycleRuntime } from '../../runtime/lifecycle-runtime.ts';
 
 /**
  * Wires every capability's handlers into the registry (one file per area). With background on
@@ -30,5 +31,6 @@ export async function registerAllHandlers(s: AppServices, opts: { background: bo
     const hotFolder = startHotFolderRuntime(s, engine);
     s.onSettingsChanged(() => hotFolder.reconcile());
     await hotFolder.reconcile();
+    startLifecycleRuntime(s);
   }
 }
