@@ -28,4 +28,3 @@ export {
 export { onLibraryEvent, type LibraryEvent } from './library-events.ts';
 export { libraryStats, type LibraryStats } from './library-stats.ts';
 export { LIBRARY_SETTINGS } from './library-settings.ts';
-export { toExportItems } from './export-items.ts';
