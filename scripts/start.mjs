@@ -13,7 +13,12 @@ function electronBinary() {
     const path = require('electron'); // the electron package exports the binary's path
     return typeof path === 'string' && existsSync(path) ? { path } : { why: `the Electron binary is missing at ${path}` };
   } catch {
-    return { why: 'the electron package is not installed (its binary download failed or was skipped)' };
+    try {
+      require.resolve('electron');
+      return { why: 'the electron package is installed but its binary was not downloaded (offline install or ELECTRON_SKIP_BINARY_DOWNLOAD)' };
+    } catch {
+      return { why: 'the electron package is not installed (its binary download failed, so npm left it out)' };
+    }
   }
 }
 
