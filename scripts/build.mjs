@@ -6,6 +6,7 @@
 import { build as viteBuild } from 'vite';
 import { build as esbuild } from 'esbuild';
 import { fileURLToPath } from 'node:url';
+import { esmBundleOptions } from './bundle-options.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const rendererOnly = process.argv.includes('--renderer-only');
@@ -16,20 +17,15 @@ await viteBuild({ configFile: `${root}/renderer/vite.config.ts`, logLevel: quiet
 log('built dist/renderer');
 
 if (!rendererOnly) {
-  // Native modules and Electron itself stay external: they are loaded from node_modules
-  // (unpacked from the asar by electron-builder.yml).
-  const external = ['electron', 'better-sqlite3', 'sharp', 'onnxruntime-node', 'chokidar', 'fsevents', '@aws-sdk/*', '@anthropic-ai/sdk'];
-  const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, external, logLevel: quiet ? 'error' : 'warning', absWorkingDir: root };
+  const logLevel = quiet ? 'error' : 'warning';
+  const esm = esmBundleOptions(root);
   await esbuild({
-    ...common,
+    ...esm,
+    logLevel,
     entryPoints: { main: 'main/app/main.ts', 'workers/inference.worker': 'workers/inference.worker.ts' },
     outdir: 'dist/electron',
-    format: 'esm',
-    outExtension: { '.js': '.mjs' },
-    define: { 'globalThis.__ASSETQL_BUNDLED__': 'true' },
-    // ESM bundles still need require() for the CJS natives.
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
-  await esbuild({ ...common, entryPoints: { preload: 'preload/index.ts' }, outdir: 'dist/electron', format: 'cjs', outExtension: { '.js': '.cjs' } });
+  const { define: _d, banner: _b, outExtension: _o, ...common } = esm;
+  await esbuild({ ...common, logLevel, entryPoints: { preload: 'preload/index.ts' }, outdir: 'dist/electron', format: 'cjs', outExtension: { '.js': '.cjs' } });
   log('built dist/electron (main.mjs, preload.cjs, workers/)');
 }
