@@ -2,7 +2,7 @@
 //   typecheck (core + Electron shell) → lint (incl. layering) → packaging config → renderer
 //   build → vitest (unit + integration on tiny ONNX packs) → Playwright e2e in Chromium.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 
 const steps = [];
 let passed = 0;
@@ -30,6 +30,7 @@ gate('electron-builder config', ['scripts/check-builder-config.mjs']);
 gate('build renderer', ['scripts/build.mjs', '--renderer-only', '--quiet']);
 
 mkdirSync('test-results', { recursive: true });
+rmSync('test-results/vitest.json', { force: true });
 run('vitest', node, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest.json']);
 if (existsSync('test-results/vitest.json')) {
   const report = JSON.parse(readFileSync('test-results/vitest.json', 'utf8'));
@@ -40,6 +41,7 @@ if (existsSync('test-results/vitest.json')) {
 } else failed++;
 
 if (existsSync('scripts/e2e.mjs')) {
+  rmSync('test-results/e2e.json', { force: true });
   run('e2e (Chromium)', node, ['scripts/e2e.mjs']);
   if (existsSync('test-results/e2e.json')) {
     const e2e = JSON.parse(readFileSync('test-results/e2e.json', 'utf8'));
