@@ -337,6 +337,7 @@ export interface MetricsSnapshot {
   apiTokens: number;
   apiCostUsd: number;
   scoreHistogram: { bins: number[]; counts: number[] };
+  /** One point per minute over the last 30 minutes: t in epoch ms, throughput in attempts/min. */
   series: { t: number; throughput: number; errorRate: number }[];
   alerts: Alert[];
 }
