@@ -340,7 +340,10 @@ class Engine {
     const scores = await stages.validate.validate(c.image, { task, prompt: plan.prompt });
     c.timings['validate'] = performance.now() - t0;
     const score = scores.styleScore;
-    if (score >= policy.threshold) {
+    // A wrong size or a blank/clipped image fails whatever its style score says.
+    const checks = (scores['pass'] ?? {}) as Record<string, unknown>;
+    const defect = checks['dimensions'] === false ? 'not the requested size' : checks['artifacts'] === false ? 'blank, near-uniform or clipped image' : null;
+    if (score >= policy.threshold && !defect) {
       const now = Date.now();
       const ok = this.db.transaction(() => {
         finishAttempt(this.db, c.attemptId, { outcome: 'passed', scores, gpuMs: c.gpuMs, timings: c.timings }, now);
@@ -357,7 +360,7 @@ class Engine {
     const k0 = performance.now();
     const imagePath = await stages.archive.keep(c.image, { task, attemptN: c.attemptN });
     c.timings['archive'] = performance.now() - k0;
-    const reason = `style score ${score.toFixed(3)} < threshold ${policy.threshold}`;
+    const reason = defect ?? `style score ${score.toFixed(3)} < threshold ${policy.threshold}`;
     const now = Date.now();
     const decision = this.db.transaction(() => {
       finishAttempt(this.db, c.attemptId, { outcome: 'failed', scores, imagePath, gpuMs: c.gpuMs, timings: c.timings }, now);

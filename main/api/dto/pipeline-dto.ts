@@ -100,11 +100,12 @@ export const iso = (ms: number): string => new Date(ms).toISOString();
 /** Plain-language reasons for each failed check, with the measured value and its target. */
 function failureReasons(scores: Record<string, unknown>, checks: Record<string, boolean>): string[] {
   const n = (k: string): string => (typeof scores[k] === 'number' ? (scores[k] as number).toFixed(2) : '?');
+  const t = (scores['thresholds'] ?? {}) as Record<string, number | undefined>;
   const out: string[] = [];
   if (checks['styleScore'] === false) out.push(`style score ${n('styleScore')} is below the pass mark`);
-  if (checks['clipSimilarity'] === false) out.push(`CLIP similarity ${n('clipSimilarity')} < 0.85: the content or rendering style differs from the references`);
-  if (checks['colourDistance'] === false) out.push(`colour distance ${n('colourDistance')} > 15: the palette drifts from the references`);
-  if (checks['edgeSimilarity'] === false) out.push(`edge similarity ${n('edgeSimilarity')} < 0.80: texture or level of detail differs`);
+  if (checks['clipSimilarity'] === false) out.push(`CLIP similarity ${n('clipSimilarity')} < ${(t['clip'] ?? 0.85).toFixed(2)}: the content or rendering style differs from the references`);
+  if (checks['colourDistance'] === false) out.push(`colour distance ${n('colourDistance')} > ${t['colour'] ?? 15}: the palette drifts from the references`);
+  if (checks['edgeSimilarity'] === false) out.push(`edge similarity ${n('edgeSimilarity')} < ${(t['edge'] ?? 0.8).toFixed(2)}: texture or level of detail differs`);
   if (checks['dimensions'] === false) out.push('the image is not the requested size');
   if (checks['artifacts'] === false) out.push('the image looks blank, near-uniform or clipped');
   return out;

@@ -50,6 +50,27 @@ describe('pipeline engine on real colour stages', () => {
     }
   });
 
+  it('a wrong-size image fails even with a perfect style score, and says why', async () => {
+    lib = tempLibrary();
+    const base = colourStages({ db: lib.db, dataDir: lib.dataDir });
+    const stages = {
+      ...base,
+      validate: {
+        async validate(image: Parameters<typeof base.validate.validate>[0], ctx: Parameters<typeof base.validate.validate>[1]) {
+          const r = await base.validate.validate(image, ctx);
+          // The real validator (brand DNA) reports the size check here; this image is "wrong".
+          return { ...r, styleScore: 1, pass: { dimensions: false, artifacts: true } };
+        },
+      },
+    };
+    engine = createPipeline({ db: lib.db, stages, config: { backoffBaseMs: 5, idlePollMs: 50 } });
+    await engine.start();
+    const b = engine.createBatch({ name: 'defects', model: 'test-colour-v1', config: { threshold: 0, retries: 1 }, tasks: rows(2), start: true });
+    const s = await engine.waitForBatch(b.id);
+    expect(s.metrics.counts.dlq).toBe(2);
+    for (const t of engine.listTasks({ batchId: b.id })) expect(t.lastError).toMatch(/not the requested size/);
+  });
+
   it('threshold 1.01: every rung runs, then the DLQ keeps all attempts and their images', async () => {
     const { lib, engine } = setup(1.01);
     await engine.start();
