@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { CliIo, Command } from '../command.ts';
+import { parseFlags } from '../parse-flags.ts';
 import { openAppContext } from '../../core/app-context.ts';
 import { AppError, toErrorData } from '../../core/app-error.ts';
 import { buildProfile, MAX_REFERENCES } from '../../dna/build-profile.ts';
@@ -21,26 +21,12 @@ style keywords. --save stores the profile (references copied into the library) a
 id. Without --clip-pack, CLIP similarity is unavailable and scores use colour, edges and
 parameters only.`,
   async run(argv: string[], io: CliIo): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: {
-          json: { type: 'boolean' }, k: { type: 'string' }, save: { type: 'boolean' }, name: { type: 'string' },
-          'clip-pack': { type: 'string' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' },
-        },
-        strict: true,
-      });
-    } catch (err) {
-      io.stderr.write(`assetql dna: ${(err as Error).message}\n${this.usage}\n`);
-      return 2;
-    }
+    const parsed = parseFlags(this, argv, io, {
+      json: { type: 'boolean' }, k: { type: 'string' }, save: { type: 'boolean' }, name: { type: 'string' },
+      'clip-pack': { type: 'string' }, 'data-dir': { type: 'string' },
+    });
+    if (typeof parsed === 'number') return parsed;
     const { values, positionals } = parsed;
-    if (values.help) {
-      io.stdout.write(`${this.usage}\n`);
-      return 0;
-    }
     try {
       if (positionals.length < 1 || positionals.length > MAX_REFERENCES) {
         throw new AppError('BadInput', `give 1–${MAX_REFERENCES} reference images (got ${positionals.length})`);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { CliIo, Command } from '../command.ts';
+import { parseFlags } from '../parse-flags.ts';
 import { openAppContext } from '../../core/app-context.ts';
 import { AppError, toErrorData } from '../../core/app-error.ts';
 import { buildProfile } from '../../dna/build-profile.ts';
@@ -32,34 +32,20 @@ export const promptsCommand: Command = {
   summary: 'Preview a CSV batch: parse report, prompts and pre-flight, without generating',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: {
-          refs: { type: 'string' },
-          profile: { type: 'string' },
-          template: { type: 'string' },
-          'template-file': { type: 'string' },
-          'prompt-column': { type: 'string' },
-          limit: { type: 'string' },
-          threshold: { type: 'string' },
-          'clip-pack': { type: 'string' },
-          json: { type: 'boolean' },
-          'data-dir': { type: 'string' },
-          help: { type: 'boolean', short: 'h' },
-        },
-      });
-    } catch (err) {
-      io.stderr.write(`assetql prompts: ${(err as Error).message}\n${USAGE}\n`);
-      return 2;
-    }
+    const parsed = parseFlags(this, argv, io, {
+      refs: { type: 'string' },
+      profile: { type: 'string' },
+      template: { type: 'string' },
+      'template-file': { type: 'string' },
+      'prompt-column': { type: 'string' },
+      limit: { type: 'string' },
+      threshold: { type: 'string' },
+      'clip-pack': { type: 'string' },
+      json: { type: 'boolean' },
+      'data-dir': { type: 'string' },
+    });
+    if (typeof parsed === 'number') return parsed;
     const { values, positionals } = parsed;
-    if (values.help) {
-      io.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
     try {
       const csvArg = positionals[0];
       if (!csvArg) throw new AppError('BadInput', 'give the CSV file to preview');

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { CliIo, Command } from '../command.ts';
+import { parseFlags } from '../parse-flags.ts';
 import { openAppContext } from '../../core/app-context.ts';
 import { AppError, toErrorData } from '../../core/app-error.ts';
 import { buildProfile, MAX_REFERENCES } from '../../dna/build-profile.ts';
@@ -25,26 +25,12 @@ Prints CLIP similarity (target ≥ 0.85), colour distance (≤ 15), edge similar
 composite style score (≥ 0.85), the dimension check (with --width/--height) and artifact flags.
 Exit code 0 when the image passes overall, 3 when it does not, 1 on error.`,
   async run(argv: string[], io: CliIo): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: {
-          profile: { type: 'string' }, json: { type: 'boolean' }, width: { type: 'string' }, height: { type: 'string' },
-          'clip-pack': { type: 'string' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' },
-        },
-        strict: true,
-      });
-    } catch (err) {
-      io.stderr.write(`assetql score: ${(err as Error).message}\n${this.usage}\n`);
-      return 2;
-    }
+    const parsed = parseFlags(this, argv, io, {
+      profile: { type: 'string' }, json: { type: 'boolean' }, width: { type: 'string' }, height: { type: 'string' },
+      'clip-pack': { type: 'string' }, 'data-dir': { type: 'string' },
+    });
+    if (typeof parsed === 'number') return parsed;
     const { values, positionals } = parsed;
-    if (values.help) {
-      io.stdout.write(`${this.usage}\n`);
-      return 0;
-    }
     try {
       const [imageArg, ...extra] = positionals;
       if (!imageArg) throw new AppError('BadInput', 'give the image to score');

@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import type { CliIo, Command } from '../command.ts';
+import { parseFlags } from '../parse-flags.ts';
 import { openAppContext } from '../../core/app-context.ts';
 import { AppError, toErrorData } from '../../core/app-error.ts';
 import { ASSET_STATES, type Asset, type AssetState } from '../../library/asset-types.ts';
@@ -21,29 +21,14 @@ Full-text search over asset name, prompt and tags (the last word matches as a pr
   --state active|archived|deleted          lifecycle state (repeatable; default active + archived)
 Pages: the output ends with the --cursor to pass for the next page.`,
   async run(argv: string[], io: CliIo): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: {
-          batch: { type: 'string' }, category: { type: 'string' }, tag: { type: 'string', multiple: true },
-          from: { type: 'string' }, to: { type: 'string' }, 'min-score': { type: 'string' }, 'max-score': { type: 'string' },
-          state: { type: 'string', multiple: true }, sort: { type: 'string' }, asc: { type: 'boolean' }, desc: { type: 'boolean' },
-          limit: { type: 'string' }, cursor: { type: 'string' }, json: { type: 'boolean' }, 'data-dir': { type: 'string' },
-          help: { type: 'boolean', short: 'h' },
-        },
-        strict: true,
-      });
-    } catch (err) {
-      io.stderr.write(`assetql search: ${(err as Error).message}\n${this.usage}\n`);
-      return 2;
-    }
+    const parsed = parseFlags(this, argv, io, {
+      batch: { type: 'string' }, category: { type: 'string' }, tag: { type: 'string', multiple: true },
+      from: { type: 'string' }, to: { type: 'string' }, 'min-score': { type: 'string' }, 'max-score': { type: 'string' },
+      state: { type: 'string', multiple: true }, sort: { type: 'string' }, asc: { type: 'boolean' }, desc: { type: 'boolean' },
+      limit: { type: 'string' }, cursor: { type: 'string' }, json: { type: 'boolean' }, 'data-dir': { type: 'string' },
+    });
+    if (typeof parsed === 'number') return parsed;
     const { values, positionals } = parsed;
-    if (values.help) {
-      io.stdout.write(`${this.usage}\n`);
-      return 0;
-    }
     let ctx;
     try {
       const query = buildQuery(values, positionals);

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { CliIo, Command } from '../command.ts';
+import { parseFlags } from '../parse-flags.ts';
 import { openAppContext } from '../../core/app-context.ts';
 import { AppError, toErrorData } from '../../core/app-error.ts';
 import { createClipEmbedder } from '../../inference/clip-embedder.ts';
@@ -20,26 +20,12 @@ By asset id: uses the asset's stored CLIP embedding (it comes back first, score 
 By image file: embeds the image with the CLIP pack given by --clip-pack (the same model the
 library was embedded with), then ranks the library by cosine similarity.`,
   async run(argv: string[], io: CliIo): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: {
-          k: { type: 'string' }, 'clip-pack': { type: 'string' }, state: { type: 'string', multiple: true }, json: { type: 'boolean' },
-          'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' },
-        },
-        strict: true,
-      });
-    } catch (err) {
-      io.stderr.write(`assetql similar: ${(err as Error).message}\n${this.usage}\n`);
-      return 2;
-    }
+    const parsed = parseFlags(this, argv, io, {
+      k: { type: 'string' }, 'clip-pack': { type: 'string' }, state: { type: 'string', multiple: true }, json: { type: 'boolean' },
+      'data-dir': { type: 'string' },
+    });
+    if (typeof parsed === 'number') return parsed;
     const { values, positionals } = parsed;
-    if (values.help) {
-      io.stdout.write(`${this.usage}\n`);
-      return 0;
-    }
     let ctx;
     let pool: WorkerPool | undefined;
     try {
