@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { openAppContext } from '../../core/app-context.ts';
 import { AppError, toErrorData } from '../../core/app-error.ts';
 import { getSetting } from '../../db/settings-repo.ts';
@@ -13,6 +12,7 @@ import { HANDLE_SOURCES, type HandleSource } from '../../library/export/shopify/
 import { exportUnity } from '../../library/export/unity/export-unity.ts';
 import { S3_SETTINGS_KEY } from '../../library/sync/s3-config.ts';
 import type { CliIo, Command } from '../command.ts';
+import { parseFlags } from '../parse-flags.ts';
 
 export const exportCommand: Command = {
   name: 'export',
@@ -32,27 +32,14 @@ Options:
   --handle-from <field> Shopify: category | name | batchId | assetId (default category)
 Every export writes a manifest with the sha256 of each file and never writes outside --out.`,
   async run(argv: string[], io: CliIo): Promise<number> {
-    let values;
-    try {
-      values = parseArgs({
-        args: argv,
-        allowPositionals: false,
-        options: {
-          format: { type: 'string' }, out: { type: 'string' }, batch: { type: 'string' }, query: { type: 'string' },
-          ids: { type: 'string' }, folder: { type: 'string' }, 'base-url': { type: 'string' }, template: { type: 'string' },
-          'handle-from': { type: 'string' }, name: { type: 'string' }, rename: { type: 'boolean' }, json: { type: 'boolean' },
-          'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' },
-        },
-        strict: true,
-      }).values;
-    } catch (err) {
-      io.stderr.write(`assetql export: ${(err as Error).message}\n${this.usage}\n`);
-      return 2;
-    }
-    if (values.help) {
-      io.stdout.write(`${this.usage}\n`);
-      return 0;
-    }
+    const parsed = parseFlags(this, argv, io, {
+      format: { type: 'string' }, out: { type: 'string' }, batch: { type: 'string' }, query: { type: 'string' },
+      ids: { type: 'string' }, folder: { type: 'string' }, 'base-url': { type: 'string' }, template: { type: 'string' },
+      'handle-from': { type: 'string' }, name: { type: 'string' }, rename: { type: 'boolean' }, json: { type: 'boolean' },
+      'data-dir': { type: 'string' },
+    }, { positionals: false });
+    if (typeof parsed === 'number') return parsed;
+    const { values } = parsed;
     try {
       const format = values.format as ExportFormat | undefined;
       if (!format || !EXPORT_FORMATS.includes(format)) {

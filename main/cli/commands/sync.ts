@@ -1,10 +1,10 @@
-import { parseArgs } from 'node:util';
 import { openAppContext } from '../../core/app-context.ts';
 import { AppError, toErrorData } from '../../core/app-error.ts';
 import { loadExportItems, type ExportSelection } from '../../library/export/load-items.ts';
 import { loadS3Config, type S3SyncConfigInput } from '../../library/sync/s3-config.ts';
 import { syncAll } from '../../library/sync/sync-all.ts';
 import type { CliIo, Command } from '../command.ts';
+import { parseFlags } from '../parse-flags.ts';
 
 export const syncCommand: Command = {
   name: 'sync',
@@ -18,26 +18,13 @@ AWS_SECRET_ACCESS_KEY fill in missing credentials. Objects go to <prefix>/raw/<b
 <prefix>/thumbnails/<asset>.jpg. Files already uploaded and unchanged are skipped, so an interrupted
 sync (Ctrl-C, network loss) continues where it stopped. --dry-run lists what would be uploaded.`,
   async run(argv: string[], io: CliIo): Promise<number> {
-    let values;
-    try {
-      values = parseArgs({
-        args: argv,
-        allowPositionals: false,
-        options: {
-          'dry-run': { type: 'boolean' }, json: { type: 'boolean' }, batch: { type: 'string' }, query: { type: 'string' },
-          ids: { type: 'string' }, bucket: { type: 'string' }, prefix: { type: 'string' }, endpoint: { type: 'string' },
-          region: { type: 'string' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' },
-        },
-        strict: true,
-      }).values;
-    } catch (err) {
-      io.stderr.write(`assetql sync: ${(err as Error).message}\n${this.usage}\n`);
-      return 2;
-    }
-    if (values.help) {
-      io.stdout.write(`${this.usage}\n`);
-      return 0;
-    }
+    const parsed = parseFlags(this, argv, io, {
+      'dry-run': { type: 'boolean' }, json: { type: 'boolean' }, batch: { type: 'string' }, query: { type: 'string' },
+      ids: { type: 'string' }, bucket: { type: 'string' }, prefix: { type: 'string' }, endpoint: { type: 'string' },
+      region: { type: 'string' }, 'data-dir': { type: 'string' },
+    }, { positionals: false });
+    if (typeof parsed === 'number') return parsed;
+    const { values } = parsed;
     try {
       const ctx = openAppContext(values['data-dir']);
       try {
