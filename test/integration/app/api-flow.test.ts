@@ -82,12 +82,42 @@ describe('app API flow on tiny packs', () => {
       expect(approved.approved).toBe(1);
       expect((await call('tasks.get', { id: review[0]!.taskId })).state).toBe('ready');
     }
+    // Random-weight CLIP scores every prompt low: each row got a delta report with a rewrite.
+    const deltas = await call('delta.list', { batchId: created.batchId, status: 'open' });
+    expect(deltas.length).toBeGreaterThan(0);
+    expect(deltas[0]?.suggestion.length).toBeGreaterThan(deltas[0]!.prompt.length);
+    await expect(call('delta.resolve', { id: deltas[0]!.id, action: 'accept' })).rejects.toThrow(/already been generated/);
+    expect((await call('delta.resolve', { id: deltas[0]!.id, action: 'dismiss' })).status).toBe('dismissed');
+    expect((await call('delta.list', { batchId: created.batchId, status: 'open' })).length).toBe(deltas.length - 1);
     const metrics = await call('metrics.get', {});
     expect(metrics.scoreHistogram.counts.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     const profile = await call('profiles.get', { id: batch.profileId! });
     expect(profile.palette.length).toBeGreaterThan(0);
     expect(profile.drift[0]?.batchId).toBe(created.batchId);
   }, 180_000);
+
+  it('holds low-confidence rows when the batch says so; accepting a suggestion rewrites and releases the row', async () => {
+    const csv = await upload(join(examples, 'fantasy-items.csv'), 'fantasy-items.csv');
+    const refs = await Promise.all(['sword.png', 'shield.png'].map((f) => upload(join(examples, 'fantasy-items', f), f)));
+    const plan = {
+      csvUploadId: csv.uploadId, promptColumn: null, template: 'icon of a {item}', negativePrompt: '',
+      style: { colours: 'off', lighting: 'off', composition: 'off', medium: 'off' } as const, profileId: null, refUploadIds: refs.map((r) => r.uploadId),
+    };
+    const settings = await call('settings.get', undefined);
+    const created = await call('batches.create', {
+      name: 'Held rows', plan,
+      config: { width: 64, height: 64, steps: 2, guidance: 7, sampler: 'euler', seedMode: 'fixed', seed: 3, packId: 'test-sdxl', retries: 0, concurrency: 1, lowConfidence: 'hold', polish: false, thresholds: { ...settings.thresholds, preflight: 0.99 } },
+    });
+    expect(created.held).toBeGreaterThan(0);
+    const deltas = await call('delta.list', { batchId: created.batchId, status: 'open' });
+    const target = deltas.find((d) => d.taskId)!;
+    const accepted = await call('delta.resolve', { id: target.id, action: 'accept' });
+    expect(accepted.status).toBe('accepted');
+    const task = await call('tasks.get', { id: target.taskId! });
+    expect(task.prompt).toBe(target.suggestion);
+    expect(task.held).toBe(false);
+    await call('batches.cancel', { id: created.batchId });
+  }, 60_000);
 
   it('starts a batch when a CSV and its references folder are dropped into the hot folder', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'aq-hot-'));
