@@ -11,13 +11,13 @@ import { similarCommand } from './similar.ts';
 import { libraryCommand } from './library.ts';
 import { exportCommand } from './export.ts';
 import { syncCommand } from './sync.ts';
-// import { batchCommand } from './batch.ts';
+import { batchCommand } from './batch.ts';
 
 /** Every CLI command, in the order `assetql --help` lists them (the production flow's order). */
 export const COMMANDS: readonly Command[] = [
   serveCommand,
   runCommand,
-  // batchCommand,
+  batchCommand,
   promptsCommand,
   dnaCommand,
   scoreCommand,
