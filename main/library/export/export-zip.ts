@@ -1,8 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { link, rename, stat, unlink } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
-import { ZipFile } from 'yazl';
+import { link, open, rename, stat, unlink } from 'node:fs/promises';
 import { AppError } from '../../core/app-error.ts';
 import { toCsv } from './csv-writer.ts';
 import type { ExportItem } from './export-item.ts';
@@ -13,6 +10,7 @@ import { METADATA_CSV_HEADER, itemMetadata, metadataCsvRow, type ItemMetadata } 
 import { buildManifest, manifestJson } from './manifest.ts';
 import { OutputFolder } from './output-folder.ts';
 import { sanitizeBaseName, withCounter } from './safe-name.ts';
+import { ZipStreamWriter } from './zip-stream-writer.ts';
 
 export interface ZipExportOptions extends ExportOptions {
   /** Archive file name inside outDir; default `assetql-export-<timestamp>.zip`. */
@@ -24,10 +22,11 @@ export interface ZipExportOptions extends ExportOptions {
  * `manifest.json` (sha256 of every entry) inside; a `<zip>.manifest.json` next to it with the
  * archive's own sha256.
  *
- * Streaming: yazl's output is piped straight into a temp file and each PNG is handed over as a
- * lazily opened read stream, so memory stays flat whatever the archive size (a 25k-image export
- * never sits in RAM and never holds 25k open descriptors). The temp file is renamed into place
- * only when complete. PNGs are STORED, not deflated: PNG data is already zlib-compressed, so
+ * Streaming: ZipStreamWriter writes straight into a temp file, one PNG at a time in 1 MiB chunks,
+ * hashing (sha256 + CRC-32) each chunk from the same single read and hashing the archive from the
+ * bytes as written, so memory stays flat whatever the archive size (a 25k-image export never sits
+ * in RAM and never holds 25k open descriptors). The temp file is linked into place only when
+ * complete. PNGs are STORED, not deflated: PNG data is already zlib-compressed, so
  * deflating it again costs CPU for ~0 % gain; the small metadata files are deflated.
  */
 export async function exportZip(items: readonly ExportItem[], outDir: string, options: ZipExportOptions = {}): Promise<ExportResult> {
@@ -41,63 +40,50 @@ export async function exportZip(items: readonly ExportItem[], outDir: string, op
   return runExport(writer, async () => {
     const entries: WrittenFile[] = [];
     const metadata: ItemMetadata[] = [];
-    const zip = new ZipFile();
-    const zipHasher = new HashingStream((n) => {
+    const out = await open(tmpAbs, 'wx');
+    const zip = new ZipStreamWriter(out, (n) => {
       writer.bytesWritten += n;
     });
-    const out = createWriteStream(tmpAbs, { flags: 'wx' });
-    const written = pipeline(zip.outputStream, zipHasher, out, options.signal ? { signal: options.signal } : {});
-    // Surface a failed disk write while entries are still being added.
-    let writeError: unknown;
-    written.catch((err: unknown) => {
-      writeError = err;
-    });
+    const checkAbort = (): void => writer.throwIfAborted();
+    let archive: { sha256: string; bytes: number };
     try {
       const used = new Set<string>();
       for (const item of items) {
         writer.throwIfAborted();
-        if (writeError) throw writeError;
         const entryName = uniqueEntry(`images/${sanitizeBaseName(item.name, item.assetId)}.png`, used);
-        const st = await stat(item.filePath).catch(() => {
+        const src = await open(item.filePath, 'r').catch(() => {
           throw new AppError('NotFound', `source file missing: ${item.filePath}`, { file: item.filePath, assetId: item.assetId });
         });
-        const hasher = new HashingStream();
-        const done = new Promise<void>((resolve, reject) => {
-          hasher.on('end', resolve).on('error', reject);
-        });
-        zip.addReadStreamLazy(entryName, { size: st.size, mtime: st.mtime, compress: false }, (cb) => {
-          const src = createReadStream(item.filePath);
-          src.on('error', (e) => hasher.destroy(e));
-          cb(null, src.pipe(hasher));
-        });
-        // One entry in flight at a time keeps descriptors and memory bounded and gives
-        // accurate per-item progress.
-        await Promise.race([done, written.then(() => undefined)]);
-        if (writeError) throw writeError;
-        entries.push({ path: entryName, sha256: hasher.sha256(), bytes: hasher.bytes, assetId: item.assetId });
+        // One entry at a time keeps descriptors and memory bounded and gives accurate per-item progress.
+        let stored: { sha256: string; bytes: number };
+        try {
+          stored = await zip.addFile(entryName, src, (await src.stat()).mtime, checkAbort);
+        } finally {
+          await src.close();
+        }
+        entries.push({ path: entryName, sha256: stored.sha256, bytes: stored.bytes, assetId: item.assetId });
         metadata.push(itemMetadata(item, entryName));
         writer.itemDone(item.assetId);
       }
-      const addText = (name: string, text: string): void => {
+      const addText = async (name: string, text: string): Promise<void> => {
         const buf = Buffer.from(text, 'utf8');
         entries.push({ path: name, sha256: HashingStream.of(buf), bytes: buf.length });
-        zip.addBuffer(buf, name, { compress: true });
+        await zip.addBuffer(name, buf, { compress: true });
       };
-      addText('metadata.csv', toCsv(METADATA_CSV_HEADER, metadata.map(metadataCsvRow)));
-      addText('metadata.json', `${JSON.stringify({ items: metadata }, null, 2)}\n`);
+      await addText('metadata.csv', toCsv(METADATA_CSV_HEADER, metadata.map(metadataCsvRow)));
+      await addText('metadata.json', `${JSON.stringify({ items: metadata }, null, 2)}\n`);
       const inner = buildManifest('zip', items, entries, []);
-      zip.addBuffer(Buffer.from(manifestJson(inner)), 'manifest.json', { compress: true });
-      zip.end();
-      await written;
+      await zip.addBuffer('manifest.json', Buffer.from(manifestJson(inner)), { compress: true });
+      archive = await zip.finish();
+      await out.close();
     } catch (err) {
-      zip.outputStream.unpipe();
-      out.destroy();
-      await written.catch(() => undefined);
+      await zip.settle();
+      await out.close().catch(() => undefined);
       await unlink(tmpAbs).catch(() => undefined);
       throw asExportError(err, tmpAbs);
     }
     await commitTemp(tmpAbs, target.abs);
-    const zipFile: WrittenFile = { path: target.rel, sha256: zipHasher.sha256(), bytes: zipHasher.bytes };
+    const zipFile: WrittenFile = { path: target.rel, sha256: archive.sha256, bytes: archive.bytes };
     writer.adopt(target.abs, zipFile);
     const outer = buildManifest('zip', items, [zipFile], writer.renamed, { entries });
     const m = await writer.writeBuffer(manifestJson(outer), `${target.rel}.manifest.json`, undefined, true);

@@ -78,16 +78,20 @@ export class ZipStreamWriter {
       return bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
     };
     let next = readChunk();
-    for (;;) {
-      const chunk = await next;
-      if (chunk.length === 0) break;
-      next = readChunk();
-      next.catch(() => undefined); // surfaced by the next await; avoids an unhandled rejection meanwhile
-      checkAbort?.();
-      hash.update(chunk);
-      crc = crc32(chunk, crc);
-      size += chunk.length;
-      await this.write(chunk);
+    try {
+      for (;;) {
+        const chunk = await next;
+        if (chunk.length === 0) break;
+        next = readChunk();
+        next.catch(() => undefined); // surfaced by the next await; avoids an unhandled rejection meanwhile
+        checkAbort?.();
+        hash.update(chunk);
+        crc = crc32(chunk, crc);
+        size += chunk.length;
+        await this.write(chunk);
+      }
+    } finally {
+      await next.catch(() => undefined); // never leave a read pending on a handle the caller closes
     }
     entry.crc = crc;
     entry.size = size;
