@@ -1,10 +1,10 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import { AppError } from '../core/app-error.ts';
 import { ASSET_COLUMNS, rowToAsset, type AssetRow } from './asset-row.ts';
 import { ASSET_STATES, type Asset, type AssetState } from './asset-types.ts';
 import { toFtsQuery } from './fts-query.ts';
-import { decodeCursor, encodeCursor, type SortDir, type SortKey } from './search-cursor.ts';
-import { choosePlan, type Driver } from './search-plan.ts';
+import { decodeCursor, encodeCursor, type CursorData, type SortDir, type SortKey } from './search-cursor.ts';
+import { choosePlan, RARE, type Driver } from './search-plan.ts';
 import { normaliseTag } from './tags-repo.ts';
 
 export interface SearchQuery {
@@ -53,23 +53,45 @@ export function searchAssets(db: Database, q: SearchQuery = {}): SearchResult {
   const limit = Math.min(Math.max(1, Math.trunc(q.limit ?? 50)), 500);
   const states = q.states && q.states.length > 0 ? q.states : (['active', 'archived'] as AssetState[]);
   for (const s of states) if (!ASSET_STATES.includes(s)) throw new AppError('BadInput', `unknown lifecycle state ${s}`);
+  const cursor = q.cursor ? decodeCursor(q.cursor, sort, dir) : null;
+  // One read transaction: every statement below sees the same snapshot (the matched rowids of
+  // the first step stay valid for the later ones), and WAL takes its read lock once.
+  if (db.inTransaction) return run(db, q, sort, dir, limit, states, cursor);
+  let inTx = transactions.get(db);
+  if (!inTx) transactions.set(db, (inTx = db.transaction(run)));
+  return inTx(db, q, sort, dir, limit, states, cursor);
+}
 
+const transactions = new WeakMap<Database, (...args: Parameters<typeof run>) => SearchResult>();
+
+function run(db: Database, q: SearchQuery, sort: SortKey, dir: SortDir, limit: number, states: AssetState[], cursor: CursorData | null): SearchResult {
   const match = q.text ? toFtsQuery(q.text) : null;
   const category = q.category ? normaliseTag(q.category) : null;
   const tags = [...new Set((q.tags ?? []).map(normaliseTag))];
-  const { driver, driverRows } = choosePlan(db, { match, category, batchId: q.batchId ?? null, tags }, limit);
-  const filter = (d: Driver, hinted: boolean): Filter => buildFilter({ q, states, match, category, tags, sort, driver: d, hinted });
+  // Run the MATCH once: a rare text (≤ RARE matches) yields its rowids as a JSON array, which
+  // both the plan (as its count) and the page and count queries (through json_each) reuse
+  // instead of evaluating the MATCH again. A common text only pays for RARE + 1 rowids.
+  let matchIds: string | null = null;
+  let matchRows: number | undefined;
+  if (match) {
+    const m = cached(db, `SELECT count(*) AS n, json_group_array(rowid) AS ids FROM (SELECT rowid FROM assets_fts WHERE assets_fts MATCH ? LIMIT ${RARE + 1})`).get(match) as { n: number; ids: string };
+    if (m.n <= RARE) {
+      matchRows = m.n;
+      matchIds = m.ids;
+    }
+  }
+  const { driver, driverRows } = choosePlan(db, { match, category, batchId: q.batchId ?? null, tags, ...(matchRows !== undefined ? { matchRows } : {}) }, limit);
+  const filter = (d: Driver, hinted: boolean): Filter => buildFilter({ q, states, match, matchIds, category, tags, sort, driver: d, hinted });
   const { from, where, params } = filter(driver, true);
 
   const col = SORT_COLUMN[sort];
   const cmp = dir === 'asc' ? '>' : '<';
   const pageWhere = [...where];
   const pageParams = [...params];
-  if (q.cursor) {
-    const c = decodeCursor(q.cursor, sort, dir);
+  if (cursor) {
     // Row-value comparison lets SQLite seek straight into the sort index.
     pageWhere.push(`(${col}, a.id) ${cmp} (?, ?)`);
-    pageParams.push(c.value, c.id);
+    pageParams.push(cursor.value, cursor.id);
   }
   // Two phases: sort narrow (rowid, key, id) rows, then fetch the full rows of one page only.
   // Sorting whole rows (prompt, params JSON...) made FTS-driven pages ~3× slower.
@@ -79,14 +101,12 @@ export function searchAssets(db: Database, q: SearchQuery = {}): SearchResult {
   const keysGiveTotal = driverRows !== null && !q.cursor && mode !== false;
   const sql = `SELECT a.rowid AS rowid, ${col} AS k, a.id AS id FROM ${from} WHERE ${pageWhere.join(' AND ')}
     ORDER BY ${col} ${dir.toUpperCase()}, a.id ${dir.toUpperCase()}${keysGiveTotal ? '' : ' LIMIT ?'}`;
-  const stmt = db.prepare(sql);
-  const keys = (keysGiveTotal ? stmt.all(...pageParams) : stmt.all(...pageParams, limit + 1)) as { rowid: number; k: number | string; id: string }[];
+  const stmt = cached(db, sql, true);
+  const keys = (keysGiveTotal ? stmt.all(...pageParams) : stmt.all(...pageParams, limit + 1)) as [number, number | string, string][];
   const pageKeys = keys.slice(0, limit);
-  const byRowid = db.prepare(`SELECT ${ASSET_COLUMNS} FROM assets a WHERE a.rowid = ?`);
-  // A row deleted by another connection between the two phases is simply skipped.
-  const page = pageKeys.map((k) => byRowid.get(k.rowid) as AssetRow | undefined).filter((r): r is AssetRow => r !== undefined);
+  const page = fetchRows(db, pageKeys.map((k) => k[0]));
   const last = pageKeys[pageKeys.length - 1];
-  const nextCursor = keys.length > limit && last ? encodeCursor({ sort, dir, value: last.k, id: last.id }) : null;
+  const nextCursor = keys.length > limit && last ? encodeCursor({ sort, dir, value: last[1], id: last[2] }) : null;
   // The total is the same on every page: by default only the first page pays for it, and only
   // up to TOTAL_CAP ("1,000+") since an exact count walks every match; exact when it was free.
   let total: number | null = null;
@@ -100,11 +120,56 @@ export function searchAssets(db: Database, q: SearchQuery = {}): SearchResult {
     const c = filter(driver ?? (match ? { kind: 'fts' } : eqFilters >= 2 ? { kind: 'intersect' } : null), false);
     const countSql = `SELECT 1 FROM ${c.from} WHERE ${c.where.join(' AND ')}`;
     const capped = mode !== 'exact';
-    const n = (db.prepare(`SELECT count(*) AS n FROM (${countSql}${capped ? ` LIMIT ${TOTAL_CAP + 1}` : ''})`).get(...c.params) as { n: number }).n;
+    const n = (cached(db, `SELECT count(*) AS n FROM (${countSql}${capped ? ` LIMIT ${TOTAL_CAP + 1}` : ''})`).get(...c.params) as { n: number }).n;
     totalExact = !capped || n <= TOTAL_CAP;
     total = Math.min(n, capped ? TOTAL_CAP : n);
   }
   return { items: page.map(rowToAsset), nextCursor, total, totalExact };
+}
+
+/**
+ * The full rows of one page, in the given order, in one statement. Rows come back as arrays and
+ * are keyed here: better-sqlite3 builds ~35-key objects several times slower than plain JS does.
+ * A row deleted by another connection between the two phases is simply skipped.
+ */
+function fetchRows(db: Database, rowids: number[]): AssetRow[] {
+  if (rowids.length === 0) return [];
+  const stmt = cached(db, `SELECT ${ASSET_COLUMNS} FROM assets a WHERE a.rowid IN (SELECT value FROM json_each(?))`, true);
+  let names = columnNames.get(stmt);
+  if (!names) columnNames.set(stmt, (names = stmt.columns().map((c) => c.name)));
+  const byRowid = new Map<number, AssetRow>();
+  for (const values of stmt.all(JSON.stringify(rowids)) as unknown[][]) {
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < names.length; i++) row[names[i]!] = values[i];
+    byRowid.set(row.rowid as number, row as unknown as AssetRow);
+  }
+  const out: AssetRow[] = [];
+  for (const id of rowids) {
+    const row = byRowid.get(id);
+    if (row) out.push(row);
+  }
+  return out;
+}
+
+const columnNames = new WeakMap<Statement, string[]>();
+
+/** Prepared statements per connection: preparing costs about as much as running a page query. */
+const statements = new WeakMap<Database, Map<string, Statement>>();
+const MAX_CACHED = 256;
+
+function cached(db: Database, sql: string, raw = false): Statement {
+  let m = statements.get(db);
+  if (!m) statements.set(db, (m = new Map()));
+  const key = raw ? `raw:${sql}` : sql;
+  let st = m.get(key);
+  if (!st) {
+    // Tag and state lists make the SQL vary: keep the cache bounded.
+    if (m.size >= MAX_CACHED) m.clear();
+    st = db.prepare(sql);
+    if (raw) st.raw(true);
+    m.set(key, st);
+  }
+  return st;
 }
 
 interface Filter {
@@ -117,6 +182,8 @@ interface FilterInput {
   q: SearchQuery;
   states: AssetState[];
   match: string | null;
+  /** JSON array of every rowid `match` matches, when known (≤ RARE of them). */
+  matchIds: string | null;
   category: string | null;
   tags: string[];
   sort: SortKey;
@@ -125,14 +192,18 @@ interface FilterInput {
   hinted: boolean;
 }
 
-function buildFilter({ q, states, match, category, tags, sort, driver, hinted }: FilterInput): Filter {
+function buildFilter({ q, states, match, matchIds, category, tags, sort, driver, hinted }: FilterInput): Filter {
   // `+col` keeps SQLite from using that column's index, so it walks the sort index instead.
   const idx = (on: boolean): string => (on || !hinted ? '' : '+');
 
   const where: string[] = ['a.is_current = 1', `+a.state IN (${states.map(() => '?').join(',')})`];
   const params: (string | number)[] = [...states];
   let from = 'assets a';
-  if (match) {
+  if (matchIds !== null) {
+    // The matches are already known: look them up by rowid instead of running the MATCH again.
+    where.push(`${driver?.kind === 'fts' ? '' : '+'}a.rowid IN (SELECT value FROM json_each(?))`);
+    params.push(matchIds);
+  } else if (match) {
     if (driver?.kind === 'fts') {
       from = 'assets_fts f JOIN assets a ON a.rowid = f.rowid';
       where.push('assets_fts MATCH ?');

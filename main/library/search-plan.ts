@@ -20,6 +20,8 @@ export interface PlanInput {
   category: string | null;
   batchId: string | null;
   tags: string[];
+  /** Matches of `match` when already counted exactly (≤ RARE): saves running the MATCH again. */
+  matchRows?: number;
 }
 
 export interface Plan {
@@ -34,7 +36,10 @@ export interface Plan {
  */
 export function choosePlan(db: Database, p: PlanInput, limit = 50): Plan {
   const counts: { driver: Exclude<Driver, null>; n: number }[] = [];
-  if (p.match) counts.push({ driver: { kind: 'fts' }, n: cappedCount(db, 'SELECT rowid FROM assets_fts WHERE assets_fts MATCH ?', p.match, CAP) });
+  if (p.match) {
+    const n = p.matchRows !== undefined && p.matchRows <= RARE ? p.matchRows : cappedCount(db, 'SELECT rowid FROM assets_fts WHERE assets_fts MATCH ?', p.match, CAP);
+    counts.push({ driver: { kind: 'fts' }, n });
+  }
   if (p.category) counts.push({ driver: { kind: 'category' }, n: cappedCount(db, 'SELECT 1 FROM assets WHERE category = ? AND is_current = 1', p.category, CAP) });
   if (p.batchId) counts.push({ driver: { kind: 'batch' }, n: cappedCount(db, 'SELECT 1 FROM assets WHERE batch_id = ? AND is_current = 1', p.batchId, CAP) });
   for (const tag of p.tags) counts.push({ driver: { kind: 'tag', tag }, n: cappedCount(db, 'SELECT 1 FROM asset_tags WHERE tag = ? AND removed = 0', tag, CAP) });

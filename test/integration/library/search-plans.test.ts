@@ -83,6 +83,9 @@ describe('search plans agree with brute force', () => {
       if (first.totalExact) expect(first.total).toBe(expected.length);
       else expect([first.total, expected.length > TOTAL_CAP]).toEqual([TOTAL_CAP, true]);
       expect(searchAssets(fx.db, { ...q, limit: 10, withTotal: 'exact' }).total).toBe(expected.length);
+      // A later page that asks for the count, and a search inside the caller's own transaction.
+      if (first.nextCursor) expect(searchAssets(fx.db, { ...q, limit: 10, cursor: first.nextCursor, withTotal: 'exact' }).total).toBe(expected.length);
+      expect(fx.db.transaction(() => searchAssets(fx.db, { ...q, limit: 10 }))()).toEqual(first);
     });
   }
 
