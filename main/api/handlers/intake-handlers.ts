@@ -19,6 +19,9 @@ import { decodeImage } from '../../../workers/analysis/decode-image.ts';
 import type { StyleProfile } from '../../dna/style-profile.ts';
 import type { SdxlManifest } from '../../../models/manifest.ts';
 import { createBatchFromCsv } from '../../runtime/create-batch.ts';
+import { computeTaskKey } from '../../pipeline/task-key.ts';
+import { requireTask } from '../../pipeline/ledger/tasks.ts';
+import { requireBatch } from '../../pipeline/ledger/batches.ts';
 import { loadSettings } from '../../settings/app-settings.ts';
 
 const issue = (i: CsvIssue): CsvIssueDto => ({ row: i.row, column: i.column, ...(i.value != null ? { value: i.value } : {}), message: i.message });
@@ -138,8 +141,15 @@ export function registerIntakeHandlers(s: AppServices, engine: PipelineEngine): 
     if (action !== 'dismiss' && row.taskId) {
       const newPrompt = action === 'accept' ? row.suggestion : prompt;
       if (!newPrompt) throw new AppError('BadInput', 'editing a delta report needs the new prompt');
-      // The task has not started yet (or is held): rewrite its prompt in the ledger.
-      const changed = s.app.db.prepare(`UPDATE tasks SET prompt = ?, updated_at = ? WHERE id = ? AND state IN ('pending','preflight','queued')`).run(newPrompt, Date.now(), row.taskId).changes;
+      // The task has not started yet (or is held): rewrite its prompt in the ledger, and its
+      // idempotency key with it (the key hashes the prompt).
+      const task = requireTask(s.app.db, row.taskId);
+      const batch = requireBatch(s.app.db, row.batchId);
+      const key = computeTaskKey({
+        batchId: batch.id, rowIndex: task.rowIndex, prompt: newPrompt, profileVersion: batch.profileVersion,
+        seed: task.params.seed, model: typeof batch.config['model'] === 'string' ? batch.config['model'] : '',
+      });
+      const changed = s.app.db.prepare(`UPDATE tasks SET prompt = ?, task_key = ?, updated_at = ? WHERE id = ? AND state IN ('pending','preflight','queued')`).run(newPrompt, key, Date.now(), row.taskId).changes;
       if (changed === 0) throw new AppError('Conflict', 'this row has already been generated; re-run it from the review queue with the new prompt instead');
       if (engine.listTasks({ batchId: row.batchId, held: true }).some((t) => t.id === row.taskId)) engine.releaseHeld(row.taskId);
     }

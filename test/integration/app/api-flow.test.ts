@@ -111,11 +111,16 @@ describe('app API flow on tiny packs', () => {
     expect(created.held).toBeGreaterThan(0);
     const deltas = await call('delta.list', { batchId: created.batchId, status: 'open' });
     const target = deltas.find((d) => d.taskId)!;
+    const keyOf = () => (s.app.db.prepare('SELECT task_key AS k FROM tasks WHERE id = ?').get(target.taskId) as { k: string }).k;
+    const keyBefore = keyOf();
     const accepted = await call('delta.resolve', { id: target.id, action: 'accept' });
+    expect(keyOf()).not.toBe(keyBefore);
     expect(accepted.status).toBe('accepted');
     const task = await call('tasks.get', { id: target.taskId! });
     expect(task.prompt).toBe(target.suggestion);
     expect(task.held).toBe(false);
+    const keys = s.app.db.prepare('SELECT task_key AS k FROM tasks WHERE batch_id = ?').all(created.batchId) as { k: string }[];
+    expect(new Set(keys.map((r) => r.k)).size).toBe(keys.length);
     await call('batches.cancel', { id: created.batchId });
   }, 60_000);
 
