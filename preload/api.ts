@@ -84,6 +84,8 @@ export const SettingsSchema = z.object({
     endpoint: z.string(),
     publicBaseUrl: z.string(),
     accessKeyId: z.string(),
+    /** e.g. GLACIER_IR: archived assets move to this class; '' leaves them where they are. */
+    storageClassForArchive: z.string().max(40),
   }),
   alerts: z.object({ costUsd: z.number().min(0) }),
 });

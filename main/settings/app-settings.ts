@@ -11,7 +11,7 @@ export const DEFAULT_SETTINGS: Settings = {
   hotFolder: { enabled: false, path: '' },
   archiveAfterDays: 90,
   claude: { polish: false, visionTagging: false, model: 'claude-sonnet-4-5' },
-  s3: { enabled: false, bucket: '', prefix: 'assetql', region: 'us-east-1', endpoint: '', publicBaseUrl: '', accessKeyId: '' },
+  s3: { enabled: false, bucket: '', prefix: 'assetql', region: 'us-east-1', endpoint: '', publicBaseUrl: '', accessKeyId: '', storageClassForArchive: '' },
   alerts: { costUsd: 10 },
 };
 

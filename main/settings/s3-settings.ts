@@ -18,6 +18,7 @@ export async function resolveS3Config(s: Pick<AppServices, 'app' | 'secrets'>): 
     endpoint: ui.endpoint || undefined,
     publicBaseUrl: ui.publicBaseUrl || undefined,
     accessKeyId: ui.accessKeyId || undefined,
+    storageClassForArchive: ui.storageClassForArchive || undefined,
     secretAccessKey: secret ?? undefined,
   });
 }

@@ -109,6 +109,7 @@ export function SettingsForm(props: { settings: Settings; onSaved(s: Settings): 
           {s3('endpoint', 'Endpoint', 'blank for AWS')}
           {s3('publicBaseUrl', 'Public base URL', 'https://…')}
           {s3('accessKeyId', 'Access key ID')}
+          {s3('storageClassForArchive', 'Archive storage class', 'e.g. GLACIER_IR (blank: keep)')}
         </div>
         <button type="button" className="btn small" disabled={!props.settings.s3.enabled} onClick={() => void attempt('Sync', () => call('sync.start', {}), () => 'Sync started')}>
           Sync now
