@@ -1,6 +1,6 @@
 // `npm start`: opens the Electron app where Electron is installed; otherwise explains why and
 // starts the browser UI (assetql serve), printing its URL.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +22,23 @@ function electronBinary() {
   }
 }
 
-const electron = electronBinary();
+/**
+ * better-sqlite3 is compiled against one ABI: Node's after `npm install`, Electron's after
+ * `npm run rebuild:electron`. Probe it inside Electron (as Node) before opening a window that
+ * would fail on its first database call.
+ */
+function nativeModulesFitElectron(path) {
+  const r = spawnSync(path, ['-e', "require('better-sqlite3')"], { cwd: root, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, encoding: 'utf8' });
+  return r.status === 0;
+}
+
+let electron = electronBinary();
+if (electron.path && !nativeModulesFitElectron(electron.path)) {
+  electron = {
+    why: 'the native modules are built for Node, not for Electron. Run `npm run rebuild:electron` to rebuild them for the desktop app ' +
+      '(and `npm run rebuild:node` to switch back before using the CLI or running tests)',
+  };
+}
 const buildArgs = electron.path ? [] : ['--renderer-only'];
 const build = spawn(process.execPath, [`${root}/scripts/build.mjs`, ...buildArgs, '--quiet'], { stdio: 'inherit' });
 build.on('exit', (code) => {
