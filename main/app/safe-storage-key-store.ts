@@ -27,12 +27,7 @@ export function createSafeStorageKeyStore(root: string, name: string): KeyStore 
       if (!safeStorage.isEncryptionAvailable()) {
         throw new AppError('Unavailable', 'this system has no keychain for encrypted secrets; use the CLI key file (assetql serve) instead');
       }
-      let clean: string;
-      try {
-        clean = validateApiKey(key);
-      } catch (err) {
-        throw new AppError('BadInput', (err as Error).message);
-      }
+      const clean = validateApiKey(key);
       await mkdir(dir, { recursive: true, mode: 0o700 });
       const tmp = `${file}.tmp`;
       await writeFile(tmp, safeStorage.encryptString(clean), { mode: 0o600 });

@@ -29,12 +29,7 @@ export function createFileKeyStore(root: string, name = 'anthropic'): KeyStore {
       return key || null;
     },
     async set(key) {
-      let clean: string;
-      try {
-        clean = validateApiKey(key);
-      } catch (err) {
-        throw new AppError('BadInput', (err as Error).message);
-      }
+      const clean = validateApiKey(key);
       await mkdir(dir, { recursive: true, mode: 0o700 });
       if (posix) await chmod(dir, 0o700); // mkdir's mode is masked by umask and ignored for existing dirs
       const tmp = `${file}.${process.pid}.tmp`;

@@ -1,3 +1,5 @@
+import { AppError } from '../core/app-error.ts';
+
 /**
  * Where the Anthropic API key lives. Async and string-in/string-out so the Electron shell
  * can implement it over safeStorage (encryptString → file, decryptString on read) while the
@@ -14,7 +16,7 @@ export interface KeyStore {
 /** Loose shape check: catches pasted whitespace, quotes and empty strings, not validity. */
 export function validateApiKey(key: string): string {
   const trimmed = key.trim();
-  if (!trimmed) throw new Error('the API key is empty');
-  if (/\s|["']/.test(trimmed)) throw new Error('the API key contains spaces or quotes; paste only the key');
+  if (!trimmed) throw new AppError('BadInput', 'the API key is empty');
+  if (/\s|["']/.test(trimmed)) throw new AppError('BadInput', 'the API key contains spaces or quotes; paste only the key');
   return trimmed;
 }

@@ -10,7 +10,7 @@ import { styleKeywords } from '../dna/style-keywords.ts';
 import { readCsvFile } from '../intake/csv/parse-csv.ts';
 import { parseBatchConfig, type StyleGroupMode } from '../intake/config/batch-config.ts';
 import { packLimits } from '../intake/config/pack-limits.ts';
-import { buildPrompts, type BuiltPrompt } from '../intake/template/build-prompts.ts';
+import { buildPrompts, promptToTask, type BuiltPrompt } from '../intake/template/build-prompts.ts';
 import { preflight } from '../intake/preflight/preflight.ts';
 import { preflightStyleFromProfile } from '../intake/style-from-profile.ts';
 import { saveDeltaReports } from '../intake/preflight/delta-repo.ts';
@@ -117,13 +117,7 @@ export async function createBatchFromCsv(s: AppServices, engine: PipelineEngine,
     source: input.source,
     start: input.start,
     tasks: prompts.map((p) => ({
-      rowIndex: p.row,
-      name: p.name,
-      prompt: p.prompt,
-      negativePrompt: p.negativePrompt,
-      params: { width: p.width, height: p.height, steps: p.steps, guidance: p.guidance, sampler: p.sampler, seed: p.seed },
-      category: p.category,
-      sourceRow: p.cells,
+      ...promptToTask(p),
       preflightConfidence: byRow.get(p.row)?.confidence ?? null,
       held: byRow.get(p.row)?.held ?? false,
     })),

@@ -13,7 +13,7 @@ import { parseBatchConfig } from '../../intake/config/batch-config.ts';
 import { packLimits } from '../../intake/config/pack-limits.ts';
 import { readCsvFile } from '../../intake/csv/parse-csv.ts';
 import { loadReferenceDir } from '../../intake/references/load-references.ts';
-import { buildPrompts } from '../../intake/template/build-prompts.ts';
+import { buildPrompts, promptToTask } from '../../intake/template/build-prompts.ts';
 import { createPipeline, type BatchSummary, type PipelineEngine } from '../../pipeline/engine.ts';
 import { missingPacksMessage } from '../../pipeline/headless/missing-packs.ts';
 import { progressLine, runExitCode, summaryTable } from '../../pipeline/headless/progress-view.ts';
@@ -171,15 +171,7 @@ export const runCommand: Command = {
           source: 'cli',
           runKey,
           start: true,
-          tasks: built.prompts.map((p) => ({
-            rowIndex: p.row,
-            name: p.name,
-            prompt: p.prompt,
-            negativePrompt: p.negativePrompt,
-            params: { width: p.width, height: p.height, steps: p.steps, guidance: p.guidance, sampler: p.sampler, seed: p.seed },
-            category: p.category,
-            sourceRow: p.cells,
-          })),
+          tasks: built.prompts.map(promptToTask),
         });
         note(io, json, { event: 'start', batchId: batch.id, rows: built.prompts.length, pack: manifest.id, testPack: manifest.testPack }, `Batch ${batch.name} (${batch.id}): ${built.prompts.length} rows on ${manifest.id}${manifest.testPack ? ' (test pack: images are noise)' : ''}`);
       }

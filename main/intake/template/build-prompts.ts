@@ -136,3 +136,16 @@ function defaultName(prompt: string, row: number): string {
     .join('-');
   return `${slug || 'row'}-${row}`;
 }
+
+/** A built prompt as the task ledger stores it (one task per prompt). */
+export function promptToTask(p: BuiltPrompt) {
+  return {
+    rowIndex: p.row,
+    name: p.name,
+    prompt: p.prompt,
+    negativePrompt: p.negativePrompt,
+    params: { width: p.width, height: p.height, steps: p.steps, guidance: p.guidance, sampler: p.sampler, seed: p.seed },
+    category: p.category,
+    sourceRow: p.cells,
+  };
+}

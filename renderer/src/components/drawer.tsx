@@ -1,21 +1,10 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
+import { useDialogFocus } from '../hooks/use-dialog-focus.ts';
 
 /** A side panel over the screen: Escape closes it, focus moves into it and back when it closes. */
 export function Drawer(props: { title: string; onClose(): void; children: ReactNode; wide?: boolean }) {
-  const ref = useRef<HTMLElement>(null);
   const { onClose } = props;
-  useEffect(() => {
-    const before = document.activeElement as HTMLElement | null;
-    ref.current?.focus();
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.key === 'Escape') onClose();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => {
-      window.removeEventListener('keydown', onKey);
-      before?.focus?.();
-    };
-  }, [onClose]);
+  const ref = useDialogFocus<HTMLElement>(onClose);
   return (
     <aside className={props.wide ? 'drawer wide' : 'drawer'} ref={ref} tabIndex={-1} role="dialog" aria-label={props.title}>
       <header className="drawer-header">

@@ -1,21 +1,10 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
+import { useDialogFocus } from '../hooks/use-dialog-focus.ts';
 
 /** A centred dialog with a backdrop; Escape or the backdrop closes it. */
 export function Modal(props: { title: string; onClose(): void; children: ReactNode; footer?: ReactNode }) {
-  const ref = useRef<HTMLDivElement>(null);
   const { onClose } = props;
-  useEffect(() => {
-    const before = document.activeElement as HTMLElement | null;
-    ref.current?.focus();
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.key === 'Escape') onClose();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => {
-      window.removeEventListener('keydown', onKey);
-      before?.focus?.();
-    };
-  }, [onClose]);
+  const ref = useDialogFocus<HTMLDivElement>(onClose);
   return (
     <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div className="modal" ref={ref} tabIndex={-1} role="dialog" aria-modal="true" aria-label={props.title}>
