@@ -6,48 +6,12 @@ import type { ExportItem } from './export-item.ts';
  * Library paths (filePath/thumbPath) are left out on purpose: they are meaningless to a receiver
  * and leak the user's folder layout.
  */
-export interface ItemMetadata {
-  assetId: string;
-  name: string;
-  file: string;
-  width: number;
-  height: number;
-  fileSize: number;
-  prompt: string;
-  negativePrompt: string;
-  seed: number;
-  model: string;
-  params: Record<string, unknown>;
-  scores: Record<string, number | null>;
-  styleScore: number | null;
-  tags: string[];
-  category: string | null;
-  subcategories: string[];
-  batchId: string;
-  createdAt: string;
-}
+export type ItemMetadata = Omit<ExportItem, 'filePath' | 'thumbPath'> & { file: string };
 
 export function itemMetadata(item: ExportItem, file: string): ItemMetadata {
-  return {
-    assetId: item.assetId,
-    name: item.name,
-    file,
-    width: item.width,
-    height: item.height,
-    fileSize: item.fileSize,
-    prompt: item.prompt,
-    negativePrompt: item.negativePrompt,
-    seed: item.seed,
-    model: item.model,
-    params: item.params,
-    scores: item.scores,
-    styleScore: item.styleScore,
-    tags: item.tags,
-    category: item.category,
-    subcategories: item.subcategories,
-    batchId: item.batchId,
-    createdAt: item.createdAt,
-  };
+  const { assetId, name, filePath: _filePath, thumbPath: _thumbPath, ...rest } = item;
+  // assetId and name first, then the file name, then the rest in ExportItem's order.
+  return { assetId, name, file, ...rest };
 }
 
 /** One metadata.csv row per image; list and object fields are flattened so a spreadsheet shows them. */
