@@ -1,4 +1,4 @@
-import { mkdir, rename, stat } from 'node:fs/promises';
+import { mkdir, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { AppError } from '../core/app-error.ts';
 import type { AssetState, LibraryContext } from './asset-types.ts';
@@ -9,6 +9,7 @@ import { emitLibraryEvent } from './library-events.ts';
 import { absLibraryPath, archiveRelPath, unarchiveRelPath } from './library-paths.ts';
 import { archiveAfterDays } from './library-settings.ts';
 import { purgeAssetVersion } from './purge-asset.ts';
+import { pathExists } from '../core/path-exists.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -31,7 +32,7 @@ async function moveFile(ctx: LibraryContext, fromRel: string, toRel: string): Pr
     await rename(from, to);
   } catch (err) {
     // Already moved by an interrupted earlier run: accept it.
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && (await exists(to))) return;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && (await pathExists(to))) return;
     throw new AppError('NotFound', `cannot move ${fromRel} to ${toRel}: ${(err as Error).message}`, { file: from });
   }
   await fsyncDir(dirname(to));
@@ -139,11 +140,3 @@ export async function purgeDeletedAssets(ctx: LibraryContext, opts: { olderThanD
   return ids;
 }
 
-async function exists(p: string): Promise<boolean> {
-  try {
-    await stat(p);
-    return true;
-  } catch {
-    return false;
-  }
-}

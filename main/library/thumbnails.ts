@@ -1,9 +1,10 @@
-import { rm, stat } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import sharp from 'sharp';
 import { AppError } from '../core/app-error.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import type { LibraryContext } from './asset-types.ts';
 import { absLibraryPath, thumbRelPath } from './library-paths.ts';
+import { pathExists } from '../core/path-exists.ts';
 
 /** REFERENCE.md → Image metrics: 256×256, JPEG quality 80. */
 export const THUMB_SIZE = 256;
@@ -57,7 +58,7 @@ export async function rebuildThumbnails(ctx: LibraryContext, opts: RebuildThumbn
   let done = 0;
   for (const r of rows) {
     if (opts.signal?.aborted) throw new AppError('Cancelled', 'thumbnail rebuild cancelled');
-    if (opts.mode === 'missing' && r.thumb_rel_path && (await exists(absLibraryPath(ctx.dataDir.library, r.thumb_rel_path)))) {
+    if (opts.mode === 'missing' && r.thumb_rel_path && (await pathExists(absLibraryPath(ctx.dataDir.library, r.thumb_rel_path)))) {
       result.skipped++;
     } else {
       try {
@@ -76,11 +77,3 @@ export async function removeThumbnail(ctx: LibraryContext, rel: string | null): 
   if (rel) await rm(absLibraryPath(ctx.dataDir.library, rel), { force: true });
 }
 
-async function exists(p: string): Promise<boolean> {
-  try {
-    await stat(p);
-    return true;
-  } catch {
-    return false;
-  }
-}

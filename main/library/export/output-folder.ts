@@ -2,6 +2,7 @@ import { lstat, mkdir, realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { AppError } from '../../core/app-error.ts';
 import { withCounter } from './safe-name.ts';
+import { pathExists } from '../../core/path-exists.ts';
 
 /**
  * The only way exporters touch the disk. Every relative path is resolved against the chosen
@@ -61,7 +62,7 @@ export class OutputFolder {
       // Two items of the same export sharing a name is normal: always number the second one.
       // A file already on disk is someone else's: refuse unless renaming was asked for.
       if (this.reserved.has(key)) continue;
-      if (await exists(abs)) {
+      if (await pathExists(abs)) {
         if (!renameOnConflict) {
           throw new AppError('Conflict', `${abs} already exists; choose another folder or allow renaming`, { file: abs });
         }
@@ -75,14 +76,6 @@ export class OutputFolder {
   }
 }
 
-async function exists(abs: string): Promise<boolean> {
-  try {
-    await lstat(abs);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function dirOf(rel: string): string {
   const i = rel.lastIndexOf('/');

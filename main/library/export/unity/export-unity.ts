@@ -1,4 +1,4 @@
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { AppError } from '../../../core/app-error.ts';
 import type { ExportItem } from '../export-item.ts';
 import type { ExportOptions, ExportResult } from '../export-options.ts';
@@ -8,6 +8,7 @@ import { OutputFolder } from '../output-folder.ts';
 import { sanitizeBaseName } from '../safe-name.ts';
 import { SPRITE_IMPORTER_FILE, spriteImporterScript } from './sprite-importer-script.ts';
 import { sanitizeUnityFolder } from './unity-folder.ts';
+import { pathExists } from '../../../core/path-exists.ts';
 
 export interface UnityExportOptions extends ExportOptions {
   /** Folder under Assets/ (default "AssetQL"); sanitised to one safe path segment. */
@@ -34,7 +35,7 @@ export async function exportUnity(items: readonly ExportItem[], outDir: string, 
       const rel = `${base}/${sanitizeBaseName(item.name, item.assetId)}.png`;
       // Incremental exports into a live project are the normal case: always pick a free name.
       const file = await writer.copyFile(item.filePath, rel, item.assetId, true);
-      if (await exists(folder.resolveInside(`${file.path}.meta`))) metaKept.push(`${file.path}.meta`);
+      if (await pathExists(folder.resolveInside(`${file.path}.meta`))) metaKept.push(`${file.path}.meta`);
       writer.itemDone(item.assetId);
     }
     const scriptRel = `${base}/Editor/${SPRITE_IMPORTER_FILE}`;
@@ -72,6 +73,3 @@ export async function exportUnity(items: readonly ExportItem[], outDir: string, 
   });
 }
 
-async function exists(abs: string): Promise<boolean> {
-  return access(abs).then(() => true, () => false);
-}
