@@ -85,12 +85,13 @@ export class CoordinatorHub {
 
   /** Removes a job that will not be used; an active (locked) one is told to stop instead. */
   async discard(queue: Queue<GenerateJobData, GenerateJobResult>, job: Job<GenerateJobData, GenerateJobResult>): Promise<void> {
-    const state = await job.getState().catch(() => 'unknown');
-    if (state === 'active') {
+    try {
+      await job.remove();
+    } catch {
+      // Locked by a worker (active): BullMQ refuses; the worker polls this key and aborts the job.
       await this.redis.set(cancelKey(queue.name, job.id ?? ''), '1', 'EX', 600);
       return;
     }
-    await job.remove().catch(() => this.redis.set(cancelKey(queue.name, job.id ?? ''), '1', 'EX', 600));
     await this.removeObjects(job.data);
   }
 

@@ -41,7 +41,7 @@ export function createProcessor(d: ProcessorDeps): (job: Job<GenerateJobData>) =
         (n) => (n > 0 ? abort.abort('cancelled by the coordinator') : undefined),
         () => undefined,
       );
-    }, 200);
+    }, 100);
     d.onStart(job);
     const startedAt = Date.now();
     let ok = false;
