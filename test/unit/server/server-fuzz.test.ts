@@ -46,7 +46,7 @@ let child: Child | null = null;
 let unexpectedExits = 0;
 
 async function startChild(): Promise<Child> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fuzz-server-entry.ts'), join(root, 'data'), rendererDir, TOKEN], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'server-child-entry.ts'), join(root, 'data'), rendererDir, TOKEN], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: proc.stdout! });
   const port = await new Promise<number>((resolve, reject) => {
     lines.on('line', (l) => {

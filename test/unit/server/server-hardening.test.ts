@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -174,6 +175,21 @@ describe('uploads are data, never code', () => {
     expect(statusOf(raw)).toBe(413);
     const foreign = await upload('x.csv', Buffer.from('a,b\n'), { origin: 'http://127.0.0.1:1' });
     expect(foreign.status).toBe(403);
+    await stillServing();
+  });
+
+  it('removes a partial upload when the client goes away mid-file', async () => {
+    const uploadsDir = join(services.app.dataDir.library, 'uploads');
+    mkdirSync(uploadsDir, { recursive: true });
+    const before = readdirSync(uploadsDir).length;
+    const socket = connect(server.port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    await new Promise((r) => socket.once('connect', r));
+    socket.write(`POST /upload?name=half.csv HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nCookie: ${cookie}\r\nContent-Length: ${10 * 1024 * 1024}\r\n\r\n`);
+    socket.write(Buffer.alloc(1024 * 1024, 'a'));
+    await expect.poll(() => readdirSync(uploadsDir).length).toBe(before + 1); // it is arriving
+    socket.destroy();
+    await expect.poll(() => readdirSync(uploadsDir).length).toBe(before);
     await stillServing();
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The server under fuzz, in its own process: if a request could kill it, the fuzz test sees the
+ * The server under fuzz (and the upload memory test), in its own process: if a request could kill it, the fuzz test sees the
  * process exit (and counts a restart) instead of losing its own process. Prints `port <n>` when
  * listening. argv: <dataDir> <rendererDir> <token>
  */
