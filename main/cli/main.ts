@@ -2,6 +2,7 @@ import type { CliIo, Command } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
 import { toErrorData } from '../core/app-error.ts';
 import { APP_VERSION } from '../core/app-root.ts';
+import { terminalSafeStream } from './terminal-text.ts';
 
 const VERSION = APP_VERSION;
 
@@ -31,9 +32,12 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
     controller.abort();
   };
   if (!io?.signal) process.on('SIGINT', onSigint);
+  // User text is escaped on its way to the terminal (terminal-text.ts); --json stays exact.
+  const json = argv.includes('--json');
+  const stdout = io?.stdout ?? process.stdout;
   const fullIo: CliIo = {
-    stdout: io?.stdout ?? process.stdout,
-    stderr: io?.stderr ?? process.stderr,
+    stdout: json ? stdout : terminalSafeStream(stdout),
+    stderr: terminalSafeStream(io?.stderr ?? process.stderr),
     cwd: io?.cwd ?? process.cwd(),
     env: io?.env ?? process.env,
     signal: io?.signal ?? controller.signal,

@@ -56,7 +56,7 @@ function closed(ws: WebSocket): Promise<number> {
 }
 
 async function upload(name: string, body: Buffer, headers: Record<string, string> = {}): Promise<{ status: number; result: ApiResult<Upload> }> {
-  const res = await fetch(`${base}/upload?name=${encodeURIComponent(name)}`, { method: 'POST', body, headers: { cookie, origin: base, ...headers } });
+  const res = await fetch(`${base}/upload?name=${encodeURIComponent(name)}`, { method: 'POST', body: new Uint8Array(body), headers: { cookie, origin: base, ...headers } });
   return { status: res.status, result: (await res.json()) as ApiResult<Upload> };
 }
 
