@@ -8,6 +8,7 @@ import { findPack, loadCatalog, packTotalBytes, type Catalog } from '../../../mo
 import { downloadPack, formatBytes, formatDuration, type DownloadProgress } from '../../../models/downloader/index.ts';
 import { defaultPackDir, listInstalledPacks, locatePack, registerPack, verifyPack, type InstalledPack } from '../../../models/pack-store.ts';
 import { createTestPack } from '../../../models/test-pack/create-test-pack.ts';
+import { escapeTerminalText, writeTerminalControl } from '../terminal-text.ts';
 
 const USAGE = `assetql models <subcommand> [options]
 
@@ -154,7 +155,7 @@ async function download(ctx: AppContext, catalog: Catalog, id: string, values: F
     if (tty) {
       const width = Math.max(10, Math.min(40, (io.stdout.columns ?? 80) - text.length - 4));
       const filled = Math.round((pct / 100) * width);
-      io.stdout.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text}\x1b[K`);
+      writeTerminalControl(io.stdout, `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${escapeTerminalText(text)}\x1b[K`);
     } else if (values.json) {
       io.stdout.write(`${JSON.stringify({ event: 'progress', ...p })}\n`);
     } else {

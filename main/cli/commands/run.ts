@@ -23,6 +23,7 @@ import { createRealStages, type RealStages } from '../../pipeline/wiring.ts';
 import { startCoordinator, type Coordinator } from '../../distributed/coordinator.ts';
 import { loadDistributedConfig } from '../../distributed/distributed-config.ts';
 import type { CliIo, Command } from '../command.ts';
+import { writeTerminalControl } from '../terminal-text.ts';
 
 const USAGE = `assetql run <csv> --refs <dir> [options]
 
@@ -121,7 +122,7 @@ export const runCommand: Command = {
       if (!values.refs) throw new AppError('BadInput', 'missing --refs <dir>: a folder with 1–5 style reference images');
       const csvPath = resolve(io.cwd, csvArg);
       const refsDir = resolve(io.cwd, values.refs);
-      ctx = openAppContext(values['data-dir'] ? resolve(io.cwd, values['data-dir']) : undefined);
+      ctx = openAppContext(values['data-dir'] ? resolve(io.cwd, values['data-dir']) : undefined, { writer: 'assetql run' });
       const packDir = values.pack ? resolve(io.cwd, values.pack) : installedSdxlPack(ctx);
       if (!packDir) {
         io.stderr.write(missingPacksMessage());
@@ -235,7 +236,7 @@ async function followBatch(engine: PipelineEngine, batchId: string, io: CliIo, j
     engine.on('batch-progress', (e) => {
       if (e.batchId !== batchId) return;
       if (json) io.stdout.write(`${JSON.stringify({ event: 'progress', ...e })}\n`);
-      else if (tty) io.stdout.write(`\r${progressLine(e, io.stdout.columns ?? 100)}\x1b[K`);
+      else if (tty) writeTerminalControl(io.stdout, `\r${progressLine(e, io.stdout.columns ?? 100)}\x1b[K`);
       else if (e.at - lastPlain >= 2000 || e.done === e.total) {
         lastPlain = e.at;
         io.stdout.write(`${progressLine(e)}\n`);
