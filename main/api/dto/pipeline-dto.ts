@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { AttemptDto, BatchCounts, BatchSummary, StyleScoresDto, TaskDetail, TaskSummary } from '../../../preload/api.ts';
+import { attemptProducers, type AttemptProducer } from '../../distributed/attempt-producer.ts';
 import type { FileUrl } from '../../core/file-urls.ts';
 import type { AttemptRecord, BatchRecord, TaskRecord } from '../../pipeline/types.ts';
 import { countTasks } from '../../pipeline/ledger/batches.ts';
@@ -83,21 +84,23 @@ export function scoresDto(scores: Record<string, unknown> | null): StyleScoresDt
   };
 }
 
-export function attemptDto(a: AttemptRecord, fileUrl: FileUrl): AttemptDto {
+export function attemptDto(a: AttemptRecord, fileUrl: FileUrl, producer?: AttemptProducer): AttemptDto {
   return {
     n: a.n, kind: a.kind, prompt: a.prompt, negativePrompt: a.negativePrompt, params: a.params, outcome: a.outcome,
     scores: scoresDto(a.scores), error: a.error, imageUrl: a.imagePath ? fileUrl(a.imagePath) : null, gpuMs: a.gpuMs,
     startedAt: iso(a.startedAt), endedAt: a.endedAt === null ? null : iso(a.endedAt),
+    worker: producer?.worker ?? null, workerHost: producer?.host ?? null, provider: producer?.provider ?? null,
   };
 }
 
 export function taskDetailDto(db: Database, t: TaskRecord, fileUrl: FileUrl): TaskDetail {
   const attempts = listAttempts(db, t.id);
+  const producers = attemptProducers(db, t.id);
   const last = [...attempts].reverse().find((a) => a.styleScore !== null);
   return {
     ...taskSummaryDto(t, { n: attempts.length, score: last?.styleScore ?? null, image: [...attempts].reverse().find((a) => a.imagePath)?.imagePath ?? null }, fileUrl),
     prompt: t.prompt, negativePrompt: t.negativePrompt, params: t.params, preflightConfidence: t.preflightConfidence,
-    assetId: t.assetId, attemptsList: attempts.map((a) => attemptDto(a, fileUrl)),
+    assetId: t.assetId, attemptsList: attempts.map((a) => attemptDto(a, fileUrl, producers.get(a.n))),
   };
 }
 

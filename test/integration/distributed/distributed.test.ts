@@ -10,6 +10,7 @@ import { assetql, workerArgs, type Proc } from './support/cluster.ts';
 import { HAVE_REDIS, startRedis, type LocalRedis } from './support/redis-server.ts';
 import { inProcessCoordinator, type InProcessCoordinator } from './support/in-process-coordinator.ts';
 import { listWorkers } from '../../../main/distributed/worker-registry.ts';
+import { cancelKey } from '../../../main/distributed/job-types.ts';
 import { tinyRows } from '../pipeline/support/tiny-pack-run.ts';
 import type { SdxlManifest } from '../../../models/manifest.ts';
 
@@ -217,12 +218,25 @@ describe.skipIf(!HAVE_REDIS)('one batch across worker processes (BullMQ on a rea
         const n = await queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed');
         return (n['waiting'] ?? 0) + (n['prioritized'] ?? 0) + (n['active'] ?? 0) + (n['delayed'] ?? 0);
       };
+      // "Reached the queue": nothing of the batch left to hand out, and every job a worker holds
+      // carries the stop signal. The worker then drops it at its next denoising step.
+      const propagated = async () => {
+        const n = await queue.getJobCounts('waiting', 'prioritized', 'delayed');
+        if ((n['waiting'] ?? 0) + (n['prioritized'] ?? 0) + (n['delayed'] ?? 0) > 0) return false;
+        for (const j of await queue.getJobs(['active'])) {
+          if (j && !(await c.coordinator.redis.exists(cancelKey(queue.name, j.id ?? '')))) return false;
+        }
+        return true;
+      };
       expect(await live()).toBeGreaterThan(0);
       let t0 = Date.now();
       c.engine.pauseBatch(b.id);
-      await until(async () => (await live()) === 0, 5000);
+      await until(propagated, 5000);
       const pauseMs = Date.now() - t0;
+      await until(async () => (await live()) === 0, 5000);
+      const pauseIdleMs = Date.now() - t0;
       expect(pauseMs).toBeLessThan(1000);
+      expect(pauseIdleMs).toBeLessThan(3000);
       // A paused batch enqueues nothing more.
       await new Promise((r) => setTimeout(r, 600));
       expect(await live()).toBe(0);
@@ -231,10 +245,14 @@ describe.skipIf(!HAVE_REDIS)('one batch across worker processes (BullMQ on a rea
       await until(async () => (await live()) > 0);
       t0 = Date.now();
       c.engine.cancelBatch(b.id);
-      await until(async () => (await live()) === 0, 5000);
+      await until(propagated, 5000);
       const cancelMs = Date.now() - t0;
+      await until(async () => (await live()) === 0, 5000);
+      const cancelIdleMs = Date.now() - t0;
       expect(cancelMs).toBeLessThan(1000);
-      console.log(`pause reached the queue in ${pauseMs} ms, cancel in ${cancelMs} ms`);
+      expect(cancelIdleMs).toBeLessThan(3000);
+      expect(c.engine.metrics(b.id).counts.cancelled).toBeGreaterThan(0);
+      console.log(`pause reached the queue in ${pauseMs} ms (workers idle after ${pauseIdleMs} ms), cancel in ${cancelMs} ms (idle after ${cancelIdleMs} ms)`);
     } finally {
       await c.close();
     }
