@@ -64,6 +64,7 @@ export class CoordinatorHub {
   /** Resolves when the job's state may have changed (event), after pollMs, or on abort. */
   waitForChange(jobId: string, signal: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
+      if (signal.aborted) return resolve();
       let set = this.waiters.get(jobId);
       if (!set) this.waiters.set(jobId, (set = new Set()));
       const done = (): void => {

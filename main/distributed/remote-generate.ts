@@ -38,6 +38,7 @@ export function remoteGenerate(o: RemoteGenerateOptions): GenerateStage {
     async generate(req, { signal, attempt }) {
       if (!attempt) throw new AppError('Internal', 'remote generation needs the claimed attempt (task and number) from the engine');
       const { task, n } = attempt;
+      if (signal.aborted) throw new AppError('Cancelled', String(signal.reason ?? 'cancelled'));
       const handle = await hub.queueFor({ name: o.queueName, packId: o.pack.packId, packHash: o.pack.hash, loraKey: o.loraKey });
       const planHash = hashPlan(req);
       let job = await adoptEarlier(hub, handle, task, n, planHash);
@@ -103,7 +104,13 @@ async function enqueue(hub: CoordinatorHub, h: QueueHandle, o: RemoteGenerateOpt
     metaKey: workObjectKey(hub.store.config, jobId, 'json'),
   };
   // Same jobId twice is a no-op in BullMQ: a retried add after a Redis blip cannot duplicate.
-  return (await h.queue.add('generate', data, { jobId, priority: bullPriority(hub, task), attempts: 1 })) as AnyJob;
+  const job = (await h.queue.add('generate', data, { jobId, priority: bullPriority(hub, task), attempts: 1 })) as AnyJob;
+  if (signal.aborted) {
+    // Paused or cancelled while the add was in flight: take it back at once.
+    await hub.discard(h.queue, job).catch(() => undefined);
+    throw new AppError('Cancelled', String(signal.reason ?? 'cancelled'));
+  }
+  return job;
 }
 
 /** BullMQ: 1 is served first, 0 means "no priority"; ours: higher batch/task priority first. */

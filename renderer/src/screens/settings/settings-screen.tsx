@@ -7,6 +7,7 @@ import { SecretsSection } from './secrets-section.tsx';
 import { SettingsForm } from './settings-form.tsx';
 import { AboutSection } from './about-section.tsx';
 import { MaintenanceSection } from './maintenance-section.tsx';
+import { DistributedSection } from './distributed-section.tsx';
 
 /** Model packs, GPU status, keys and every default. */
 export function SettingsScreen() {
@@ -21,6 +22,7 @@ export function SettingsScreen() {
         <AsyncView state={settings} what="Settings">
           {(s) => <SettingsForm settings={s} onSaved={settings.setData} />}
         </AsyncView>
+        <DistributedSection />
         <AboutSection />
         <MaintenanceSection />
       </div>
