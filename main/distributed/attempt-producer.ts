@@ -7,8 +7,15 @@ export interface AttemptProducer {
   provider: string | null;
 }
 
-export function recordAttemptProducer(db: Database, taskId: string, n: number, p: AttemptProducer): void {
-  db.prepare('UPDATE attempts SET worker = ?, worker_host = ?, provider = ? WHERE task_id = ? AND n = ?').run(p.worker, p.host, p.provider, taskId, n);
+export function recordAttemptProducer(db: Database, taskId: string, n: number, p: AttemptProducer & { workerGenMs?: number | null }): void {
+  db.prepare('UPDATE attempts SET worker = ?, worker_host = ?, provider = ?, worker_gen_ms = ? WHERE task_id = ? AND n = ?').run(
+    p.worker,
+    p.host,
+    p.provider,
+    p.workerGenMs == null ? null : Math.round(p.workerGenMs),
+    taskId,
+    n,
+  );
 }
 
 /** Producers of a task's attempts by attempt number. */

@@ -52,7 +52,7 @@ export function remoteGenerate(o: RemoteGenerateOptions): GenerateStage {
       if (image.width !== result.width || image.height !== result.height) {
         throw new AppError('Unavailable', `work object ${result.pngKey} is ${image.width}x${image.height}, the worker reported ${result.width}x${result.height}`);
       }
-      recordAttemptProducer(hub.db, task.id, n, { worker: result.worker, host: result.host, provider: result.provider });
+      recordAttemptProducer(hub.db, task.id, n, { worker: result.worker, host: result.host, provider: result.provider, workerGenMs: result.timings['workerGenerate'] ?? null });
       return { image, gpuMs: result.gpuMs };
     },
   };

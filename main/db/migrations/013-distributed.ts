@@ -14,6 +14,8 @@ export const migration013: Migration = {
       ALTER TABLE attempts ADD COLUMN worker TEXT;
       ALTER TABLE attempts ADD COLUMN worker_host TEXT;
       ALTER TABLE attempts ADD COLUMN provider TEXT;
+      -- The worker's own generation time, so the queue + store overhead per job is measurable.
+      ALTER TABLE attempts ADD COLUMN worker_gen_ms INTEGER;
       CREATE INDEX attempts_by_worker ON attempts(worker, ended_at);
     `);
   },

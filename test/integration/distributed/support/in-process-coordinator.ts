@@ -5,6 +5,7 @@ import { createProfile } from '../../../../main/dna/profile-repo.ts';
 import { WorkerPool } from '../../../../main/inference/worker-pool.ts';
 import { loadReferenceDir } from '../../../../main/intake/references/load-references.ts';
 import { createPipeline, type PipelineEngine } from '../../../../main/pipeline/engine.ts';
+import type { PipelineConfig } from '../../../../main/pipeline/config.ts';
 import { createRealStages, type RealStages } from '../../../../main/pipeline/wiring.ts';
 import { tempLibrary, type TempLibrary } from '../../pipeline/support/fixtures.ts';
 
@@ -18,7 +19,7 @@ export interface InProcessCoordinator {
 }
 
 /** The coordinator role in the test process (real engine, ledger and library), workers elsewhere. */
-export async function inProcessCoordinator(o: { redisUrl: string; storeUrl: string; packDir: string; refsDir: string }): Promise<InProcessCoordinator> {
+export async function inProcessCoordinator(o: { redisUrl: string; storeUrl: string; packDir: string; refsDir: string; engine?: Partial<PipelineConfig> }): Promise<InProcessCoordinator> {
   const lib = tempLibrary('assetql-coord-');
   const pool = new WorkerPool({ size: 1, providers: ['cpu'] });
   let stages: RealStages | undefined;
@@ -28,7 +29,7 @@ export async function inProcessCoordinator(o: { redisUrl: string; storeUrl: stri
     const refs = await loadReferenceDir(o.refsDir);
     const profile = await createProfile(lib.db, lib.dataDir, refs.references.map((r) => ({ name: r.name, image: r.rgb })), { name: 'dist', embedder: null });
     coordinator = await startCoordinator({ redisUrl: o.redisUrl, storeUrl: o.storeUrl, db: lib.db, local: null, pollMs: 250 });
-    const engine = createPipeline({ db: lib.db, stages: coordinator.wrap(stages.resolve, () => o.packDir), config: coordinator.engineConfig });
+    const engine = createPipeline({ db: lib.db, stages: coordinator.wrap(stages.resolve, () => o.packDir), config: { ...coordinator.engineConfig, ...o.engine } });
     coordinator.attach(engine);
     await engine.start();
     const c = coordinator;
@@ -42,7 +43,7 @@ export async function inProcessCoordinator(o: { redisUrl: string; storeUrl: stri
       async queue() {
         const name = Object.keys(await c.redis.hgetall('assetql:queues')).find((n) => n.includes('test-sdxl'));
         if (!name) throw new Error('no queue registered yet');
-        q ??= new Queue(name, { connection: c.redis.duplicate() });
+        q ??= new Queue(name, { connection: c.redis });
         return q;
       },
       async close() {
