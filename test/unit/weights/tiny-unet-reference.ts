@@ -98,7 +98,7 @@ export function referenceUnet(params: Params, sample: Float32Array, H: number, W
   h = add(conv(h, D, H, W, p(params, `${R}.conv1.weight`), p(params, `${R}.conv1.bias`), D, 3), conv(h, D, H, W, p(params, `${R}.conv_shortcut.weight`), p(params, `${R}.conv_shortcut.bias`), D, 1));
   const temb = linear(textEmbeds, 1, pooled, p(params, 'add_embedding.linear_1.weight'), D, p(params, 'add_embedding.linear_1.bias'));
   const S = H * W;
-  let x = new Float32Array(S * D);
+  let x: Float32Array = new Float32Array(S * D);
   for (let c = 0; c < D; c++) for (let s = 0; s < S; s++) x[s * D + c] = (h[c * S + s] ?? 0) + (temb[c] ?? 0);
   const lin = (name: string, inp: Float32Array, rows: number, i: number, o: number, bias: boolean): Float32Array => linear(inp, rows, i, p(params, `${B}.${name}.weight`), o, bias ? p(params, `${B}.${name}.bias`) : undefined);
   const n1 = layerNorm(x, S, D, p(params, `${B}.norm1.weight`), p(params, `${B}.norm1.bias`));
