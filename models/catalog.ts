@@ -214,7 +214,7 @@ export function isAllowedUrl(s: string): boolean {
 }
 
 /** Components `models convert --fp16` keeps in fp32 (the SDXL VAE overflows in fp16). */
-export const FP32_KEPT_COMPONENT_PREFIXES = ['vae_decoder/', 'vae_encoder/'];
+export const FP32_KEPT_COMPONENTS: readonly string[] = ['vae_decoder', 'vae_encoder'];
 
 /**
  * Bytes the pack takes on disk: the download for downloadable packs; for packs built from
@@ -226,7 +226,7 @@ export function packDiskBytes(catalog: Catalog, pack: CatalogPack): number {
   if (!source) return 0;
   return source.files.reduce((sum, f) => {
     const kept = !f.path.endsWith('.onnx') && !f.path.endsWith('_data') && !f.path.endsWith('.data');
-    const fp32 = FP32_KEPT_COMPONENT_PREFIXES.some((p) => f.path.startsWith(p));
+    const fp32 = FP32_KEPT_COMPONENTS.some((c) => f.path.startsWith(`${c}/`));
     return sum + (kept || fp32 ? f.size : Math.ceil(f.size / 2));
   }, 0);
 }
