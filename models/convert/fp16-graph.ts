@@ -1,6 +1,6 @@
 import { AppError } from '../../main/core/app-error.ts';
 import { toFloat16Array } from '../../workers/onnx/float16.ts';
-import { AT, DT, num, type Attribute, type Graph, type Model, type Node, type Tensor } from '../onnx-graph/onnx-schema.ts';
+import { AT, DT, num, type Attribute, type Model, type Node, type Tensor } from '../onnx-graph/onnx-schema.ts';
 
 /**
  * fp32 → portable fp16, on the graph: float initializers become fp16, every op runs in fp16
