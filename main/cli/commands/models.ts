@@ -9,6 +9,7 @@ import { downloadPack, formatBytes, formatDuration, type DownloadProgress } from
 import { defaultPackDir, listInstalledPacks, locatePack, registerPack, verifyPack, type InstalledPack } from '../../../models/pack-store.ts';
 import { createTestPack } from '../../../models/test-pack/create-test-pack.ts';
 import { describeVerification } from '../../../models/verification-summary.ts';
+import { escapeTerminalText, writeTerminalControl } from '../terminal-text.ts';
 
 const USAGE = `assetql models <subcommand> [options]
 
@@ -163,7 +164,7 @@ async function download(ctx: AppContext, catalog: Catalog, id: string, values: F
     if (tty) {
       const width = Math.max(10, Math.min(40, (io.stdout.columns ?? 80) - text.length - 4));
       const filled = Math.round((pct / 100) * width);
-      io.stdout.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text}\x1b[K`);
+      writeTerminalControl(io.stdout, `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${escapeTerminalText(text)}\x1b[K`);
     } else if (values.json) {
       io.stdout.write(`${JSON.stringify({ event: 'progress', ...p })}\n`);
     } else {

@@ -24,6 +24,7 @@ import { computeRunKey, fileSha256 } from '../../pipeline/headless/run-key.ts';
 import { findBatchByRunKey } from '../../pipeline/ledger/batches.ts';
 import { createRealStages, type RealStages } from '../../pipeline/wiring.ts';
 import type { CliIo, Command } from '../command.ts';
+import { writeTerminalControl } from '../terminal-text.ts';
 
 const USAGE = `assetql run <csv> --refs <dir> [options]
 
@@ -219,7 +220,7 @@ async function followBatch(engine: PipelineEngine, batchId: string, io: CliIo, j
     engine.on('batch-progress', (e) => {
       if (e.batchId !== batchId) return;
       if (json) io.stdout.write(`${JSON.stringify({ event: 'progress', ...e })}\n`);
-      else if (tty) io.stdout.write(`\r${progressLine(e, io.stdout.columns ?? 100)}\x1b[K`);
+      else if (tty) writeTerminalControl(io.stdout, `\r${progressLine(e, io.stdout.columns ?? 100)}\x1b[K`);
       else if (e.at - lastPlain >= 2000 || e.done === e.total) {
         lastPlain = e.at;
         io.stdout.write(`${progressLine(e)}\n`);
