@@ -7,7 +7,9 @@ import { registerSecretsHandlers } from './secrets-handlers.ts';
 import { registerExportHandlers } from './export-handlers.ts';
 import { registerPipelineHandlers } from './pipeline-handlers.ts';
 import { registerIntakeHandlers } from './intake-handlers.ts';
+import { registerBatchAdminHandlers } from './batch-admin-handlers.ts';
 import { registerLibraryHandlers } from './library-handlers.ts';
+import { registerMaintenanceHandlers } from './maintenance-handlers.ts';
 import { startPipelineRuntime } from '../../runtime/pipeline-runtime.ts';
 import { startHotFolderRuntime } from '../../runtime/hot-folder-runtime.ts';
 import { startLifecycleRuntime } from '../../runtime/lifecycle-runtime.ts';
@@ -24,8 +26,10 @@ export async function registerAllHandlers(s: AppServices, opts: { background: bo
   registerSecretsHandlers(s);
   registerExportHandlers(s);
   registerLibraryHandlers(s);
+  registerMaintenanceHandlers(s);
   const engine = await startPipelineRuntime(s, { start: opts.background });
   registerPipelineHandlers(s, engine);
+  registerBatchAdminHandlers(s, engine);
   registerIntakeHandlers(s, engine);
   if (opts.background) {
     const hotFolder = startHotFolderRuntime(s, engine);
