@@ -10,6 +10,7 @@ import type { EventBus } from '../api/event-bus.ts';
 import { resolveInside } from '../core/safe-path.ts';
 import { contentSecurityPolicy } from './content-security.ts';
 import { browserFileUrl } from '../core/file-urls.ts';
+import type { HttpRoute } from './export-download-route.ts';
 
 export interface UiServerOptions {
   registry: ApiRegistry;
@@ -22,6 +23,8 @@ export interface UiServerOptions {
   port?: number;
   /** Fixed token for tests; a random one per launch otherwise. */
   token?: string;
+  /** Extra routes (export downloads), tried after the token check, before static files. */
+  routes?: HttpRoute[];
 }
 
 export interface UiServer {
@@ -105,6 +108,7 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     if (url.searchParams.has(WIRE.tokenParam)) {
       headers['set-cookie'] = `${WIRE.cookie}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
     }
+    for (const route of opts.routes ?? []) if (route(req, res, url, headers)) return;
     let file: string;
     if (url.pathname.startsWith(WIRE.filesPath)) {
       file = resolveInside(opts.libraryDir, decodeURIComponent(url.pathname.slice(WIRE.filesPath.length)));

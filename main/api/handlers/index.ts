@@ -8,6 +8,7 @@ import { registerExportHandlers } from './export-handlers.ts';
 import { registerPipelineHandlers } from './pipeline-handlers.ts';
 import { registerIntakeHandlers } from './intake-handlers.ts';
 import { registerLibraryHandlers } from './library-handlers.ts';
+import { registerPromptHandlers } from './prompt-handlers.ts';
 import { startPipelineRuntime } from '../../runtime/pipeline-runtime.ts';
 import { startHotFolderRuntime } from '../../runtime/hot-folder-runtime.ts';
 import { startLifecycleRuntime } from '../../runtime/lifecycle-runtime.ts';
@@ -24,6 +25,7 @@ export async function registerAllHandlers(s: AppServices, opts: { background: bo
   registerSecretsHandlers(s);
   registerExportHandlers(s);
   registerLibraryHandlers(s);
+  registerPromptHandlers(s);
   const engine = await startPipelineRuntime(s, { start: opts.background });
   registerPipelineHandlers(s, engine);
   registerIntakeHandlers(s, engine);

@@ -3,6 +3,8 @@ import type { Command } from '../command.ts';
 import { createAppServices } from '../../api/app-services.ts';
 import { startUiServer } from '../../server/ui-server.ts';
 import { RENDERER_DIR } from '../../core/app-root.ts';
+import { exportDownloads } from '../../api/export-downloads.ts';
+import { exportDownloadRoute } from '../../server/export-download-route.ts';
 
 
 export const serveCommand: Command = {
@@ -31,6 +33,7 @@ every launch and is required for the page, its files and its WebSocket; keep the
       bus: services.bus,
       rendererDir: RENDERER_DIR,
       libraryDir: services.app.dataDir.library,
+      routes: [exportDownloadRoute(exportDownloads(services), services.bus)],
       host: values.host,
       port,
     });
