@@ -220,7 +220,30 @@ export interface BatchSummary {
   etaSeconds: number | null;
   profileId: string | null;
   profileVersion: number | null;
+  /** The style profile's name, shown in the batch list. */
+  profileName: string | null;
+  /** The SDXL pack the batch generates with. */
+  packId: string | null;
+  source: string;
+  /** Hidden from the default list (batches.archive); a running batch cannot be archived. */
+  archived: boolean;
+  /** Set when this batch is "run again with changes" of another batch. */
+  duplicatedFrom: string | null;
 }
+
+/** "Run again with changes": what may differ from the source batch (everything else is copied). */
+export const DuplicateChangesSchema = z.object({
+  name: z.string().trim().min(1).max(200).optional(),
+  steps: z.number().int().min(1).max(150).optional(),
+  guidance: z.number().min(0).max(30).optional(),
+  sampler: SamplerSchema.optional(),
+  width: z.number().int().min(64).max(4096).optional(),
+  height: z.number().int().min(64).max(4096).optional(),
+  seeds: z.enum(['keep', 'new']).optional(),
+  onlyFailed: z.boolean().optional(),
+}).strict();
+export type DuplicateChanges = z.infer<typeof DuplicateChangesSchema>;
+
 export interface TaskSummary {
   id: string;
   batchId: string;
@@ -423,13 +446,19 @@ export const requestSchemas = {
   'profiles.update': z.object({ id: Id, edits: z.record(z.string(), z.number()), locks: z.record(z.string(), z.boolean()) }),
 
   'batches.create': z.object({ name: z.string().min(1).max(200), plan: PromptPlanSchema, config: BatchConfigSchema }),
-  'batches.list': Empty,
+  'batches.list': z.object({ includeArchived: z.boolean().default(false) }).strict().optional(),
   'batches.get': z.object({ id: Id }),
   'batches.tasks': z.object({ id: Id }),
   'batches.pause': z.object({ id: Id }),
   'batches.resume': z.object({ id: Id }),
   'batches.cancel': z.object({ id: Id }),
   'batches.setPriority': z.object({ id: Id, priority: z.number().int().min(-1000).max(1000) }),
+  'batches.rename': z.object({ id: Id, name: z.string().trim().min(1).max(200) }),
+  'batches.duplicate': z.object({ id: Id, changes: DuplicateChangesSchema.default({}) }),
+  'batches.rerunFailed': z.object({ id: Id }),
+  'batches.archive': z.object({ id: Id, archived: z.boolean() }),
+  /** Deletes the batch's rows and attempts; its library assets stay unless deleteAssets. */
+  'batches.delete': z.object({ id: Id, deleteAssets: z.boolean().default(false) }),
   'tasks.get': z.object({ id: Id }),
   'tasks.setPriority': z.object({ ids: Ids, priority: z.number().int().min(-1000).max(1000) }),
   'tasks.release': z.object({ ids: Ids, action: z.enum(['release', 'drop']) }),
@@ -497,6 +526,11 @@ export interface RequestResults {
   'batches.resume': BatchSummary;
   'batches.cancel': BatchSummary;
   'batches.setPriority': BatchSummary;
+  'batches.rename': BatchSummary;
+  'batches.duplicate': BatchSummary;
+  'batches.rerunFailed': { queued: number; batch: BatchSummary };
+  'batches.archive': BatchSummary;
+  'batches.delete': { id: string; tasks: number; assetsDeleted: number };
   'tasks.get': TaskDetail;
   'tasks.setPriority': { updated: number };
   'tasks.release': { updated: number };
@@ -540,6 +574,8 @@ export interface EventPayloads {
   'task.updated': TaskSummary;
   'task.progress': { taskId: string; batchId: string; step: number; steps: number; previewUrl: string | null };
   'batch.updated': BatchSummary;
+  /** A batch was deleted: lists drop it. */
+  'batch.deleted': { id: string };
   'metrics.updated': MetricsSnapshot;
   'alert.raised': Alert;
   'download.progress': { id: string; state: 'running' | 'done' | 'failed' | 'cancelled'; bytes: number; total: number; rate: number; etaSeconds: number | null; error: string | null };
@@ -550,7 +586,7 @@ export interface EventPayloads {
 }
 export type EventName = keyof EventPayloads;
 export const EVENT_NAMES = [
-  'task.updated', 'task.progress', 'batch.updated', 'metrics.updated', 'alert.raised',
+  'task.updated', 'task.progress', 'batch.updated', 'batch.deleted', 'metrics.updated', 'alert.raised',
   'download.progress', 'export.progress', 'sync.progress', 'library.changed', 'delta.updated',
 ] as const satisfies readonly EventName[];
 type _AllEvents = Exclude<EventName, (typeof EVENT_NAMES)[number]> extends never ? true : never;
