@@ -396,6 +396,24 @@ export interface MetricsSnapshot {
   alerts: Alert[];
 }
 
+/** Settings → Maintenance → Check database (`assetql doctor --db`): the full integrity check. */
+export interface DatabaseCheckResult {
+  path: string;
+  bytes: number;
+  ok: boolean;
+  problems: string[];
+  ms: number;
+}
+
+/** Settings → Maintenance → Rebuild library index (`assetql library rebuild`). */
+export interface RebuildIndexResult {
+  scanned: number;
+  restored: number;
+  alreadyIndexed: number;
+  batchesRecreated: number;
+  skipped: { file: string; reason: string }[];
+}
+
 // ───────────────────────────── the request map ─────────────────────────────
 
 /**
@@ -408,6 +426,8 @@ export const requestSchemas = {
   /** Electron only: the OS folder picker / reveal a file in the OS file manager. */
   'app.pickFolder': Empty,
   'app.showInFolder': z.object({ path: z.string().min(1).max(4000) }),
+  'app.checkDatabase': Empty,
+  'library.rebuildIndex': Empty,
 
   'settings.get': Empty,
   'settings.update': z.object({
@@ -498,6 +518,8 @@ export interface RequestResults {
   'app.doctor': DoctorReport;
   'app.pickFolder': { path: string | null };
   'app.showInFolder': { shown: boolean };
+  'app.checkDatabase': DatabaseCheckResult;
+  'library.rebuildIndex': RebuildIndexResult;
   'settings.get': Settings;
   'settings.update': Settings;
   'secrets.status': { claude: boolean; s3: boolean; storage: 'safeStorage' | 'file' };
