@@ -127,7 +127,7 @@ describe('where the browser UI may write', () => {
     const r = await call('export.start', { format: 'zip', delivery: 'download', query: { state: 'active', batchId: 'batch-3' } }, browser);
     expect(r.downloadUrl).toMatch(/^\/exports\/[0-9a-f]{32}\/assetql-export-.*\.zip$/);
     const finished = progressOf(r.exportId);
-    const res = await fetch(`http://127.0.0.1:${server.port}${r.downloadUrl}`, { headers: { cookie: 'assetql_token=tok-trust' } });
+    const res = await fetch(`http://127.0.0.1:${server.port}${r.downloadUrl}`, { headers: { cookie: `assetql_token_${server.port}=tok-trust` } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/zip');
     expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="assetql-export-/);
@@ -138,7 +138,7 @@ describe('where the browser UI may write', () => {
     expect(listing.filter((f) => f.startsWith('images/'))).toHaveLength(count('active', 'batch-3'));
     expect(listing).toEqual(expect.arrayContaining(['metadata.csv', 'metadata.json', 'manifest.json']));
     expect((await finished).state).toBe('done');
-    const again = await fetch(`http://127.0.0.1:${server.port}${r.downloadUrl}`, { headers: { cookie: 'assetql_token=tok-trust' } });
+    const again = await fetch(`http://127.0.0.1:${server.port}${r.downloadUrl}`, { headers: { cookie: `assetql_token_${server.port}=tok-trust` } });
     expect(again.status).toBe(404);
     const noToken = await fetch(`http://127.0.0.1:${server.port}${r.downloadUrl}`);
     expect(noToken.status).toBe(403);
