@@ -302,11 +302,35 @@ export interface BatchSummary {
   config: BatchConfig;
   /** Rates over the batch's finished rows, as the ledger decided them (see MetricsSnapshot). */
   rates: DecisionRates;
+  /** The style profile's name, shown in the batch list. */
+  profileName: string | null;
+  /** The SDXL pack the batch generates with. */
+  packId: string | null;
+  source: string;
+  /** Hidden from the default list (batches.archive); a running batch cannot be archived. */
+  archived: boolean;
+  /** Set when this batch is "run again with changes" of another batch. */
+  duplicatedFrom: string | null;
 }
 /** How finished rows ended: auto-passed, approved by hand, sent to review, rejected. Shares of `finished`. */
 export interface DecisionRates { finished: number; passed: number; approved: number; review: number; rejected: number; retried: number; passRate: number; approvedRate: number; reviewRate: number; retryRate: number }
 /** The ledger's decision for a row: passed by the engine, approved by a person, failed (review/rejected), or not decided yet. */
 export type TaskDecision = 'passed' | 'approved' | 'failed' | null;
+
+/** "Run again with changes": what may differ from the source batch (everything else is copied). */
+export const DuplicateChangesSchema = z.object({
+  name: z.string().trim().min(1).max(200).optional(),
+  // Same limits as BatchConfigSchema (one set for every entry point).
+  steps: BatchConfigSchema.shape.steps.unwrap().optional(),
+  guidance: BatchConfigSchema.shape.guidance.unwrap().optional(),
+  sampler: SamplerSchema.optional(),
+  width: BatchConfigSchema.shape.width.unwrap().optional(),
+  height: BatchConfigSchema.shape.height.unwrap().optional(),
+  seeds: z.enum(['keep', 'new']).optional(),
+  onlyFailed: z.boolean().optional(),
+}).strict();
+export type DuplicateChanges = z.infer<typeof DuplicateChangesSchema>;
+
 export interface TaskSummary {
   id: string;
   batchId: string;
@@ -513,13 +537,19 @@ export const requestSchemas = {
   'profiles.update': z.object({ id: Id, edits: z.record(z.string(), z.number()), locks: z.record(z.string(), z.boolean()) }),
 
   'batches.create': z.object({ name: z.string().min(1).max(200), plan: PromptPlanSchema, config: BatchConfigInputSchema, strict: z.boolean().default(false) }),
-  'batches.list': Empty,
+  'batches.list': z.object({ includeArchived: z.boolean().default(false) }).strict().optional(),
   'batches.get': z.object({ id: Id }),
   'batches.tasks': z.object({ id: Id }),
   'batches.pause': z.object({ id: Id }),
   'batches.resume': z.object({ id: Id }),
   'batches.cancel': z.object({ id: Id }),
   'batches.setPriority': z.object({ id: Id, priority: z.number().int().min(-1000).max(1000) }),
+  'batches.rename': z.object({ id: Id, name: z.string().trim().min(1).max(200) }),
+  'batches.duplicate': z.object({ id: Id, changes: DuplicateChangesSchema.default({}) }),
+  'batches.rerunFailed': z.object({ id: Id }),
+  'batches.archive': z.object({ id: Id, archived: z.boolean() }),
+  /** Deletes the batch's rows and attempts; its library assets stay unless deleteAssets. */
+  'batches.delete': z.object({ id: Id, deleteAssets: z.boolean().default(false) }),
   'tasks.get': z.object({ id: Id }),
   'tasks.setPriority': z.object({ ids: Ids, priority: z.number().int().min(-1000).max(1000) }),
   'tasks.release': z.object({ ids: Ids, action: z.enum(['release', 'drop']) }),
@@ -583,6 +613,11 @@ export interface RequestResults {
   'batches.resume': BatchSummary;
   'batches.cancel': BatchSummary;
   'batches.setPriority': BatchSummary;
+  'batches.rename': BatchSummary;
+  'batches.duplicate': BatchSummary;
+  'batches.rerunFailed': { queued: number; batch: BatchSummary };
+  'batches.archive': BatchSummary;
+  'batches.delete': { id: string; tasks: number; assetsDeleted: number };
   'tasks.get': TaskDetail;
   'tasks.setPriority': { updated: number };
   'tasks.release': { updated: number };
@@ -625,6 +660,8 @@ export interface EventPayloads {
   'task.updated': TaskSummary;
   'task.progress': { taskId: string; batchId: string; step: number; steps: number; previewUrl: string | null };
   'batch.updated': BatchSummary;
+  /** A batch was deleted: lists drop it. */
+  'batch.deleted': { id: string };
   'metrics.updated': MetricsSnapshot;
   'alert.raised': Alert;
   'download.progress': { id: string; state: 'running' | 'done' | 'failed' | 'cancelled'; bytes: number; total: number; rate: number; etaSeconds: number | null; error: string | null };
@@ -637,7 +674,7 @@ export interface EventPayloads {
 }
 export type EventName = keyof EventPayloads;
 export const EVENT_NAMES = [
-  'task.updated', 'task.progress', 'batch.updated', 'metrics.updated', 'alert.raised',
+  'task.updated', 'task.progress', 'batch.updated', 'batch.deleted', 'metrics.updated', 'alert.raised',
   'download.progress', 'export.progress', 'sync.progress', 'library.changed', 'delta.updated', 'engine.error',
 ] as const satisfies readonly EventName[];
 type _AllEvents = Exclude<EventName, (typeof EVENT_NAMES)[number]> extends never ? true : never;

@@ -26,9 +26,14 @@ export function batchSummaryDto(db: Database, b: BatchRecord): BatchSummary {
   };
   const m = computeMetrics(db, b.id);
   const eta = b.state === 'running' ? m.etaMs : null;
+  const extra = db.prepare(`SELECT b.archived_at AS archivedAt, b.duplicated_from AS duplicatedFrom,
+      (SELECT p.name FROM profiles p WHERE p.id = b.profile_id ORDER BY p.version DESC LIMIT 1) AS profileName
+    FROM batches b WHERE b.id = ?`).get(b.id) as { archivedAt: number | null; duplicatedFrom: string | null; profileName: string | null } | undefined;
   return {
     id: b.id, name: b.name, state: b.state, priority: b.priority, createdAt: iso(b.createdAt), counts,
     etaSeconds: eta === null ? null : Math.round(eta / 1000), profileId: b.profileId, profileVersion: b.profileVersion,
+    profileName: extra?.profileName ?? null, packId: b.config.packId, source: b.source,
+    archived: extra?.archivedAt != null, duplicatedFrom: extra?.duplicatedFrom ?? null,
     pauseReason: b.state === 'paused' ? b.pauseReason : null, config: b.config, rates: decisionRates(m, db, b.id),
   };
 }

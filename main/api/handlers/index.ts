@@ -7,6 +7,7 @@ import { registerSecretsHandlers } from './secrets-handlers.ts';
 import { registerExportHandlers } from './export-handlers.ts';
 import { registerPipelineHandlers } from './pipeline-handlers.ts';
 import { registerIntakeHandlers } from './intake-handlers.ts';
+import { registerBatchAdminHandlers } from './batch-admin-handlers.ts';
 import { registerLibraryHandlers } from './library-handlers.ts';
 import { startPipelineRuntime } from '../../runtime/pipeline-runtime.ts';
 import { startHotFolderRuntime } from '../../runtime/hot-folder-runtime.ts';
@@ -26,6 +27,7 @@ export async function registerAllHandlers(s: AppServices, opts: { background: bo
   registerLibraryHandlers(s);
   const engine = await startPipelineRuntime(s, { start: opts.background });
   registerPipelineHandlers(s, engine);
+  registerBatchAdminHandlers(s, engine);
   registerIntakeHandlers(s, engine);
   if (opts.background) {
     const hotFolder = startHotFolderRuntime(s, engine);

@@ -15,7 +15,6 @@ export function registerPipelineHandlers(s: AppServices, engine: PipelineEngine)
   const batchDto = (id: string) => batchSummaryDto(db, requireBatch(db, id));
   const taskDto = (id: string) => taskSummaryDto(requireTask(db, id), taskStats(db, id), s.fileUrl);
 
-  s.registry.handle('batches.list', () => engine.listBatches().map((b) => batchSummaryDto(db, b)));
   s.registry.handle('batches.get', ({ id }) => batchDto(id));
   s.registry.handle('batches.tasks', ({ id }) => {
     requireBatch(db, id);

@@ -45,7 +45,7 @@ export function installTestHooks(): void {
       const batch: BatchSummary = {
         id: BATCH_ID, name: 'Synthetic load test', state: 'running', priority: 0, createdAt: now,
         counts: { total: count, pending: count, active: 0, ready: 0, review: 0, failed: 0, held: 0, cancelled: 0 },
-        etaSeconds: 600, profileId: null, profileVersion: null, pauseReason: null,
+        etaSeconds: 600, profileId: null, profileVersion: null, profileName: null, packId: null, source: 'ui', archived: false, duplicatedFrom: null, pauseReason: null,
         config: {
           packId: 'sdxl-base-1.0', clipPackId: null, width: 1024, height: 1024, steps: 30, guidance: 7.5, sampler: 'euler', seed: { mode: 'random', base: 0 },
           negativePrompt: '', qualityNegatives: true,

@@ -1,0 +1,41 @@
+import type { AppServices } from '../app-services.ts';
+import type { PipelineEngine } from '../../pipeline/engine.ts';
+import { requireBatch } from '../../pipeline/ledger/batches.ts';
+import { batchAdminInfo, renameBatch, setBatchArchived } from '../../pipeline/ledger/batch-admin.ts';
+import { batchSummaryDto } from '../dto/pipeline-dto.ts';
+import { deleteBatchAndFiles, duplicateBatch, rerunFailed, type BatchAdminDeps } from '../../runtime/batch-admin-ops.ts';
+
+/** The batch list (deleted hidden, archived on request) and rename/duplicate/re-run/archive/delete. */
+export function registerBatchAdminHandlers(s: AppServices, engine: PipelineEngine): void {
+  const db = s.app.db;
+  const deps: BatchAdminDeps = { db, dataDir: s.app.dataDir, engine };
+  const dto = (id: string) => batchSummaryDto(db, requireBatch(db, id));
+  const announce = (id: string) => {
+    const b = dto(id);
+    s.bus.emit('batch.updated', b);
+    return b;
+  };
+
+  s.registry.handle('batches.list', (arg) => {
+    const info = batchAdminInfo(db);
+    return engine
+      .listBatches()
+      .filter((b) => {
+        const i = info.get(b.id);
+        return !i?.deletedAt && (arg?.includeArchived || !i?.archivedAt);
+      })
+      .map((b) => batchSummaryDto(db, b));
+  });
+  s.registry.handle('batches.rename', ({ id, name }) => (renameBatch(db, id, name), announce(id)));
+  s.registry.handle('batches.archive', ({ id, archived }) => (setBatchArchived(db, id, archived), announce(id)));
+  s.registry.handle('batches.duplicate', ({ id, changes }) => announce(duplicateBatch(deps, id, changes)));
+  s.registry.handle('batches.rerunFailed', ({ id }) => {
+    const queued = rerunFailed(deps, id);
+    return { queued, batch: announce(id) };
+  });
+  s.registry.handle('batches.delete', async ({ id, deleteAssets }) => {
+    const r = await deleteBatchAndFiles(deps, id, deleteAssets);
+    s.bus.emit('batch.deleted', { id });
+    return { id, ...r };
+  });
+}
