@@ -2,7 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadCatalog } from '../../../models/catalog.ts';
-import { findInstalledPack } from '../../../models/pack-store.ts';
+import { findInstalledPack, readPackManifest } from '../../../models/pack-store.ts';
+import type { PackProvider } from '../../../models/manifest.ts';
+import { preflightPack } from '../../../models/pack-preflight.ts';
+import { detectGpuMemory } from '../../gpu-runtime/gpu-memory.ts';
 import { detectProviders, resolveProviders, type ProviderName } from '../../../workers/onnx/providers.ts';
 import { AppError, toErrorData } from '../../core/app-error.ts';
 import { openAppContext, type AppContext } from '../../core/app-context.ts';
@@ -141,6 +144,12 @@ export const runCommand: Command = {
       );
 
       const providers = await pickProviders(io);
+      // Refuses a pack this provider cannot run before anything is spent (issue 16).
+      const packWarnings = await preflightPack(readPackManifest(packDir), overrides.size?.width, overrides.size?.height, {
+        provider: async () => (providers[0] ?? 'cpu') as PackProvider,
+        gpuMemory: async () => (await detectGpuMemory()).bytes,
+      });
+      for (const w of packWarnings) io.stderr.write(`warning: ${w}\n`);
       pool = new WorkerPool({ size: 1, providers });
       stages = await createRealStages({ db: ctx.db, dataDir: ctx.dataDir, pool, packDir, clipPackDir });
       const dist = await coordinatorConfig(ctx, values);
