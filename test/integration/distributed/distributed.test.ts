@@ -11,6 +11,7 @@ import { HAVE_REDIS, startRedis, type LocalRedis } from './support/redis-server.
 import { inProcessCoordinator, type InProcessCoordinator } from './support/in-process-coordinator.ts';
 import { listWorkers } from '../../../main/distributed/worker-registry.ts';
 import { cancelKey } from '../../../main/distributed/job-types.ts';
+import { createRedis } from '../../../main/distributed/redis-connection.ts';
 import { tinyRows } from '../pipeline/support/tiny-pack-run.ts';
 import type { SdxlManifest } from '../../../models/manifest.ts';
 
@@ -98,6 +99,33 @@ describe.skipIf(!HAVE_REDIS)('one batch across worker processes (BullMQ on a rea
     stranger.kill('SIGINT');
     expect(await stranger.exited).toBe(0);
   }, 150_000);
+
+  it('assetql worker --check verifies Redis, the store and the packs; a Redis that may evict is refused; assetql workers lists the workers', async () => {
+    const ok = track(assetql([...workerArgs(redis.url, storeUrl, join(dir, 'packs', 'p1')), '--check'], dir));
+    expect(await ok.exited, ok.err()).toBe(0);
+    expect(ok.events().filter((e) => e['event'] === 'check').map((e) => e['what'])).toEqual(['redis', 'store', 'pack', 'device', undefined]);
+    expect(ok.out()).not.toContain('S3RVER:S3RVER');
+
+    const list = track(assetql(['workers', '--redis', redis.url, '--json'], dir));
+    expect(await list.exited, list.err()).toBe(0);
+    const ads = (JSON.parse(list.out()) as { workers: { packs: { packId: string }[]; provider: string; lastHeartbeat: number }[] }).workers;
+    expect(ads.length).toBeGreaterThanOrEqual(3);
+    expect(ads.every((w) => w.provider === 'cpu' && w.packs[0]?.packId === 'test-sdxl' && Date.now() - w.lastHeartbeat < 15_000)).toBe(true);
+
+    const admin = createRedis(redis.url);
+    await admin.config('SET', 'maxmemory-policy', 'allkeys-lru');
+    try {
+      const bad = track(assetql([...workerArgs(redis.url, storeUrl, join(dir, 'packs', 'p1')), '--check'], dir));
+      expect(await bad.exited).toBe(2);
+      expect(bad.out()).toMatch(/maxmemory-policy is "allkeys-lru": set it to noeviction/);
+    } finally {
+      await admin.config('SET', 'maxmemory-policy', 'noeviction');
+      admin.disconnect();
+    }
+    const wrongStore = track(assetql(['worker', '--redis', redis.url, '--store', `${s3.endpoint.replace('http://', 'http://S3RVER:S3RVER@')}/no-such-bucket`, '--pack', join(dir, 'packs', 'p1'), '--check', '--json'], dir));
+    expect(await wrongStore.exited).toBe(2);
+    expect(wrongStore.out()).toMatch(/no-such-bucket/);
+  }, 60_000);
 
   it(`a worker SIGKILLed mid-job: the job is re-delivered after its lock expires, exactly one asset (${TRIALS} trials)`, async () => {
     const c = await coord();
