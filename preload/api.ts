@@ -112,6 +112,17 @@ export interface PackInfo {
   path: string | null;
   testPack: boolean;
   downloadable: boolean;
+  /** What an installed SDXL pack allows (New batch offers only these); null for other packs. */
+  limits: PackLimitsDto | null;
+}
+
+/** The sizes, steps, guidance and samplers an SDXL pack accepts (server-side: pack-limits.ts). */
+export interface PackLimitsDto {
+  sizes: { width: number; height: number }[];
+  defaultSize: { width: number; height: number };
+  steps: { min: number; max: number; default: number };
+  guidance: { min: number; max: number; default: number };
+  samplers: Sampler[];
 }
 
 // ───────────────────────────── intake ─────────────────────────────
@@ -148,6 +159,8 @@ export const BatchConfigSchema = z.object({
   thresholds: SettingsSchema.shape.thresholds,
 });
 export type BatchConfigDto = z.infer<typeof BatchConfigSchema>;
+/** min/max of a numeric contract field (null: unbounded), as forms show them. */
+export interface FieldBounds { min: number | null; max: number | null; int: boolean }
 
 export const StyleInjectionSchema = z.object({
   colours: z.enum(['on', 'off', 'locked']),
@@ -399,6 +412,8 @@ export const requestSchemas = {
   'models.verify': z.object({ id: Id }),
   'models.locate': z.object({ dir: z.string().min(1).max(1000) }),
   'models.createTestPacks': Empty,
+  /** Free space where packs are downloaded (first run shows it next to each pack's size). */
+  'models.storage': Empty,
 
   'uploads.put': z.object({ name: z.string().min(1).max(255), dataBase64: z.string().max(200 * 1024 * 1024) }),
   'intake.parseCsv': z.object({ uploadId: Id }),
@@ -418,6 +433,8 @@ export const requestSchemas = {
   'batches.resume': z.object({ id: Id }),
   'batches.cancel': z.object({ id: Id }),
   'batches.setPriority': z.object({ id: Id, priority: z.number().int().min(-1000).max(1000) }),
+  /** Bounds of every numeric BatchConfig field, read from BatchConfigSchema (the form's min/max). */
+  'batches.configBounds': Empty,
   'batches.rename': z.object({ id: Id, name: z.string().trim().min(1).max(200) }),
   'batches.duplicate': z.object({ id: Id, changes: DuplicateChangesSchema.default({}) }),
   'batches.rerunFailed': z.object({ id: Id }),
@@ -467,6 +484,7 @@ export interface RequestResults {
   'models.verify': { ok: boolean; problems: string[] };
   'models.locate': PackInfo;
   'models.createTestPacks': PackInfo[];
+  'models.storage': { dir: string; freeBytes: number | null };
   'uploads.put': Upload;
   'intake.parseCsv': CsvReport;
   'intake.checkRefs': RefImageReport[];
@@ -483,6 +501,7 @@ export interface RequestResults {
   'batches.resume': BatchSummary;
   'batches.cancel': BatchSummary;
   'batches.setPriority': BatchSummary;
+  'batches.configBounds': Record<string, FieldBounds>;
   'batches.rename': BatchSummary;
   'batches.duplicate': BatchSummary;
   'batches.rerunFailed': { queued: number; batch: BatchSummary };

@@ -8,6 +8,7 @@ import { registerExportHandlers } from './export-handlers.ts';
 import { registerPipelineHandlers } from './pipeline-handlers.ts';
 import { registerIntakeHandlers } from './intake-handlers.ts';
 import { registerBatchAdminHandlers } from './batch-admin-handlers.ts';
+import { registerFirstRunHandlers } from './first-run-handlers.ts';
 import { registerLibraryHandlers } from './library-handlers.ts';
 import { startPipelineRuntime } from '../../runtime/pipeline-runtime.ts';
 import { startHotFolderRuntime } from '../../runtime/hot-folder-runtime.ts';
@@ -21,6 +22,7 @@ export async function registerAllHandlers(s: AppServices, opts: { background: bo
   registerAppHandlers(s);
   registerUploadHandlers(s);
   registerModelsHandlers(s);
+  registerFirstRunHandlers(s);
   registerDnaHandlers(s);
   registerSecretsHandlers(s);
   registerExportHandlers(s);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../../core/app-error.ts';
+import { issuesToSentences } from '../../core/issue-sentences.ts';
 import { formatSize, isAllowedSize, SDXL_LIMITS, type PackLimits } from './pack-limits.ts';
 
 export const SAMPLERS = ['euler', 'euler_a', 'dpmpp_2m_karras'] as const;
@@ -92,7 +93,7 @@ export function parseBatchConfig(input: unknown, limits: PackLimits = SDXL_LIMIT
   const result = batchConfigSchema(limits).safeParse(input ?? {});
   if (!result.success) {
     const issues = result.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`);
-    throw new AppError('BadInput', `invalid batch configuration: ${issues.join('; ')}`, { issues });
+    throw new AppError('BadInput', issuesToSentences(result.error.issues, input), { issues });
   }
   return result.data;
 }

@@ -11,4 +11,5 @@ export function startLiveEvents(): void {
   subscribe('task.updated', queueTaskUpdate);
   subscribe('task.progress', queueTaskProgress);
   subscribe('batch.updated', (b) => useBatches.getState().upsert(b));
+  subscribe('batch.deleted', ({ id }) => useBatches.getState().remove(id));
 }

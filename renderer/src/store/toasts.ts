@@ -32,7 +32,7 @@ export async function attempt<T>(what: string, fn: () => Promise<T>, okText?: (v
     return v;
   } catch (err) {
     const e = asRequestError(err);
-    useToasts.getState().push('bad', `${what} failed — ${e.kind === 'Unavailable' ? 'not available in this build yet' : e.message}`);
+    useToasts.getState().push('bad', `${what} failed — ${e.message}`);
     return null;
   }
 }
