@@ -380,6 +380,24 @@ export interface MetricsSnapshot {
   alerts: Alert[];
 }
 
+/** Settings → Maintenance → Check database (`assetql doctor --db`): the full integrity check. */
+export interface DatabaseCheckResult {
+  path: string;
+  bytes: number;
+  ok: boolean;
+  problems: string[];
+  ms: number;
+}
+
+/** Settings → Maintenance → Rebuild library index (`assetql library rebuild`). */
+export interface RebuildIndexResult {
+  scanned: number;
+  restored: number;
+  alreadyIndexed: number;
+  batchesRecreated: number;
+  skipped: { file: string; reason: string }[];
+}
+
 // ───────────────────────────── the request map ─────────────────────────────
 
 /**
@@ -389,6 +407,8 @@ export interface MetricsSnapshot {
 export const requestSchemas = {
   'app.info': Empty,
   'app.doctor': z.object({ smoke: z.boolean().default(false) }).optional(),
+  'app.checkDatabase': Empty,
+  'library.rebuildIndex': Empty,
 
   'settings.get': Empty,
   'settings.update': z.object({
@@ -473,6 +493,8 @@ export const requestSchemas = {
 export interface RequestResults {
   'app.info': AppInfo;
   'app.doctor': DoctorReport;
+  'app.checkDatabase': DatabaseCheckResult;
+  'library.rebuildIndex': RebuildIndexResult;
   'settings.get': Settings;
   'settings.update': Settings;
   'secrets.status': { claude: boolean; s3: boolean; storage: 'safeStorage' | 'file' };

@@ -41,7 +41,10 @@ export interface ServicesOptions {
 }
 
 export async function createAppServices(opts: ServicesOptions): Promise<AppServices> {
-  const app = openAppContext(opts.dataDir);
+  // With background work this process runs the engine, so it must be the data folder's only
+  // writer: a second app/serve/run on the same folder is refused with this one's pid.
+  const background = opts.background ?? true;
+  const app = openAppContext(opts.dataDir, background ? { writer: WRITER_LABEL[opts.transport] } : {});
   const closers: (() => Promise<void> | void)[] = [];
   const settingsListeners: (() => Promise<void> | void)[] = [];
   const services: AppServices = {
@@ -63,9 +66,20 @@ export async function createAppServices(opts: ServicesOptions): Promise<AppServi
       app.close();
     },
   };
-  await registerAllHandlers(services, { background: opts.background ?? true });
+  try {
+    await registerAllHandlers(services, { background });
+  } catch (err) {
+    await services.close().catch(() => undefined);
+    throw err;
+  }
   return services;
 }
+
+const WRITER_LABEL: Record<AppServices['transport'], string> = {
+  electron: 'the AssetQL app',
+  browser: 'assetql serve',
+  test: 'test services',
+};
 
 function secretsFor(root: string, factory: ServicesOptions['keyStore']): AppServices['secrets'] {
   const create = factory ? (n: string) => factory.create(n) : (n: string) => createFileKeyStore(root, n);

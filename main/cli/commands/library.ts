@@ -14,8 +14,9 @@ import { searchAssets } from '../../library/search-assets.ts';
 import { tagAsset } from '../../library/tag-asset.ts';
 import { getAssetTags, overrideCategory, setAssetTags } from '../../library/tags-repo.ts';
 import { rebuildThumbnails } from '../../library/thumbnails.ts';
+import { rebuildDataFolder, type RebuildResult } from '../../library/rebuild-data-folder.ts';
 
-const SUBCOMMANDS = ['stats', 'archive', 'restore', 'delete', 'undelete', 'purge', 'archive-stale', 'versions', 'tag', 'category', 'thumbs', 'retag'] as const;
+const SUBCOMMANDS = ['stats', 'archive', 'restore', 'delete', 'undelete', 'purge', 'archive-stale', 'versions', 'tag', 'category', 'thumbs', 'retag', 'rebuild'] as const;
 type Sub = (typeof SUBCOMMANDS)[number];
 
 export const libraryCommand: Command = {
@@ -32,7 +33,10 @@ export const libraryCommand: Command = {
   tag <id> [--add t]... [--remove t]...   user tag overrides (never clobbered by re-tagging)
   category <id> <name> | --clear     user category override
   thumbs [--all]                     rebuild missing (or all) 256×256 thumbnails
-  retag --clip-pack <dir> [--batch id]   CLIP zero-shot tagging of current assets`,
+  retag --clip-pack <dir> [--batch id]   CLIP zero-shot tagging of current assets
+  rebuild                            re-index the library's images from their embedded recipes
+                                     (after a lost, empty or damaged assetql.db: the old file is
+                                     kept as assetql.db.damaged-<time>, never deleted)`,
   async run(argv: string[], io: CliIo): Promise<number> {
     let parsed;
     try {
@@ -60,6 +64,12 @@ export const libraryCommand: Command = {
     let ctx: AppContext | undefined;
     try {
       if (!SUBCOMMANDS.includes(sub as Sub)) throw new AppError('BadInput', `unknown subcommand ${sub}; one of ${SUBCOMMANDS.join(', ')}`);
+      if (sub === 'rebuild') {
+        // Works on a folder the normal opener refuses (that is its purpose): no openAppContext.
+        const result = await rebuildDataFolder(values['data-dir'], 'assetql library rebuild');
+        io.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : `${rebuildSummary(result)}\n`);
+        return result.skipped.length > 0 && result.restored === 0 && result.scanned > 0 ? 1 : 0;
+      }
       ctx = openAppContext(values['data-dir']);
       const result = await runSub(ctx, sub as Sub, args, values, io);
       io.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : `${human(sub as Sub, result)}\n`);
@@ -156,7 +166,19 @@ async function runSub(ctx: AppContext, sub: Sub, args: string[], v: Flags, io: C
         await pool.close();
       }
     }
+    case 'rebuild':
+      throw new AppError('Internal', 'rebuild runs before the database is opened');
   }
+}
+
+function rebuildSummary(r: RebuildResult): string {
+  const lines = [
+    r.databaseWas === 'ok' ? 'database: healthy, kept' : `database: ${r.databaseWas}${r.movedAside.length ? `, set aside as ${r.movedAside.join(', ')}` : ''}; a fresh one was created`,
+    `images found ${r.scanned}, restored ${r.restored}, already indexed ${r.alreadyIndexed}, batches re-created ${r.batchesRecreated}, skipped ${r.skipped.length}`,
+    ...r.skipped.slice(0, 20).map((s) => `  skipped ${s.file}: ${s.reason}`),
+  ];
+  if (r.restored > 0) lines.push('Restored assets have their prompt, recipe and thumbnail; run `assetql library retag --clip-pack <dir>` to tag them again.');
+  return lines.join('\n');
 }
 
 function human(sub: Sub, result: unknown): string {

@@ -108,7 +108,7 @@ export const runCommand: Command = {
       if (!values.refs) throw new AppError('BadInput', 'missing --refs <dir>: a folder with 1–5 style reference images');
       const csvPath = resolve(io.cwd, csvArg);
       const refsDir = resolve(io.cwd, values.refs);
-      ctx = openAppContext(values['data-dir'] ? resolve(io.cwd, values['data-dir']) : undefined);
+      ctx = openAppContext(values['data-dir'] ? resolve(io.cwd, values['data-dir']) : undefined, { writer: 'assetql run' });
       const packDir = values.pack ? resolve(io.cwd, values.pack) : installedSdxlPack(ctx);
       if (!packDir) {
         io.stderr.write(missingPacksMessage());

@@ -6,6 +6,7 @@ import { ProviderStatus } from './provider-status.tsx';
 import { SecretsSection } from './secrets-section.tsx';
 import { SettingsForm } from './settings-form.tsx';
 import { AboutSection } from './about-section.tsx';
+import { MaintenanceSection } from './maintenance-section.tsx';
 
 /** Model packs, GPU status, keys and every default. */
 export function SettingsScreen() {
@@ -21,6 +22,7 @@ export function SettingsScreen() {
           {(s) => <SettingsForm settings={s} onSaved={settings.setData} />}
         </AsyncView>
         <AboutSection />
+        <MaintenanceSection />
       </div>
     </section>
   );
