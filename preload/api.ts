@@ -359,6 +359,20 @@ export const ExportRequestSchema = z.object({
 
 export interface ExportProgress { exportId: string; state: 'running' | 'done' | 'failed' | 'cancelled'; done: number; total: number; bytes: number; outPath: string | null; error: string | null }
 
+// ───────────────────────────── hot folder ─────────────────────────────
+
+/** One CSV dropped into the hot folder and what became of it (a batch, or why not). */
+export interface HotFolderDrop {
+  id: string;
+  name: string;
+  at: string;
+  state: 'started' | 'failed';
+  batchId: string | null;
+  /** Where the files went (done/ or failed/, with name.error.txt when failed). */
+  movedTo: string;
+  error: string | null;
+}
+
 // ───────────────────────────── metrics ─────────────────────────────
 
 export interface Alert { id: string; level: 'warning' | 'critical'; message: string; batchId: string | null; at: string }
@@ -487,6 +501,8 @@ export const requestSchemas = {
   'export.cancel': z.object({ exportId: Id }),
   'sync.start': Empty,
 
+  /** The hot folder's drops since the app started, newest first, and whether it is watching. */
+  'hotFolder.drops': Empty,
   'metrics.get': z.object({ batchId: z.string().optional() }).optional(),
 } as const;
 
@@ -550,6 +566,7 @@ export interface RequestResults {
   'export.start': { exportId: string };
   'export.cancel': { cancelled: boolean };
   'sync.start': { started: boolean };
+  'hotFolder.drops': { watching: string | null; problem: string | null; drops: HotFolderDrop[] };
   'metrics.get': MetricsSnapshot;
 }
 
@@ -578,11 +595,12 @@ export interface EventPayloads {
   'sync.progress': { state: 'running' | 'done' | 'failed'; done: number; total: number; error: string | null };
   'library.changed': { assetIds: string[] };
   'delta.updated': { batchId: string };
+  'hotfolder.drop': HotFolderDrop;
 }
 export type EventName = keyof EventPayloads;
 export const EVENT_NAMES = [
   'task.updated', 'task.progress', 'batch.updated', 'batch.deleted', 'metrics.updated', 'alert.raised',
-  'download.progress', 'export.progress', 'sync.progress', 'library.changed', 'delta.updated',
+  'download.progress', 'export.progress', 'sync.progress', 'library.changed', 'delta.updated', 'hotfolder.drop',
 ] as const satisfies readonly EventName[];
 type _AllEvents = Exclude<EventName, (typeof EVENT_NAMES)[number]> extends never ? true : never;
 const _allEvents: _AllEvents = true;

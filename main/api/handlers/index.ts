@@ -33,8 +33,9 @@ export async function registerAllHandlers(s: AppServices, opts: { background: bo
   registerPipelineHandlers(s, engine);
   registerBatchAdminHandlers(s, engine);
   registerIntakeHandlers(s, engine);
-  if (opts.background) {
-    const hotFolder = startHotFolderRuntime(s, engine);
+  const hotFolder = opts.background ? startHotFolderRuntime(s, engine) : null;
+  s.registry.handle('hotFolder.drops', () => hotFolder?.drops() ?? { watching: null, problem: 'the hot folder runs only in the app', drops: [] });
+  if (opts.background && hotFolder) {
     s.onSettingsChanged(() => hotFolder.reconcile());
     await hotFolder.reconcile();
     startLifecycleRuntime(s);

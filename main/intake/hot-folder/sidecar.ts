@@ -2,18 +2,25 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../core/app-error.ts';
+import { issuesToSentences } from '../../core/issue-sentences.ts';
 
 /**
- * `name.json` next to `name.csv`: names a saved style profile instead of a references folder,
- * and optionally a template, a prompt column and batch settings (any BatchConfig field).
+ * `name.json` next to `name.csv` (all optional): a saved style profile instead of a references
+ * folder, a template (else `name.template.txt` next to the CSV), a prompt column, the pack,
+ * thresholds and other batch settings (any BatchConfig field). Unknown keys are refused so a
+ * typo ("treshold") is reported instead of silently ignored. See resources/examples/README.md.
  */
 export const HotFolderSidecar = z.object({
   profileId: z.string().min(1).optional(),
   template: z.string().min(1).optional(),
   promptColumn: z.string().min(1).optional(),
   name: z.string().min(1).optional(),
+  /** SDXL pack id (an installed one); without it the default installed pack is used. */
+  pack: z.string().min(1).max(200).optional(),
+  /** Pass thresholds (any of style, clip, colour, edge, preflight); the rest keep their defaults. */
+  thresholds: z.record(z.string(), z.number()).optional(),
   config: z.record(z.string(), z.unknown()).optional(),
-});
+}).strict();
 export type HotFolderSidecar = z.infer<typeof HotFolderSidecar>;
 
 export async function readSidecar(path: string): Promise<HotFolderSidecar> {
@@ -25,8 +32,7 @@ export async function readSidecar(path: string): Promise<HotFolderSidecar> {
   }
   const parsed = HotFolderSidecar.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new AppError('BadInput', `${basename(path)}: ${issue?.path.join('.') || 'root'}: ${issue?.message}`, { file: path });
+    throw new AppError('BadInput', `${basename(path)}: ${issuesToSentences(parsed.error.issues, json)}`, { file: path });
   }
   return parsed.data;
 }
