@@ -631,5 +631,10 @@ export type WireClientMessage = { t: 'req'; id: number; name: string; arg: unkno
 export type WireServerMessage =
   | { t: 'res'; id: number; result: ApiResult<unknown> }
   | { t: 'evt'; name: EventName; payload: unknown };
-/** Path of the WebSocket endpoint and the query parameter / cookie carrying the launch token. */
-export const WIRE = { wsPath: '/ws', tokenParam: 'token', cookie: 'assetql_token', filesPath: '/files/' } as const;
+/**
+ * Path of the WebSocket endpoint and the query parameter / cookie carrying the launch token.
+ * The cookie's name is `<cookie>_<port>`: every instance on 127.0.0.1 shares the browser's cookie jar
+ * (cookies ignore ports), so a fixed name let a second instance log the first one's tab out.
+ * Uploads from the browser are streamed to `uploadPath` (POST, body = the file, ?name=<file name>).
+ */
+export const WIRE = { wsPath: '/ws', tokenParam: 'token', cookie: 'assetql_token', filesPath: '/files/', uploadPath: '/upload' } as const;

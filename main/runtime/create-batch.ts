@@ -16,7 +16,9 @@ import { preflightStyleFromProfile } from '../intake/style-from-profile.ts';
 import { saveDeltaReports } from '../intake/preflight/delta-repo.ts';
 import { createClaudeClient } from '../llm/claude-client.ts';
 import { polishPrompts } from '../llm/polish-prompts.ts';
-import type { SdxlManifest } from '../../models/manifest.ts';
+import type { PackProvider, SdxlManifest } from '../../models/manifest.ts';
+import { preflightPack } from '../../models/pack-preflight.ts';
+import { detectGpuMemory } from '../gpu-runtime/gpu-memory.ts';
 
 export type StyleSwitch = 'on' | 'off' | 'locked';
 
@@ -83,6 +85,14 @@ export async function createBatchFromCsv(s: AppServices, engine: PipelineEngine,
     limits,
   );
 
+  // Refuses a pack the chosen provider cannot run, before anything is spent (issue 16).
+  const packWarnings = manifest
+    ? await preflightPack(manifest, config.width, config.height, {
+        provider: async () => ((await s.inference.providers()).resolved.chosen[0] ?? 'cpu') as PackProvider,
+        gpuMemory: async () => (await detectGpuMemory()).bytes,
+      })
+    : [];
+
   const csv = await readCsvFile(input.csvPath, {
     usesTemplate: Boolean(input.template),
     ...(input.promptColumn ? { promptColumn: input.promptColumn } : {}),
@@ -136,7 +146,7 @@ export async function createBatchFromCsv(s: AppServices, engine: PipelineEngine,
     skippedRows,
     held: pre.rows.filter((r) => r.held).length,
     lowConfidence: pre.rows.filter((r) => r.low).length,
-    warnings: [...csv.warnings, ...built.warnings].map((w) => w.message).concat(pre.available ? [] : [pre.reason ?? 'pre-flight unavailable']),
+    warnings: [...packWarnings, ...[...csv.warnings, ...built.warnings].map((w) => w.message)].concat(pre.available ? [] : [pre.reason ?? 'pre-flight unavailable']),
   };
 }
 

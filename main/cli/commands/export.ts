@@ -13,6 +13,7 @@ import { exportUnity } from '../../library/export/unity/export-unity.ts';
 import { S3_SETTINGS_KEY } from '../../library/sync/s3-config.ts';
 import type { CliIo, Command } from '../command.ts';
 import { parseFlags } from '../parse-flags.ts';
+import { writeTerminalControl } from '../terminal-text.ts';
 
 export const exportCommand: Command = {
   name: 'export',
@@ -65,7 +66,7 @@ Every export writes a manifest with the sha256 of each file and never writes out
           ...(values.rename ? { renameOnConflict: true } : {}),
           ...(values.json || !io.stdout.isTTY
             ? {}
-            : { onProgress: (p) => io.stderr.write(`\r${p.itemsDone}/${p.itemsTotal} items, ${(p.bytesWritten / 1048576).toFixed(1)} MiB`) }),
+            : { onProgress: (p) => writeTerminalControl(io.stderr, `\r${p.itemsDone}/${p.itemsTotal} items, ${(p.bytesWritten / 1048576).toFixed(1)} MiB`) }),
         };
         let result: ExportResult;
         switch (format) {
