@@ -88,6 +88,10 @@ export const SettingsSchema = z.object({
     storageClassForArchive: z.string().max(40),
   }),
   alerts: z.object({ costUsd: z.number().min(0) }),
+  /** Browser UI: exports written to disk must land inside this folder ('' = downloads only). */
+  exportRoot: z.string().max(1000),
+  /** Deleted assets are purged for good (files too) this many days after deletion. */
+  purgeDeletedAfterDays: z.number().int().min(1).max(3650),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -202,6 +206,18 @@ export interface ProfileDetail extends ProfileSummary {
   clipAvailable: boolean;
   versions: number[];
   drift: { batchId: string; batchName: string; createdAt: string; meanStyleScore: number | null; passRate: number | null }[];
+  /** What each version changed against the one before it (oldest first). */
+  history: ProfileVersionChange[];
+}
+export interface ProfileVersionChange {
+  version: number;
+  createdAt: string;
+  /** created | edit | reanalyse | add-reference … */
+  reason: string;
+  refCount: number;
+  paletteAdded: string[];
+  paletteRemoved: string[];
+  params: { key: string; label: string; from: number; to: number }[];
 }
 
 // ───────────────────────────── batches & tasks ─────────────────────────────
@@ -345,17 +361,30 @@ export interface AssetDetail extends AssetSummary {
   fileSize: number;
   recipe: string;
 }
-export interface SearchResult { items: AssetSummary[]; nextCursor: string | null; total: number }
+export interface SearchResult { items: AssetSummary[]; nextCursor: string | null; total: number; totalExact: boolean }
 
 export const ExportRequestSchema = z.object({
   format: z.enum(['zip', 'unity', 'shopify', 'file']),
-  outDir: z.string().min(1).max(1000),
+  /** 'folder' writes to outDir; 'download' (ZIP only) streams the archive to the browser. */
+  delivery: z.enum(['folder', 'download']).default('folder'),
+  outDir: z.string().min(1).max(1000).optional(),
   assetIds: z.array(Id).max(100_000).optional(),
   query: LibraryQuerySchema.partial().optional(),
   unityFolder: z.string().max(100).optional(),
   shopifyTemplate: z.string().optional(),
   baseUrl: z.string().max(1000).optional(),
 });
+
+export interface TokenCount {
+  /** BPE tokens of the text (without BOS/EOS). */
+  count: number;
+  /** Tokens the text encoder reads (77 minus BOS/EOS). */
+  limit: number;
+  /** The text split into words with whether the encoder sees each one. */
+  words: { text: string; tokens: number; kept: boolean }[];
+  /** Which tokenizer counted: the pack's id. */
+  tokenizer: string;
+}
 
 export interface ExportProgress { exportId: string; state: 'running' | 'done' | 'failed' | 'cancelled'; done: number; total: number; bytes: number; outPath: string | null; error: string | null }
 
@@ -421,6 +450,9 @@ export interface RebuildIndexResult {
 export const requestSchemas = {
   'app.info': Empty,
   'app.doctor': z.object({ smoke: z.boolean().default(false) }).optional(),
+  /** Electron only: the OS folder picker / reveal a file in the OS file manager. */
+  'app.pickFolder': Empty,
+  'app.showInFolder': z.object({ path: z.string().min(1).max(4000) }),
   'app.checkDatabase': Empty,
   'library.rebuildIndex': Empty,
 
@@ -435,6 +467,8 @@ export const requestSchemas = {
     claude: SettingsSchema.shape.claude.partial(),
     s3: SettingsSchema.shape.s3.partial(),
     alerts: SettingsSchema.shape.alerts.partial(),
+    exportRoot: SettingsSchema.shape.exportRoot,
+    purgeDeletedAfterDays: SettingsSchema.shape.purgeDeletedAfterDays,
   }).partial().strict(),
   'secrets.status': Empty,
   'secrets.setClaudeKey': z.object({ key: z.string().max(500) }),
@@ -453,6 +487,7 @@ export const requestSchemas = {
   'intake.parseCsv': z.object({ uploadId: Id }),
   'intake.checkRefs': z.object({ uploadIds: z.array(Id).min(1).max(5) }),
   'intake.preview': z.object({ plan: PromptPlanSchema, limit: z.number().int().min(1).max(50).default(8) }),
+  'intake.tokenCount': z.object({ text: z.string().max(4000), packId: z.string().max(200).nullable().optional() }),
 
   'profiles.list': Empty,
   'profiles.get': z.object({ id: Id, version: z.number().int().positive().optional() }),
@@ -496,6 +531,11 @@ export const requestSchemas = {
   'library.restore': z.object({ ids: Ids }),
   'library.delete': z.object({ ids: Ids }),
   'library.facets': Empty,
+  'library.undelete': z.object({ ids: Ids }),
+  /** Purges deleted assets now (the given ones, or every deleted one). */
+  'library.purge': z.object({ ids: Ids.optional() }),
+  /** Adds an approved asset to a style profile's references as a new profile version. */
+  'library.addToRefs': z.object({ assetId: Id, profileId: Id.optional() }),
 
   'export.start': ExportRequestSchema,
   'export.cancel': z.object({ exportId: Id }),
@@ -509,6 +549,8 @@ export const requestSchemas = {
 export interface RequestResults {
   'app.info': AppInfo;
   'app.doctor': DoctorReport;
+  'app.pickFolder': { path: string | null };
+  'app.showInFolder': { shown: boolean };
   'app.checkDatabase': DatabaseCheckResult;
   'library.rebuildIndex': RebuildIndexResult;
   'settings.get': Settings;
@@ -527,6 +569,7 @@ export interface RequestResults {
   'intake.parseCsv': CsvReport;
   'intake.checkRefs': RefImageReport[];
   'intake.preview': PromptPreviewResult;
+  'intake.tokenCount': TokenCount;
   'profiles.list': ProfileSummary[];
   'profiles.get': ProfileDetail;
   'profiles.create': ProfileDetail;
@@ -563,7 +606,10 @@ export interface RequestResults {
   'library.restore': { changed: number };
   'library.delete': { changed: number };
   'library.facets': { categories: string[]; tags: { tag: string; count: number }[]; batches: { id: string; name: string }[] };
-  'export.start': { exportId: string };
+  'library.undelete': { changed: number };
+  'library.purge': { purged: number };
+  'library.addToRefs': ProfileDetail;
+  'export.start': { exportId: string; downloadUrl: string | null };
   'export.cancel': { cancelled: boolean };
   'sync.start': { started: boolean };
   'hotFolder.drops': { watching: string | null; problem: string | null; drops: HotFolderDrop[] };

@@ -9,6 +9,7 @@ import { createAppServices, type AppServices } from '../api/app-services.ts';
 import { connectIpc } from './ipc.ts';
 import { createSafeStorageKeyStore } from './safe-storage-key-store.ts';
 import { createMainWindow } from './window.ts';
+import { registerShellHandlers } from './shell-handlers.ts';
 import { RENDERER_DIR } from '../core/app-root.ts';
 import { handleProtocols, registerPrivilegedSchemes } from './protocols.ts';
 import { toErrorData } from '../core/app-error.ts';
@@ -30,6 +31,7 @@ async function start(): Promise<void> {
     keyStore: { create: (name) => createSafeStorageKeyStore(userData, name), storage: 'safeStorage' },
   });
   handleProtocols(RENDERER_DIR, services.app.dataDir.library);
+  registerShellHandlers(services, () => BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0] ?? null);
   const win = createMainWindow(join(here, 'preload.cjs'));
   const disconnect = connectIpc(services, win);
   win.on('closed', disconnect);

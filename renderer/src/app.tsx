@@ -3,7 +3,7 @@ import { SCREENS, useNavigation, type ScreenId } from './store/navigation.ts';
 import { startLiveEvents } from './store/live-events.ts';
 import { installTestHooks } from './store/test-hooks.ts';
 import { Toasts } from './components/toasts.tsx';
-import { ConfirmDialog } from './components/confirm-dialog.tsx';
+import { ConfirmHost } from './components/confirm-dialog.tsx';
 import { ConnectionBanner } from './components/connection-banner.tsx';
 import { NewBatchScreen } from './screens/new-batch/new-batch-screen.tsx';
 import { BrandDnaScreen } from './screens/brand-dna/brand-dna-screen.tsx';
@@ -75,7 +75,7 @@ export function App() {
         <Screen id={screen} />
       </main>
       <Toasts />
-      <ConfirmDialog />
+      <ConfirmHost />
     </div>
   );
 }

@@ -1,45 +1,32 @@
-import { useCallback, useState } from 'react';
+import { useCallback } from 'react';
 import { useConfirm } from '../store/confirm.ts';
 import { Modal } from './modal.tsx';
 
 /**
- * The one in-app confirmation (mounted once in app.tsx; opened with confirmAction()). For a
- * destructive action the safe button has focus first, so Enter never destroys by accident.
+ * The app's confirmation for bulk and destructive actions: states what will happen (count and
+ * scope), focus starts on Cancel (Enter never confirms by accident) and is trapped in the dialog.
  */
-export function ConfirmDialog() {
+export function ConfirmHost() {
   const pending = useConfirm((s) => s.pending);
-  if (!pending) return null;
-  return <ConfirmBody key={pending.title + pending.message} />;
-}
-
-function ConfirmBody() {
-  const pending = useConfirm((s) => s.pending)!;
   const answer = useConfirm((s) => s.answer);
-  const [option, setOption] = useState(pending.option?.initial ?? false);
-  const cancel = useCallback(() => answer({ ok: false, option: false }), [answer]);
-  const danger = pending.tone !== 'normal';
+  const cancel = useCallback(() => answer(false), [answer]);
+  if (!pending) return null;
   return (
     <Modal
       title={pending.title}
       onClose={cancel}
-      testId="confirm-dialog"
       footer={
         <>
-          <button className="btn" onClick={cancel} autoFocus={danger} data-testid="confirm-cancel">
-            Keep it
+          <button className="btn ghost" onClick={cancel} data-autofocus data-testid="confirm-cancel">
+            Cancel
           </button>
-          <button className={danger ? 'btn danger' : 'btn primary'} onClick={() => answer({ ok: true, option })} autoFocus={!danger} data-testid="confirm-ok">
+          <button className={pending.danger ? 'btn danger' : 'btn primary'} onClick={() => answer(true)} data-testid="confirm-ok">
             {pending.confirmLabel}
           </button>
         </>
       }
     >
       <p data-testid="confirm-message">{pending.message}</p>
-      {pending.option ? (
-        <label className="check">
-          <input type="checkbox" checked={option} onChange={(e) => setOption(e.target.checked)} /> {pending.option.label}
-        </label>
-      ) : null}
     </Modal>
   );
 }

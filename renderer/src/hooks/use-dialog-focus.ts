@@ -1,38 +1,47 @@
 import { useEffect, useRef } from 'react';
 
+/** Open dialogs, innermost last: only the innermost one answers Escape and Tab. */
+const open: object[] = [];
+
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 /**
- * What every dialog and drawer does: focus moves into it on open (its autofocus control, else
- * the container), Tab and Shift+Tab stay inside it (focus trap), Escape closes it, and focus
- * returns to where it was on close. Returns the ref for the dialog's focusable container.
+ * What every dialog does: focus moves into it on open (to a `data-autofocus` element when there
+ * is one) and back to where it was on close, Tab and Shift+Tab cycle inside it (focus cannot
+ * leave an open dialog), and Escape closes it. Returns the ref for the dialog's container.
  */
 export function useDialogFocus<T extends HTMLElement>(onClose: () => void) {
   const ref = useRef<T>(null);
+  // The latest onClose without re-running the effect: callers often pass an inline arrow, and
+  // re-running would bounce focus out of the dialog and back on every render.
+  const close = useRef(onClose);
+  close.current = onClose;
   useEffect(() => {
     const before = document.activeElement as HTMLElement | null;
-    const box = ref.current;
-    if (box && !box.contains(document.activeElement)) box.focus();
+    const root = ref.current;
+    const token = {};
+    open.push(token);
+    (root?.querySelector<HTMLElement>('[data-autofocus]') ?? root)?.focus();
     const onKey = (e: KeyboardEvent): void => {
+      if (open[open.length - 1] !== token) return;
       if (e.key === 'Escape') {
-        // Only the top-most dialog closes (a confirmation over a drawer).
-        if (box && isTopmost(box)) onClose();
+        close.current();
         return;
       }
-      if (e.key !== 'Tab' || !box || !isTopmost(box)) return;
-      const items = [...box.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => el.offsetParent !== null);
+      if (e.key !== 'Tab' || !root) return;
+      const items = [...root.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => el.offsetParent !== null);
       if (items.length === 0) {
         e.preventDefault();
-        box.focus();
+        root.focus();
         return;
       }
       const first = items[0]!;
       const last = items[items.length - 1]!;
       const active = document.activeElement;
-      if (e.shiftKey && (active === first || active === box || !box.contains(active))) {
+      if (e.shiftKey && (active === first || !root.contains(active))) {
         e.preventDefault();
         last.focus();
-      } else if (!e.shiftKey && (active === last || !box.contains(active))) {
+      } else if (!e.shiftKey && (active === last || !root.contains(active))) {
         e.preventDefault();
         first.focus();
       }
@@ -40,14 +49,9 @@ export function useDialogFocus<T extends HTMLElement>(onClose: () => void) {
     window.addEventListener('keydown', onKey);
     return () => {
       window.removeEventListener('keydown', onKey);
-      if (before && document.contains(before)) before.focus();
+      open.splice(open.indexOf(token), 1);
+      before?.focus?.();
     };
-  }, [onClose]);
+  }, []);
   return ref;
-}
-
-/** The last-opened dialog in the document is the one keys belong to. */
-function isTopmost(box: HTMLElement): boolean {
-  const dialogs = document.querySelectorAll('[role="dialog"], [role="alertdialog"]');
-  return dialogs[dialogs.length - 1] === box;
 }

@@ -1,40 +1,32 @@
 import { create } from 'zustand';
 
-/** What an in-app confirmation says: the action, how many things and which (count and scope). */
 export interface ConfirmRequest {
   title: string;
-  /** One or two sentences stating the count and the scope, e.g. "Cancel 12 unfinished rows of “Hats”?". */
+  /** What will happen, with the count and the scope ("12 items of batch Spring, filtered by …"). */
   message: string;
   confirmLabel: string;
-  /** danger: destructive (red button, Cancel focused first); normal: a plain confirmation. */
-  tone?: 'danger' | 'normal';
-  /** An optional checkbox (e.g. "also delete its 40 library assets"); its value is returned. */
-  option?: { label: string; initial: boolean };
+  danger?: boolean;
 }
-
-export interface ConfirmAnswer { ok: boolean; option: boolean }
 
 interface ConfirmState {
-  pending: (ConfirmRequest & { resolve(a: ConfirmAnswer): void }) | null;
-  answer(a: ConfirmAnswer): void;
+  pending: (ConfirmRequest & { resolve(ok: boolean): void }) | null;
+  ask(req: ConfirmRequest): Promise<boolean>;
+  answer(ok: boolean): void;
 }
 
+/** One in-app confirmation at a time (ConfirmHost renders it); a second ask cancels the first. */
 export const useConfirm = create<ConfirmState>((set, get) => ({
   pending: null,
-  answer(a) {
-    get().pending?.resolve(a);
+  ask(req) {
+    get().pending?.resolve(false);
+    return new Promise<boolean>((resolve) => set({ pending: { ...req, resolve } }));
+  },
+  answer(ok) {
+    const p = get().pending;
     set({ pending: null });
+    p?.resolve(ok);
   },
 }));
 
-/**
- * Asks the user in an in-app dialog (never window.confirm: it blocks the page, cannot say the
- * scope clearly and is invisible to the e2e tests). Resolves when they answer; a second
- * request while one is open answers the first with "no".
- */
-export function confirmAction(req: ConfirmRequest): Promise<ConfirmAnswer> {
-  return new Promise((resolve) => {
-    useConfirm.getState().pending?.resolve({ ok: false, option: false });
-    useConfirm.setState({ pending: { ...req, resolve } });
-  });
-}
+/** Asks before a bulk or destructive action; resolves true only on an explicit confirm. */
+export const confirmAction = (req: ConfirmRequest): Promise<boolean> => useConfirm.getState().ask(req);

@@ -3,14 +3,13 @@ import type { BatchSummary } from '../../../../preload/api.ts';
 import { call } from '../../api.ts';
 import { attempt } from '../../store/toasts.ts';
 import { useBatches } from '../../store/batches.ts';
-import { confirmAction } from '../../store/confirm.ts';
-import { RenameDialog, RunAgainDialog } from './batch-edit-dialogs.tsx';
+import { DeleteBatchDialog, RenameDialog, RunAgainDialog } from './batch-edit-dialogs.tsx';
 
 /** Rename, run again with changes, re-run failed rows, archive and delete one batch. */
 export function BatchAdminActions(props: { batch: BatchSummary }) {
   const b = props.batch;
-  const { upsert, remove, select } = useBatches();
-  const [dialog, setDialog] = useState<'rename' | 'again' | null>(null);
+  const upsert = useBatches((s) => s.upsert);
+  const [dialog, setDialog] = useState<'rename' | 'again' | 'delete' | null>(null);
   const failedRows = b.counts.review + b.counts.failed + b.counts.cancelled;
   const running = b.state === 'running';
 
@@ -22,22 +21,6 @@ export function BatchAdminActions(props: { batch: BatchSummary }) {
     const r = await attempt(b.archived ? 'Unarchive' : 'Archive', () => call('batches.archive', { id: b.id, archived: !b.archived }), (v) => `${v.name} ${v.archived ? 'archived' : 'back in the list'}`);
     if (r) upsert(r);
   };
-  const del = async (): Promise<void> => {
-    const answer = await confirmAction({
-      title: 'Delete batch',
-      message: `Delete “${b.name}” with its ${b.counts.total} row(s) and their attempts? This cannot be undone. Its ${b.counts.ready} library asset(s) stay in the library unless you tick the box.`,
-      confirmLabel: `Delete ${b.counts.total} row(s)`,
-      option: { label: `Also move its ${b.counts.ready} library asset(s) to Deleted`, initial: false },
-    });
-    if (!answer.ok) return;
-    const r = await attempt('Delete batch', () => call('batches.delete', { id: b.id, deleteAssets: answer.option }), (v) =>
-      `Deleted ${b.name}: ${v.tasks} row(s)${v.assetsDeleted ? `, ${v.assetsDeleted} asset(s) moved to Deleted` : ''}`);
-    if (r) {
-      remove(b.id);
-      select(null);
-    }
-  };
-
   return (
     <div className="controls wrap" role="group" aria-label="Manage batch">
       <button className="btn" onClick={() => setDialog('rename')}>
@@ -52,11 +35,12 @@ export function BatchAdminActions(props: { batch: BatchSummary }) {
       <button className="btn" disabled={running && !b.archived} onClick={() => void archive()} title={running ? 'Pause or cancel the batch first' : undefined}>
         {b.archived ? 'Unarchive' : 'Archive'}
       </button>
-      <button className="btn danger" disabled={running} onClick={() => void del()} title={running ? 'Pause or cancel the batch first' : undefined} data-testid="delete-batch">
+      <button className="btn danger" disabled={running} onClick={() => setDialog('delete')} title={running ? 'Pause or cancel the batch first' : undefined} data-testid="delete-batch">
         Delete…
       </button>
       {dialog === 'rename' ? <RenameDialog batch={b} onClose={() => setDialog(null)} /> : null}
       {dialog === 'again' ? <RunAgainDialog batch={b} onClose={() => setDialog(null)} /> : null}
+      {dialog === 'delete' ? <DeleteBatchDialog batch={b} onClose={() => setDialog(null)} /> : null}
     </div>
   );
 }

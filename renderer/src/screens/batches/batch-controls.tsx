@@ -18,12 +18,13 @@ export function BatchControls(props: { batch: BatchSummary }) {
   };
   const cancel = async (): Promise<void> => {
     const open = b.counts.total - b.counts.ready - b.counts.review - b.counts.failed - b.counts.cancelled;
-    const answer = await confirmAction({
+    const ok = await confirmAction({
       title: 'Cancel batch',
       message: `Cancel “${b.name}”? Its ${open} unfinished row(s) stop and will not be generated; the ${b.counts.ready} finished asset(s) stay in the library. Only this batch is affected.`,
       confirmLabel: `Cancel ${open} row(s)`,
+      danger: true,
     });
-    if (answer.ok) await act('Cancel', () => call('batches.cancel', { id: b.id }));
+    if (ok) await act('Cancel', () => call('batches.cancel', { id: b.id }));
   };
   return (
     <div className="controls" role="group" aria-label="Batch controls">

@@ -35,7 +35,7 @@ export function RenameDialog(props: { batch: BatchSummary; onClose(): void }) {
     >
       <form onSubmit={(e) => (e.preventDefault(), void save())}>
         <Field label="Batch name" hint={`${name.trim().length}/200 characters`}>
-          <input className="input" autoFocus value={name} maxLength={200} onChange={(e) => setName(e.target.value)} />
+          <input className="input" data-autofocus value={name} maxLength={200} onChange={(e) => setName(e.target.value)} />
         </Field>
       </form>
     </Modal>
@@ -133,6 +133,50 @@ export function RunAgainDialog(props: { batch: BatchSummary; onClose(): void }) 
       </div>
       <label className="check">
         <input type="checkbox" checked={start} onChange={(e) => setStart(e.target.checked)} /> Start it right away
+      </label>
+    </Modal>
+  );
+}
+
+/**
+ * Deleting a batch states the count and the scope, and asks separately about its library
+ * assets (kept unless ticked; ticked ones go to the library's Deleted view, not gone). Focus
+ * starts on Cancel.
+ */
+export function DeleteBatchDialog(props: { batch: BatchSummary; onClose(): void }) {
+  const b = props.batch;
+  const [withAssets, setWithAssets] = useState(false);
+  const { remove, select } = useBatches();
+  const del = async (): Promise<void> => {
+    const r = await attempt('Delete batch', () => call('batches.delete', { id: b.id, deleteAssets: withAssets }), (v) =>
+      `Deleted ${b.name}: ${v.tasks} row(s)${v.assetsDeleted ? `, ${v.assetsDeleted} asset(s) moved to Deleted` : ''}`);
+    props.onClose();
+    if (r) {
+      remove(b.id);
+      select(null);
+    }
+  };
+  return (
+    <Modal
+      title="Delete batch"
+      onClose={props.onClose}
+      testId="delete-batch-dialog"
+      footer={
+        <>
+          <button className="btn ghost" onClick={props.onClose} data-autofocus>
+            Cancel
+          </button>
+          <button className="btn danger" onClick={() => void del()} data-testid="confirm-delete-batch">
+            Delete {b.counts.total} row(s)
+          </button>
+        </>
+      }
+    >
+      <p>
+        Delete “{b.name}” with its {b.counts.total} row(s) and their attempts? This cannot be undone. Its {b.counts.ready} library asset(s) stay in the library unless you tick the box.
+      </p>
+      <label className="check">
+        <input type="checkbox" checked={withAssets} onChange={(e) => setWithAssets(e.target.checked)} /> Also move its {b.counts.ready} library asset(s) to Deleted
       </label>
     </Modal>
   );
