@@ -2,6 +2,7 @@
  * Electron entry: wires the shared core (main/api) to one secure window. Everything else —
  * database, pipeline, inference — is the same code the CLI and the browser UI run.
  */
+import '../core/quiet-runtime.ts'; // first: onnxruntime's telemetry off before anything loads it
 import { app, BrowserWindow, dialog, session } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';

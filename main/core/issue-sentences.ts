@@ -81,8 +81,9 @@ export function issueSentence(issue: IssueLike, root?: unknown): string {
     case 'unrecognized_keys':
       return `${issue.message.replace(/^Unrecognized keys?:/, 'Unknown setting(s):')}.`;
     case 'custom':
-      // Custom checks are written as sentences where they are raised (e.g. pack sizes).
-      return issue.message;
+      // Custom checks are written where they are raised: a whole sentence (pack sizes) is kept,
+      // a predicate ("must be between 30 and 50 for this pack") gets the field in front.
+      return /^(must|is|cannot|should|needs)\b/.test(issue.message) ? `${field} ${issue.message}${gave}.` : issue.message;
     default:
       return `${field}: ${issue.message}.`;
   }

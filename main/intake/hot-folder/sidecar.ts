@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../core/app-error.ts';
 import { issuesToSentences } from '../../core/issue-sentences.ts';
+import { BatchConfigInputSchema, ThresholdsSchema } from '../../../preload/api.ts';
 
 /**
  * `name.json` next to `name.csv` (all optional): a saved style profile instead of a references
@@ -18,8 +19,9 @@ export const HotFolderSidecar = z.object({
   /** SDXL pack id (an installed one); without it the default installed pack is used. */
   pack: z.string().min(1).max(200).optional(),
   /** Pass thresholds (any of style, clip, colour, edge, preflight); the rest keep their defaults. */
-  thresholds: z.record(z.string(), z.number()).optional(),
-  config: z.record(z.string(), z.unknown()).optional(),
+  thresholds: ThresholdsSchema.partial().strict().optional(),
+  /** Any BatchConfig fields, with the same names and limits as the New batch screen and the CLI. */
+  config: BatchConfigInputSchema.optional(),
 }).strict();
 export type HotFolderSidecar = z.infer<typeof HotFolderSidecar>;
 
@@ -34,5 +36,9 @@ export async function readSidecar(path: string): Promise<HotFolderSidecar> {
   if (!parsed.success) {
     throw new AppError('BadInput', `${basename(path)}: ${issuesToSentences(parsed.error.issues, json)}`, { file: path });
   }
-  return parsed.data;
+  // The contract schema fills defaults (1024×1024, 30 steps…) for keys the file does not name;
+  // only what the user wrote may override the pack's own defaults, so keep just those keys.
+  const written = (json as { config?: Record<string, unknown> }).config ?? {};
+  const config = parsed.data.config ? Object.fromEntries(Object.entries(parsed.data.config).filter(([k]) => k in written)) : undefined;
+  return { ...parsed.data, ...(config ? { config } : {}) };
 }

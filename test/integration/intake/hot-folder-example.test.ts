@@ -50,11 +50,12 @@ describe('hot folder with the README example', () => {
 
   it('applies the documented sidecar example (template, pack, thresholds)', async () => {
     const sidecar = JSON.parse(readFileSync(join(EXAMPLES, 'fantasy-items.json'), 'utf8')) as { template: string; pack: string; thresholds: { style: number } };
-    const { requests } = await drop((f) => {
+    const { events, requests } = await drop((f) => {
       cpSync(join(EXAMPLES, 'fantasy-items'), join(f, 'fantasy-items'), { recursive: true });
       cpSync(join(EXAMPLES, 'fantasy-items.json'), join(f, 'fantasy-items.json'));
       cpSync(join(EXAMPLES, 'fantasy-items.csv'), join(f, 'fantasy-items.csv'));
     });
+    expect(events).toEqual([expect.objectContaining({ type: 'started' })]);
     expect(requests[0]!.template).toBe(sidecar.template);
     expect(requests[0]!.config.packId).toBe(sidecar.pack);
     expect(requests[0]!.config.thresholds.style).toBe(sidecar.thresholds.style);

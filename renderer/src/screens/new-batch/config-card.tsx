@@ -1,12 +1,12 @@
 import { useEffect } from 'react';
-import type { BatchConfigDto, Sampler } from '../../../../preload/api.ts';
+import type { Sampler } from '../../../../preload/api.ts';
 import { Field } from '../../components/field.tsx';
-import { useNewBatch } from '../../store/new-batch.ts';
+import { useNewBatch, type FormConfig } from '../../store/new-batch.ts';
 import { useRequest } from '../../hooks/use-request.ts';
 import { installedSdxl, usePackList } from '../../store/packs.ts';
 import { fitConfig, outside, range } from './fit-config.ts';
 
-type NumKey = 'steps' | 'guidance' | 'seed' | 'retries' | 'concurrency';
+type NumKey = 'steps' | 'guidance' | 'retries' | 'concurrency' | 'candidates';
 
 const SAMPLER_LABEL: Record<Sampler, string> = { euler: 'Euler', euler_a: 'Euler ancestral', dpmpp_2m_karras: 'DPM++ 2M Karras' };
 
@@ -26,13 +26,11 @@ export function ConfigCard() {
 
   // No (or an uninstalled) pack chosen: take the first installed one and fit the form to it.
   useEffect(() => {
-    const first = sdxl[0];
-    if (!pack && first?.limits) setConfig(fitConfig(useNewBatch.getState().config, first.id, first.limits));
-    else if (pack?.limits) {
-      const fitted = fitConfig(useNewBatch.getState().config, pack.id, pack.limits);
-      const cur = useNewBatch.getState().config;
-      if (fitted.width !== cur.width || fitted.height !== cur.height || fitted.steps !== cur.steps || fitted.guidance !== cur.guidance || fitted.sampler !== cur.sampler) setConfig(fitted);
-    }
+    const cur = useNewBatch.getState().config;
+    const target = pack ?? sdxl[0];
+    if (!target?.limits) return;
+    const fitted = fitConfig(cur, target.id, target.limits);
+    if (fitted.packId !== cur.packId || fitted.width !== cur.width || fitted.height !== cur.height || fitted.steps !== cur.steps || fitted.guidance !== cur.guidance || fitted.sampler !== cur.sampler) setConfig(fitted);
   }, [pack, sdxl, setConfig]);
 
   const num = (k: NumKey, label: string, step = 1, packRange?: { min: number; max: number }) => {
@@ -40,11 +38,11 @@ export function ConfigCard() {
     const bad = outside(config[k], r, bounds[k]?.int ?? false);
     return (
       <Field label={label} hint={<span className={bad ? 'bad-text' : undefined}>{r.min !== undefined && r.max !== undefined ? `${r.min}–${r.max}` : ''}</span>}>
-        <input className="input num" type="number" min={r.min} max={r.max} step={step} value={config[k]} aria-invalid={bad} onChange={(e) => setConfig({ [k]: Number(e.target.value) } as Partial<BatchConfigDto>)} />
+        <input className="input num" type="number" min={r.min} max={r.max} step={step} value={config[k]} aria-invalid={bad} onChange={(e) => setConfig({ [k]: Number(e.target.value) } as Partial<FormConfig>)} />
       </Field>
     );
   };
-  const thr = (k: keyof BatchConfigDto['thresholds'], label: string, step: number) => {
+  const thr = (k: keyof FormConfig['thresholds'], label: string, step: number) => {
     const r = range(bounds[`thresholds.${k}`]);
     return (
       <Field label={label}>
@@ -52,6 +50,7 @@ export function ConfigCard() {
       </Field>
     );
   };
+  const seedRange = range(bounds['seed.base']);
   const sizeKey = `${config.width}x${config.height}`;
   return (
     <div className="card config" data-testid="config-card">
@@ -104,16 +103,21 @@ export function ConfigCard() {
           </select>
         </Field>
         <Field label="Seed">
-          <select className="input" value={config.seedMode} onChange={(e) => setConfig({ seedMode: e.target.value as BatchConfigDto['seedMode'] })}>
+          <select className="input" value={config.seed.mode} onChange={(e) => setConfig({ seed: { ...config.seed, mode: e.target.value as FormConfig['seed']['mode'] } })}>
             <option value="random">Random per task</option>
             <option value="fixed">Fixed</option>
           </select>
         </Field>
-        {config.seedMode === 'fixed' ? num('seed', 'Seed value') : null}
+        {config.seed.mode === 'fixed' ? (
+          <Field label="Seed value">
+            <input className="input num" type="number" min={seedRange.min} max={seedRange.max} value={config.seed.base} aria-invalid={outside(config.seed.base, seedRange, true)} onChange={(e) => setConfig({ seed: { ...config.seed, base: Number(e.target.value) } })} />
+          </Field>
+        ) : null}
         {num('retries', 'Style retries')}
         {num('concurrency', 'Concurrency')}
+        {num('candidates', 'Candidates per row (best of k)')}
         <Field label="Low-confidence prompts">
-          <select className="input" value={config.lowConfidence} onChange={(e) => setConfig({ lowConfidence: e.target.value as BatchConfigDto['lowConfidence'] })}>
+          <select className="input" value={config.lowConfidence} onChange={(e) => setConfig({ lowConfidence: e.target.value as FormConfig['lowConfidence'] })}>
             <option value="continue">Continue (report only)</option>
             <option value="hold">Hold for review</option>
           </select>

@@ -1,10 +1,11 @@
-import type { BatchConfigDto, FieldBounds, PackLimitsDto } from '../../../../preload/api.ts';
+import type { FieldBounds, PackLimitsDto } from '../../../../preload/api.ts';
+import type { FormConfig } from '../../store/new-batch.ts';
 
 /**
  * Moves a config into what the pack allows: a size it supports, steps/guidance in its range,
  * one of its samplers. Values already allowed are kept (the user's choice wins).
  */
-export function fitConfig(c: BatchConfigDto, packId: string, l: PackLimitsDto): BatchConfigDto {
+export function fitConfig(c: FormConfig, packId: string, l: PackLimitsDto): FormConfig {
   const sizeOk = l.sizes.some((s) => s.width === c.width && s.height === c.height);
   return {
     ...c,
