@@ -6,6 +6,7 @@ import { ProviderStatus } from './provider-status.tsx';
 import { SecretsSection } from './secrets-section.tsx';
 import { SettingsForm } from './settings-form.tsx';
 import { AboutSection } from './about-section.tsx';
+import { HotFolderDrops } from './hot-folder-drops.tsx';
 import { MaintenanceSection } from './maintenance-section.tsx';
 import { DistributedSection } from './distributed-section.tsx';
 
@@ -22,6 +23,7 @@ export function SettingsScreen() {
         <AsyncView state={settings} what="Settings">
           {(s) => <SettingsForm settings={s} onSaved={settings.setData} />}
         </AsyncView>
+        <HotFolderDrops />
         <DistributedSection />
         <AboutSection />
         <MaintenanceSection />
