@@ -19,6 +19,9 @@ import { readPngParametersText } from '../../library/read-png-parameters.ts';
 import { loadRgbImage } from '../../library/tag-asset.ts';
 import { getUpload } from '../../uploads/upload-store.ts';
 import { scoresDto, iso } from '../dto/pipeline-dto.ts';
+import { readStyleScores } from '../../pipeline/records/style-scores.ts';
+import { BatchConfigSchema } from '../../pipeline/records/batch-config.ts';
+import { getBatch } from '../../pipeline/ledger/batches.ts';
 
 function summaryDto(a: Asset, fileUrl: FileUrl): AssetSummary {
   return {
@@ -39,7 +42,7 @@ function detailDto(s: AppServices, a: Asset): AssetDetail {
     ...summaryDto(a, s.fileUrl),
     imageUrl: s.fileUrl(a.relPath),
     batchId: a.batchId, prompt: a.prompt, negativePrompt: a.negativePrompt, params: a.params, seed: a.seed ?? 0, model: a.model,
-    scores: scoresDto(a.scores as Record<string, unknown>),
+    scores: scoresDto(readStyleScores(a.scores), getBatch(s.app.db, a.batchId)?.config ?? BatchConfigSchema.parse({})),
     tags: tags.map((t) => ({ tag: t.tag, group: t.group, confidence: t.confidence ?? 1, source: t.source })),
     subcategories: a.subcategories,
     version: a.version,
