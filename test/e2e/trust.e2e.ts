@@ -33,12 +33,15 @@ async function closeAll(): Promise<string[]> {
 const spec = (name: string, run: (ctx: E2eContext) => Promise<void>): E2eSpec => ({
   name,
   async run(ctx) {
+    let failure: unknown = null;
     try {
       await run(ctx);
-    } finally {
-      const errors = await closeAll();
-      if (errors.length) throw new Error(`console/page errors:\n      ${errors.join('\n      ')}`);
+    } catch (err) {
+      failure = err;
     }
+    const errors = await closeAll();
+    if (failure) throw failure;
+    if (errors.length) throw new Error(`console/page errors:\n      ${errors.join('\n      ')}`);
   },
 });
 
