@@ -43,10 +43,27 @@ export const CatalogPack = z.object({
   precision: z.enum(['float16', 'float32']),
   license: z.string(),
   source: z.string().refine(isAllowedUrl, "must be an https URL"),
-  /** False when no complete public ONNX export exists: the user must locate their own. */
+  /**
+   * The model this pack is one variant of (e.g. sdxl-base-1.0): packs of one model differ only
+   * in which providers they run on and their precision.
+   */
+  model: z.string().optional(),
+  /** cuda-fp16: fused CUDA-only export; portable-fp16: standard ops, fp32 I/O; fp32: runs anywhere. */
+  variant: z.enum(['cuda-fp16', 'portable-fp16', 'fp32']).optional(),
+  /**
+   * The Hugging Face repository the files come from and the commit they must come from. null =
+   * no revision could be pinned when the catalog was written: the downloader resolves the branch
+   * in the URLs to a commit before downloading and fetches every file from that one commit.
+   */
+  hub: z.object({ repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/), revision: z.string().regex(/^[0-9a-f]{40}$/).nullable() }).optional(),
+  /** False when no complete public ONNX export exists: the user must locate or build their own. */
   downloadable: z.boolean(),
+  /** Pack id of the fp32 pack `models convert --fp16` builds this pack from. */
+  buildFrom: z.string().optional(),
+  /** Ids this pack was published under before, so installed copies are still recognised. */
+  legacyIds: z.array(z.string()).default([]),
   notes: z.string().default(''),
-  files: z.array(CatalogFile).min(1),
+  files: z.array(CatalogFile).default([]),
   /** Manifest template (without per-file sha256/size, which the downloader fills in). */
   manifest: PackManifest,
 });
@@ -68,6 +85,13 @@ export const Catalog = z
       }
       if (pack.manifest.kind !== pack.kind) {
         ctx.addIssue({ code: 'custom', path: ['packs', i, 'manifest', 'kind'], message: `manifest kind ${pack.manifest.kind} differs from pack kind ${pack.kind}` });
+      }
+      if (pack.downloadable && pack.files.length === 0) ctx.addIssue({ code: 'custom', path: ['packs', i, 'files'], message: 'a downloadable pack needs files' });
+      if (!pack.downloadable && pack.files.length === 0 && !pack.buildFrom) {
+        ctx.addIssue({ code: 'custom', path: ['packs', i, 'files'], message: 'a pack that is neither downloadable nor built from another pack needs files to locate' });
+      }
+      if (pack.buildFrom && !cat.packs.some((p) => p.id === pack.buildFrom && p.downloadable)) {
+        ctx.addIssue({ code: 'custom', path: ['packs', i, 'buildFrom'], message: `buildFrom ${pack.buildFrom} is not a downloadable pack in this catalog` });
       }
       const paths = new Set<string>();
       pack.files.forEach((f, j) => {
@@ -143,6 +167,11 @@ export function packTotalBytes(pack: CatalogPack): number {
   return pack.files.reduce((sum, f) => sum + f.size, 0);
 }
 
+/** The catalog entry an installed pack id belongs to (current or legacy id). */
+export function catalogEntryFor(catalog: Catalog, id: string): CatalogPack | undefined {
+  return catalog.packs.find((p) => p.id === id) ?? catalog.packs.find((p) => p.legacyIds.includes(id));
+}
+
 export interface FileDigest {
   sha256: string;
   size: number;
@@ -182,4 +211,22 @@ export function isAllowedUrl(s: string): boolean {
   }
   if (u.protocol === 'https:') return true;
   return u.protocol === 'http:' && (u.hostname === '127.0.0.1' || u.hostname === 'localhost' || u.hostname === '[::1]');
+}
+
+/** Components `models convert --fp16` keeps in fp32 (the SDXL VAE overflows in fp16). */
+export const FP32_KEPT_COMPONENTS: readonly string[] = ['vae_decoder', 'vae_encoder'];
+
+/**
+ * Bytes the pack takes on disk: the download for downloadable packs; for packs built from
+ * another pack, the source's size with every converted weight halved (fp32 → fp16).
+ */
+export function packDiskBytes(catalog: Catalog, pack: CatalogPack): number {
+  if (!pack.buildFrom) return packTotalBytes(pack);
+  const source = catalog.packs.find((p) => p.id === pack.buildFrom);
+  if (!source) return 0;
+  return source.files.reduce((sum, f) => {
+    const kept = !f.path.endsWith('.onnx') && !f.path.endsWith('_data') && !f.path.endsWith('.data');
+    const fp32 = FP32_KEPT_COMPONENTS.some((c) => f.path.startsWith(`${c}/`));
+    return sum + (kept || fp32 ? f.size : Math.ceil(f.size / 2));
+  }, 0);
 }

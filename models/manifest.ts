@@ -9,6 +9,42 @@ export const MANIFEST_FILE = 'manifest.json';
 export const MANIFEST_FORMAT = 'assetql-pack/1';
 
 export const TensorDtype = z.enum(['float32', 'float16', 'int32', 'int64']);
+
+/** Execution-provider families a pack can declare it runs on (same names as workers/onnx/providers). */
+export const PackProvider = z.enum(['cuda', 'dml', 'coreml', 'webgpu', 'cpu']);
+export type PackProvider = z.infer<typeof PackProvider>;
+export const ALL_PACK_PROVIDERS: readonly PackProvider[] = PackProvider.options;
+
+/**
+ * GPU memory a pack needs at one generation size (peak, batch of one with guidance). `measured`
+ * is false for figures estimated from weight sizes and activation scaling (see docs/models.md).
+ */
+export const GpuMemoryRow = z.object({
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  bytes: z.number().int().positive(),
+  measured: z.boolean().default(false),
+});
+export type GpuMemoryRow = z.infer<typeof GpuMemoryRow>;
+
+/** What a downloaded pack's files were checked against (written by the downloader). */
+export const PackVerification = z.object({
+  /** e.g. huggingface.co/stabilityai/sdxl-turbo */
+  repo: z.string().optional(),
+  /** The repository commit every file came from, when the host reported one. */
+  revision: z.string().optional(),
+  verifiedAt: z.string(),
+  /** Per file: what its bytes were checked against. */
+  files: z.record(
+    z.string(),
+    z.object({
+      sha256: z.string(),
+      size: z.number().int().nonnegative(),
+      against: z.enum(['catalog-sha256', 'hub-sha256', 'hub-git-blob', 'size-only', 'none']),
+    }),
+  ),
+});
+export type PackVerification = z.infer<typeof PackVerification>;
 export type TensorDtype = z.infer<typeof TensorDtype>;
 
 /** Symbolic dims (e.g. "batch") are strings; fixed dims are numbers. */
@@ -62,6 +98,16 @@ const Common = {
   license: z.string().optional(),
   /** True for packs with random weights (create-test-pack): their images are noise. */
   testPack: z.boolean().default(false),
+  /**
+   * Providers this pack's graphs load and run on. Absent = every provider (plain fp32 graphs of
+   * standard ops, e.g. test packs and Optimum fp32 exports). CUDA-optimised exports use fused
+   * contrib ops and declare ['cuda'] only.
+   */
+  providers: z.array(PackProvider).min(1).optional(),
+  gpuMemory: z.array(GpuMemoryRow).optional(),
+  verification: PackVerification.optional(),
+  /** Set on packs built by `models convert`: the pack id and precision they were built from. */
+  convertedFrom: z.object({ packId: z.string(), precision: z.string(), tool: z.string() }).optional(),
 };
 
 export const SdxlManifest = z.object({

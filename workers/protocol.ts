@@ -7,6 +7,7 @@
  */
 import type { RgbImage } from './image/rgb-image.ts';
 import type { ClipInfo } from './clip/clip-pack.ts';
+import type { TokenCountResult } from './clip/count-tokens.ts';
 import type { SdxlGenerateRequest, SdxlGenerateResult, SdxlProgress } from './sdxl/generate-types.ts';
 import type { ImageAnalysis } from './analysis/types.ts';
 import type { DecodedImage, DecodeOptions } from './analysis/decode-image.ts';
@@ -61,6 +62,8 @@ export type InferenceOp =
   | { kind: 'doctor.smoke'; packDir: string; provider: ProviderName }
   /** Validates a pack folder (manifest schema, every file present) and returns its manifest. */
   | { kind: 'pack.read'; packDir: string; packKind: 'sdxl' | 'clip' }
+  /** Tokens of a prompt with an SDXL pack's tokenizer (answered at once, not queued behind generation). */
+  | { kind: 'text.countTokens'; packDir: string; text: string }
   /** Releases a pack's sessions in this worker (e.g. before loading a larger one). */
   | { kind: 'pack.unload'; packDir: string }
   /** Ends the worker thread abruptly; lets tests prove crash recovery on a real thread. */
@@ -79,6 +82,7 @@ export interface OpResults {
   'providers.detect': { statuses: ProviderStatus[]; ortVersion: string };
   'doctor.smoke': SmokeResult;
   'pack.read': SdxlManifest | ClipManifest;
+  'text.countTokens': TokenCountResult;
   'pack.unload': { unloaded: boolean };
   'debug.crash': never;
 }

@@ -2,6 +2,7 @@
  * Electron entry: wires the shared core (main/api) to one secure window. Everything else —
  * database, pipeline, inference — is the same code the CLI and the browser UI run.
  */
+import '../core/quiet-runtime.ts'; // first: onnxruntime's telemetry off before anything loads it
 import { app, BrowserWindow, dialog, session } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { createAppServices, type AppServices } from '../api/app-services.ts';
 import { connectIpc } from './ipc.ts';
 import { createSafeStorageKeyStore } from './safe-storage-key-store.ts';
 import { createMainWindow } from './window.ts';
+import { registerShellHandlers } from './shell-handlers.ts';
 import { RENDERER_DIR } from '../core/app-root.ts';
 import { handleProtocols, registerPrivilegedSchemes } from './protocols.ts';
 import { toErrorData } from '../core/app-error.ts';
@@ -30,6 +32,7 @@ async function start(): Promise<void> {
     keyStore: { create: (name) => createSafeStorageKeyStore(userData, name), storage: 'safeStorage' },
   });
   handleProtocols(RENDERER_DIR, services.app.dataDir.library);
+  registerShellHandlers(services, () => BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0] ?? null);
   const win = createMainWindow(join(here, 'preload.cjs'));
   const disconnect = connectIpc(services, win);
   win.on('closed', disconnect);

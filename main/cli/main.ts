@@ -1,7 +1,10 @@
+// First: native libraries loaded by later imports read this environment as they load.
+import '../core/quiet-runtime.ts';
 import type { CliIo, Command } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
 import { toErrorData } from '../core/app-error.ts';
 import { APP_VERSION } from '../core/app-root.ts';
+import { terminalSafeStream } from './terminal-text.ts';
 
 const VERSION = APP_VERSION;
 
@@ -15,7 +18,7 @@ function helpText(): string {
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Common options: --data-dir <dir> (default: $ASSETQL_DATA_DIR or ~/.assetql), --json',
+    'Common options: --data-dir <dir> (default: $ASSETQL_DATA_DIR or ~/.assetql), --json, --debug (stack traces on errors)',
   ].join('\n');
 }
 
@@ -24,20 +27,39 @@ export function findCommand(name: string): Command | undefined {
 }
 
 /** Entry point shared by bin/assetql.mjs and the tests; returns the exit code. */
-export async function main(argv: string[], io?: Partial<CliIo>): Promise<number> {
+export async function main(rawArgv: string[], io?: Partial<CliIo>): Promise<number> {
+  // --debug (any position) adds the stack trace to an error; without it users get one sentence.
+  const debug = rawArgv.includes('--debug');
+  const argv = rawArgv.filter((a) => a !== '--debug');
   const controller = new AbortController();
   const onSigint = (): void => {
     if (controller.signal.aborted) process.exit(130); // second Ctrl-C: leave now
     controller.abort();
   };
   if (!io?.signal) process.on('SIGINT', onSigint);
+  // User text is escaped on its way to the terminal (terminal-text.ts); --json stays exact.
+  const json = argv.includes('--json');
+  const stdout = io?.stdout ?? process.stdout;
   const fullIo: CliIo = {
-    stdout: io?.stdout ?? process.stdout,
-    stderr: io?.stderr ?? process.stderr,
+    stdout: json ? stdout : terminalSafeStream(stdout),
+    stderr: terminalSafeStream(io?.stderr ?? process.stderr),
     cwd: io?.cwd ?? process.cwd(),
     env: io?.env ?? process.env,
     signal: io?.signal ?? controller.signal,
   };
+  // The CLI's top-level guard: an error thrown outside the command's own await chain (a
+  // background loop hitting a full disk) still ends as one sentence and a non-zero exit.
+  // `serve` keeps serving instead (its own guard), and tests (which pass io) keep vitest's.
+  const fatal = (err: unknown): void => {
+    fullIo.stderr.write(`assetql: ${errorLine(err)}\n`);
+    if (debug && err instanceof Error && err.stack) fullIo.stderr.write(`${err.stack}\n`);
+    process.exit(1);
+  };
+  const guard = !io && argv[0] !== 'serve';
+  if (guard) {
+    process.on('uncaughtException', fatal);
+    process.on('unhandledRejection', fatal);
+  }
   try {
     const [name, ...rest] = argv;
     if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -62,10 +84,20 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
     // parseArgs throws TypeErrors with a clear message for unknown/missing flags.
     // Errors with a kind (AppError, or WorkerError from analysis code) print their kind.
     const data = toErrorData(err);
-    const message = data.kind === 'Internal' ? data.message : `${data.kind}: ${data.message}`;
-    fullIo.stderr.write(`assetql: ${message}\n`);
+    fullIo.stderr.write(`assetql: ${errorLine(err)}\n`);
+    if (debug && err instanceof Error && err.stack) fullIo.stderr.write(`${err.stack}\n`);
     return data.kind === 'Cancelled' ? 130 : 1;
   } finally {
     process.off('SIGINT', onSigint);
+    if (guard) {
+      process.off('uncaughtException', fatal);
+      process.off('unhandledRejection', fatal);
+    }
   }
+}
+
+/** One line for a user: the kind (unless Internal, or an environment fault that says it all). */
+function errorLine(err: unknown): string {
+  const data = toErrorData(err);
+  return data.kind === 'Internal' || data.detail?.['fault'] ? data.message : `${data.kind}: ${data.message}`;
 }

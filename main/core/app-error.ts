@@ -2,6 +2,8 @@
  * Errors cross every boundary (worker, IPC, WebSocket, CLI) as plain data with a kind, so
  * callers can decide what to retry or how to explain it without parsing messages.
  */
+import { classifyEnvironmentFault, environmentMessage, faultFolder } from './environment-fault.ts';
+
 export const ERROR_KINDS = [
   'BadInput',
   'NotFound',
@@ -41,9 +43,19 @@ export class AppError extends Error {
   }
 }
 
-/** Turns anything thrown into ErrorData; unknown errors become Internal with their message. */
+/**
+ * Turns anything thrown into ErrorData; environment faults (disk full, read-only, permission,
+ * path too long) become Unavailable with one sentence naming the folder and the fix; other
+ * unknown errors become Internal with their message.
+ */
 export function toErrorData(err: unknown): ErrorData {
   if (err instanceof AppError) return err.toData();
+  const fault = classifyEnvironmentFault(err);
+  if (fault) {
+    const path = (err as { path?: unknown }).path;
+    const folder = faultFolder(err);
+    return { kind: 'Unavailable', message: environmentMessage(fault, folder, typeof path === 'string' ? path : undefined), detail: { fault, folder } };
+  }
   if (err && typeof err === 'object' && 'kind' in err && 'message' in err) {
     const e = err as { kind: unknown; message: unknown; detail?: unknown };
     if (typeof e.kind === 'string' && (ERROR_KINDS as readonly string[]).includes(e.kind)) {

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { noteDataFolder } from './environment-fault.ts';
 
 /**
  * Where AssetQL keeps its database and library. Electron passes app.getPath('userData');
@@ -26,6 +27,7 @@ export function resolveDataDir(explicit?: string): DataDir {
     models: join(root, 'models'),
     tmp: join(root, 'library', '.tmp'),
   };
+  noteDataFolder(root);
   for (const p of [dir.root, dir.library, dir.models, dir.tmp]) mkdirSync(p, { recursive: true });
   return dir;
 }

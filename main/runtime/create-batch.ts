@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { BatchConfigDto } from '../../preload/api.ts';
+import type { BatchConfigInput, CsvIssue as CsvIssueDto } from '../../preload/api.ts';
 import type { AppServices } from '../api/app-services.ts';
 import { AppError } from '../core/app-error.ts';
 import type { PipelineEngine } from '../pipeline/engine.ts';
@@ -16,7 +16,9 @@ import { preflightStyleFromProfile } from '../intake/style-from-profile.ts';
 import { saveDeltaReports } from '../intake/preflight/delta-repo.ts';
 import { createClaudeClient } from '../llm/claude-client.ts';
 import { polishPrompts } from '../llm/polish-prompts.ts';
-import type { SdxlManifest } from '../../models/manifest.ts';
+import type { PackProvider, SdxlManifest } from '../../models/manifest.ts';
+import { preflightPack } from '../../models/pack-preflight.ts';
+import { detectGpuMemory } from '../gpu-runtime/gpu-memory.ts';
 
 export type StyleSwitch = 'on' | 'off' | 'locked';
 
@@ -31,7 +33,7 @@ export interface CreateBatchInput {
   /** A saved profile, or reference image files to build a new one from. */
   profileId: string | null;
   refPaths: string[];
-  config: Partial<BatchConfigDto>;
+  config: BatchConfigInput;
   source: 'ui' | 'cli' | 'hot-folder';
   /** Start generating right away (the UI's Start button); false leaves a draft. */
   start: boolean;
@@ -43,6 +45,10 @@ export interface CreateBatchResult {
   skippedRows: number;
   held: number;
   lowConfidence: number;
+  /** Rows that were skipped, each with its row, column and why. */
+  skipped: CsvIssueDto[];
+  /** An existing profile built from the same reference files was used instead of a new one. */
+  reusedProfile: boolean;
   warnings: string[];
 }
 
@@ -58,20 +64,10 @@ export async function createBatchFromCsv(s: AppServices, engine: PipelineEngine,
   const pack = s.inference.resolveSdxlPack(input.config.packId ?? null);
   const manifest = pack.manifest?.kind === 'sdxl' ? (pack.manifest as SdxlManifest) : null;
   const limits = packLimits(manifest);
-  const c = input.config;
   const config = parseBatchConfig(
     {
+      ...input.config,
       packId: pack.id,
-      ...(c.width && c.height ? { width: c.width, height: c.height } : {}),
-      ...(c.steps !== undefined ? { steps: c.steps } : {}),
-      ...(c.guidance !== undefined ? { guidance: c.guidance } : {}),
-      ...(c.sampler ? { sampler: c.sampler } : {}),
-      ...(c.seedMode ? { seed: { mode: c.seedMode, base: c.seed ?? 0 } } : {}),
-      ...(c.retries !== undefined ? { retries: c.retries } : {}),
-      ...(c.concurrency !== undefined ? { concurrency: c.concurrency } : {}),
-      ...(c.lowConfidence ? { lowConfidence: c.lowConfidence } : {}),
-      ...(c.polish !== undefined ? { polish: c.polish } : {}),
-      ...(c.thresholds ? { thresholds: c.thresholds } : {}),
       negativePrompt: input.negativePrompt,
       style: {
         colours: { mode: MODE[input.style.colours] },
@@ -82,6 +78,14 @@ export async function createBatchFromCsv(s: AppServices, engine: PipelineEngine,
     },
     limits,
   );
+
+  // Refuses a pack the chosen provider cannot run, before anything is spent (issue 16).
+  const packWarnings = manifest
+    ? await preflightPack(manifest, config.width, config.height, {
+        provider: async () => ((await s.inference.providers()).resolved.chosen[0] ?? 'cpu') as PackProvider,
+        gpuMemory: async () => (await detectGpuMemory()).bytes,
+      })
+    : [];
 
   const csv = await readCsvFile(input.csvPath, {
     usesTemplate: Boolean(input.template),
@@ -129,14 +133,17 @@ export async function createBatchFromCsv(s: AppServices, engine: PipelineEngine,
   s.bus.emit('delta.updated', { batchId: batch.id });
   engine.poke();
 
-  const skippedRows = new Set([...csv.errors, ...built.errors].map((e) => e.row).filter((r): r is number => r !== null)).size;
+  const bad = [...csv.errors, ...built.errors];
+  const skippedRows = new Set(bad.map((e) => e.row).filter((r): r is number => r !== null)).size;
   return {
     batchId: batch.id,
     tasks: prompts.length,
     skippedRows,
     held: pre.rows.filter((r) => r.held).length,
     lowConfidence: pre.rows.filter((r) => r.low).length,
-    warnings: [...csv.warnings, ...built.warnings].map((w) => w.message).concat(pre.available ? [] : [pre.reason ?? 'pre-flight unavailable']),
+    skipped: bad.map((i) => ({ row: i.row, column: i.column, ...(i.value != null ? { value: i.value } : {}), message: i.message })),
+    reusedProfile: false,
+    warnings: [...packWarnings, ...[...csv.warnings, ...built.warnings].map((w) => w.message)].concat(pre.available ? [] : [pre.reason ?? 'pre-flight unavailable']),
   };
 }
 

@@ -17,3 +17,9 @@ export function contentSecurityPolicy(connectSrc: string[] = []): string {
     "frame-ancestors 'none'",
   ].join('; ');
 }
+
+/**
+ * For every file served from the library: a sandboxed document with no scripts, no plugins and
+ * no connections, so even a file a browser decides to render cannot act on the app's origin.
+ */
+export const FILE_SANDBOX_CSP = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'";

@@ -1,15 +1,24 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { extname, join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { WIRE, type WireClientMessage, type WireServerMessage } from '../../preload/api.ts';
+import { join } from 'node:path';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { WIRE } from '../../preload/api.ts';
 import type { ApiRegistry, RequestContext } from '../api/registry.ts';
 import type { EventBus } from '../api/event-bus.ts';
 import { resolveInside } from '../core/safe-path.ts';
 import { contentSecurityPolicy } from './content-security.ts';
 import { browserFileUrl } from '../core/file-urls.ts';
+import { hostAllowed } from './host-check.ts';
+import { decodePath, parseRequestTarget } from './request-target.ts';
+import { requestToken, sessionCookie, tokenMatches } from './session-token.ts';
+import { libraryFileHeaders, rendererContentType, sendFile } from './file-response.ts';
+import { handleUpload } from './upload-route.ts';
+import { serveApiOverSockets } from './ws-api.ts';
+import { stderrServerLog, type ServerLog } from './server-log.ts';
+import type { HttpRoute } from './export-download-route.ts';
 
 export interface UiServerOptions {
   registry: ApiRegistry;
@@ -22,6 +31,10 @@ export interface UiServerOptions {
   port?: number;
   /** Fixed token for tests; a random one per launch otherwise. */
   token?: string;
+  /** Refused and survived requests are reported here (stderr by default). */
+  log?: ServerLog;
+  /** Extra GET routes (export downloads), tried after the token check, before static files. */
+  routes?: HttpRoute[];
 }
 
 export interface UiServer {
@@ -31,70 +44,82 @@ export interface UiServer {
   close(): Promise<void>;
 }
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.json': 'application/json',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-};
+/** Frames carry API requests (uploads go over POST /upload), so 16 MiB is generous. */
+export const WS_MAX_PAYLOAD = 16 * 1024 * 1024;
+
+const FORBIDDEN_TEXT = 'AssetQL: this page needs the token printed by `assetql serve` (open the full URL it printed).';
 
 /**
  * The browser UI (`assetql serve`): the built renderer plus the API contract over a WebSocket.
  * Binds 127.0.0.1 by default. A random token, printed in the URL, is required for the page,
- * the files and the socket (the page trades it for a SameSite=Strict cookie), and the socket's
- * Origin must be this server, so another site in the same browser cannot drive the API.
+ * the files, uploads and the socket (the page trades it for a per-port SameSite=Strict cookie);
+ * the Host must be this server (DNS rebinding) and the socket's Origin too (another site in the
+ * same browser cannot drive the API). No request can take the server down: every path answers
+ * or drops its own connection, and what it refused is logged.
  */
 export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   const host = opts.host ?? '127.0.0.1';
   const token = opts.token ?? randomBytes(24).toString('base64url');
+  const log = opts.log ?? stderrServerLog();
   if (!existsSync(join(opts.rendererDir, 'index.html'))) {
     throw new Error(`the renderer is not built (${join(opts.rendererDir, 'index.html')} is missing): run \`npm run build\``);
   }
   let origins: Set<string> = new Set();
+  let port = 0;
 
-  const server: Server = createServer((req, res) => {
-    try {
-      handleHttp(req, res);
-    } catch (err) {
-      res.writeHead(400, { 'content-type': 'text/plain' }).end(err instanceof Error ? err.message : 'bad request');
-    }
+  const server: Server = createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 0, headersTimeout: 30_000 }, (req, res) => {
+    res.on('error', (err) => log(`response error: ${err.message}`));
+    req.on('error', (err) => log(`request error: ${err.message}`));
+    handleHttp(req, res).catch((err: unknown) => {
+      log(`request failed: ${err instanceof Error ? err.message : String(err)}`);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' }).end('internal error');
+      else res.destroy();
+    });
   });
 
-  function tokenOk(candidate: string | null | undefined): boolean {
-    if (!candidate) return false;
-    const a = Buffer.from(candidate);
-    const b = Buffer.from(token);
-    return a.length === b.length && timingSafeEqual(a, b);
-  }
+  // Malformed HTTP (bad request line, bad headers, oversize headers): 400, logged, socket closed.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    log(`malformed request refused (${err.code ?? err.message})`);
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+  server.on('connection', (socket: Socket) => socket.on('error', (err) => log(`socket error: ${err.message}`)));
+  server.on('error', (err) => log(`server error: ${err.message}`));
 
-  function requestToken(req: IncomingMessage, url: URL): string | null {
-    const fromQuery = url.searchParams.get(WIRE.tokenParam);
-    if (fromQuery) return fromQuery;
-    const cookie = req.headers.cookie ?? '';
-    for (const part of cookie.split(';')) {
-      const [k, ...v] = part.trim().split('=');
-      if (k === WIRE.cookie) return decodeURIComponent(v.join('='));
-    }
-    return null;
-  }
+  const plain = (res: ServerResponse, status: number, text: string): void => {
+    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' }).end(text);
+  };
 
-  function handleHttp(req: IncomingMessage, res: ServerResponse): void {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? host}`);
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405).end();
+  async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!hostAllowed(req.headers.host, host, port)) {
+      log(`request for a foreign Host refused: ${String(req.headers.host).slice(0, 80)}`);
+      plain(res, 421, 'AssetQL: this server only answers to its own address.');
       return;
     }
-    const given = requestToken(req, url);
-    if (!tokenOk(given)) {
-      res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' })
-        .end('AssetQL: this page needs the token printed by `assetql serve` (open the full URL it printed).');
+    const url = parseRequestTarget(req.url);
+    if (!url) {
+      log('malformed request target refused');
+      plain(res, 400, 'bad request');
+      return;
+    }
+    const isUpload = url.pathname === WIRE.uploadPath;
+    if (!(req.method === 'GET' || req.method === 'HEAD' || (isUpload && req.method === 'POST'))) {
+      res.writeHead(405, { allow: isUpload ? 'POST' : 'GET, HEAD' }).end();
+      return;
+    }
+    if (!tokenMatches(requestToken(req, url, port), token)) {
+      plain(res, 403, FORBIDDEN_TEXT);
+      return;
+    }
+    if (isUpload) {
+      // A form on another site could POST here with the cookie (SameSite allows same-site ports).
+      const origin = req.headers.origin;
+      if (origin !== undefined && !origins.has(origin)) {
+        res.writeHead(403, { 'content-type': 'application/json', 'x-content-type-options': 'nosniff' });
+        res.end(JSON.stringify({ ok: false, error: { kind: 'BadInput', message: 'uploads are only accepted from the app itself' } }));
+        return;
+      }
+      await handleUpload(req, res, url, opts.libraryDir);
       return;
     }
     const headers: Record<string, string> = {
@@ -102,75 +127,85 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
       'referrer-policy': 'no-referrer',
       'cache-control': 'no-store',
     };
-    if (url.searchParams.has(WIRE.tokenParam)) {
-      headers['set-cookie'] = `${WIRE.cookie}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
+    if (url.searchParams.has(WIRE.tokenParam)) headers['set-cookie'] = sessionCookie(port, token);
+    const decoded = decodePath(url.pathname);
+    if (decoded === null) {
+      plain(res, 400, 'bad request: malformed %-escape in the path');
+      return;
+    }
+    for (const route of opts.routes ?? []) if (route(req, res, url, headers)) return;
+    if (decoded.startsWith(WIRE.filesPath)) {
+      const rel = decoded.slice(WIRE.filesPath.length);
+      let file: string;
+      try {
+        file = resolveInside(opts.libraryDir, rel);
+      } catch {
+        plain(res, 400, 'bad request: that path is outside the library');
+        return;
+      }
+      await sendFile(req, res, file, { ...headers, ...libraryFileHeaders(rel), 'cache-control': 'private, max-age=60' });
+      return;
     }
     let file: string;
-    if (url.pathname.startsWith(WIRE.filesPath)) {
-      file = resolveInside(opts.libraryDir, decodeURIComponent(url.pathname.slice(WIRE.filesPath.length)));
-      headers['cache-control'] = 'private, max-age=60';
-    } else {
-      const rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
-      file = resolveInside(opts.rendererDir, rel);
-      if (!existsSync(file) || statSync(file).isDirectory()) file = join(opts.rendererDir, 'index.html');
-    }
-    if (!existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404, headers).end();
+    try {
+      file = resolveInside(opts.rendererDir, decoded === '/' ? 'index.html' : decoded.slice(1));
+    } catch {
+      plain(res, 400, 'bad request: that path is outside the app');
       return;
     }
-    const type = MIME[extname(file).toLowerCase()] ?? 'application/octet-stream';
+    // Client-side routes (no such file) get the app itself.
+    if (!existsSync(file) || !/\.[a-z0-9]+$/i.test(file)) file = join(opts.rendererDir, 'index.html');
+    const type = rendererContentType(file);
     headers['content-type'] = type;
     if (type.startsWith('text/html')) headers['content-security-policy'] = contentSecurityPolicy([...origins].map((o) => o.replace(/^http/, 'ws')));
-    res.writeHead(200, headers);
-    if (req.method === 'HEAD') {
-      res.end();
-      return;
-    }
-    createReadStream(file).pipe(res);
+    await sendFile(req, res, file, headers);
   }
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 * 1024 });
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? host}`);
-    const origin = req.headers.origin ?? '';
-    if (url.pathname !== WIRE.wsPath || !tokenOk(requestToken(req, url)) || !origins.has(origin)) {
-      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
-      socket.destroy();
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
-  });
-
-  const ctx: RequestContext = {
-    transport: 'browser',
-    fileUrl: browserFileUrl,
+  const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
+  const refuse = (socket: Duplex, status: string): void => {
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    socket.destroy();
   };
-
-  wss.on('connection', (ws: WebSocket) => {
-    const send = (msg: WireServerMessage): void => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
-    };
-    const unsubscribe = opts.bus.subscribe((name, payload) => send({ t: 'evt', name, payload }));
-    ws.on('close', unsubscribe);
-    ws.on('message', (data) => {
-      let msg: WireClientMessage;
-      try {
-        msg = JSON.parse(data.toString()) as WireClientMessage;
-      } catch {
-        return; // not our protocol: ignore rather than crash the socket
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', (err) => log(`upgrade socket error: ${err.message}`));
+    try {
+      if (!hostAllowed(req.headers.host, host, port)) {
+        log(`upgrade for a foreign Host refused: ${String(req.headers.host).slice(0, 80)}`);
+        refuse(socket, '421 Misdirected Request');
+        return;
       }
-      if (msg?.t !== 'req' || typeof msg.id !== 'number') return;
-      void opts.registry.dispatch(msg.name, msg.arg, ctx).then((result) => send({ t: 'res', id: msg.id, result }));
-    });
+      const url = parseRequestTarget(req.url);
+      if (!url) {
+        log('malformed upgrade target refused');
+        refuse(socket, '400 Bad Request');
+        return;
+      }
+      const origin = req.headers.origin ?? '';
+      if (url.pathname !== WIRE.wsPath || !tokenMatches(requestToken(req, url, port), token) || !origins.has(origin)) {
+        refuse(socket, '403 Forbidden');
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    } catch (err) {
+      // ws answers 400 itself for a bad handshake; anything else still must not escape.
+      log(`upgrade failed: ${err instanceof Error ? err.message : String(err)}`);
+      refuse(socket, '400 Bad Request');
+    }
   });
+
+  const ctx: RequestContext = { transport: 'browser', fileUrl: browserFileUrl };
+  serveApiOverSockets(wss, opts.registry, opts.bus, ctx, log);
 
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => resolveListen());
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolveListen();
+    });
   });
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   const hostForUrl = host.includes(':') ? `[${host}]` : host;
-  origins = new Set([`http://${hostForUrl}:${port}`, `http://localhost:${port}`]);
+  origins = new Set([`http://${hostForUrl}:${port}`, `http://localhost:${port}`, `http://127.0.0.1:${port}`]);
   return {
     url: `http://${hostForUrl}:${port}/?${WIRE.tokenParam}=${token}`,
     token,

@@ -29,3 +29,11 @@ export async function sha256File(path: string, opts: { signal?: AbortSignal; onB
   const size = await hashInto(hash, path, opts);
   return { sha256: hash.digest('hex'), size };
 }
+
+/** Git's blob id: sha1("blob <size>\0" + content); what the Hub sends as ETag for non-LFS files. */
+export async function gitBlobSha1File(path: string, size: number, opts: { signal?: AbortSignal } = {}): Promise<string> {
+  const hash = createHash('sha1');
+  hash.update(`blob ${size}\0`);
+  await hashInto(hash, path, opts);
+  return hash.digest('hex');
+}

@@ -23,6 +23,11 @@ export interface ProviderStatus {
   reason: string;
   /** Time to create and run the probe session, when it was tried. */
   probeMs?: number;
+  /**
+   * What the native library printed while probing (e.g. Dawn's Vulkan warning): captured from a
+   * child process instead of reaching the terminal, and shown only by `doctor`.
+   */
+  nativeOutput?: string;
 }
 
 export interface ResolvedProviders {

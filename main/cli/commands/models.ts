@@ -4,10 +4,12 @@ import { parseArgs } from 'node:util';
 import type { CliIo, Command } from '../command.ts';
 import { openAppContext, type AppContext } from '../../core/app-context.ts';
 import { AppError, toErrorData } from '../../core/app-error.ts';
-import { findPack, loadCatalog, packTotalBytes, type Catalog } from '../../../models/catalog.ts';
+import { findPack, loadCatalog, packDiskBytes, type Catalog } from '../../../models/catalog.ts';
 import { downloadPack, formatBytes, formatDuration, type DownloadProgress } from '../../../models/downloader/index.ts';
 import { defaultPackDir, listInstalledPacks, locatePack, registerPack, verifyPack, type InstalledPack } from '../../../models/pack-store.ts';
 import { createTestPack } from '../../../models/test-pack/create-test-pack.ts';
+import { describeVerification } from '../../../models/verification-summary.ts';
+import { escapeTerminalText, writeTerminalControl } from '../terminal-text.ts';
 
 const USAGE = `assetql models <subcommand> [options]
 
@@ -115,9 +117,14 @@ async function list(ctx: AppContext, catalog: Catalog, values: Flags, io: CliIo)
       name: p.name,
       kind: p.kind,
       role: p.role,
-      downloadBytes: packTotalBytes(p),
-      sizeExact: p.files.every((f) => f.sizeExact),
+      model: p.model ?? null,
+      variant: p.variant ?? null,
+      providers: p.manifest.providers ?? ['cuda', 'dml', 'coreml', 'webgpu', 'cpu'],
+      downloadBytes: packDiskBytes(catalog, p),
+      sizeExact: !p.buildFrom && p.files.every((f) => f.sizeExact),
       downloadable: p.downloadable,
+      buildFrom: p.buildFrom ?? null,
+      verification: inst?.manifest?.verification ?? null,
       state: inst?.state ?? 'not installed',
       dir: inst?.dir ?? null,
       installedBytes: inst?.bytes ?? 0,
@@ -133,7 +140,10 @@ async function list(ctx: AppContext, catalog: Catalog, values: Flags, io: CliIo)
   io.stdout.write('Catalog\n');
   for (const r of rows) {
     const size = `${r.sizeExact ? '' : '~'}${formatBytes(r.downloadBytes)}`;
-    io.stdout.write(`  ${r.id.padEnd(22)} ${r.kind.padEnd(10)} ${size.padStart(10)}  ${r.state.padEnd(13)} ${r.name}${r.downloadable ? '' : ' [locate only]'}\n`);
+    const how = r.downloadable ? '' : r.buildFrom ? ` [build: assetql models convert --fp16 ${r.buildFrom}]` : ' [locate only]';
+    io.stdout.write(`  ${r.id.padEnd(22)} ${r.kind.padEnd(10)} ${size.padStart(10)}  ${r.state.padEnd(13)} ${r.name}${how}\n`);
+    if (r.kind === 'sdxl') io.stdout.write(`  ${''.padEnd(22)} runs on: ${r.providers.join(', ')}\n`);
+    if (r.verification) io.stdout.write(`  ${''.padEnd(22)} ${describeVerification(r.verification)}\n`);
     if (r.dir) io.stdout.write(`  ${''.padEnd(22)} ${r.dir}${r.problem ? ` — ${r.problem}` : ''}\n`);
   }
   if (extra.length) {
@@ -154,7 +164,7 @@ async function download(ctx: AppContext, catalog: Catalog, id: string, values: F
     if (tty) {
       const width = Math.max(10, Math.min(40, (io.stdout.columns ?? 80) - text.length - 4));
       const filled = Math.round((pct / 100) * width);
-      io.stdout.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text}\x1b[K`);
+      writeTerminalControl(io.stdout, `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${escapeTerminalText(text)}\x1b[K`);
     } else if (values.json) {
       io.stdout.write(`${JSON.stringify({ event: 'progress', ...p })}\n`);
     } else {
@@ -168,7 +178,13 @@ async function download(ctx: AppContext, catalog: Catalog, id: string, values: F
   };
   if (!values.json) io.stdout.write(`Downloading ${pack.name} into ${dir}\n`);
   try {
-    const res = await downloadPack({ pack, dir, signal: io.signal, onProgress: render, progressIntervalMs: tty ? 200 : 500 });
+    if (!pack.downloadable && pack.buildFrom) {
+      throw new AppError('Unavailable', `pack ${id} is not published; build it from ${pack.buildFrom}: \`assetql models download ${pack.buildFrom}\` then \`assetql models convert --fp16 ${pack.buildFrom}\``, { packId: id });
+    }
+    const res = await downloadPack({
+      pack, dir, signal: io.signal, onProgress: render, progressIntervalMs: tty ? 200 : 500,
+      onNotice: (m) => io.stderr.write(`${tty ? '\n' : ''}Note: ${m}\n`),
+    });
     if (tty) io.stdout.write('\n');
     registerPack(ctx.db, id, dir);
     const unverified = res.files.filter((f) => !f.verified).map((f) => f.path);
@@ -176,6 +192,7 @@ async function download(ctx: AppContext, catalog: Catalog, id: string, values: F
       io.stdout.write(`${JSON.stringify({ ok: true, id, dir, files: res.files })}\n`);
     } else {
       io.stdout.write(`Installed ${id} in ${dir} (${res.files.filter((f) => f.skipped).length} of ${res.files.length} files were already complete)\n`);
+      if (res.manifest.verification) io.stdout.write(`${describeVerification(res.manifest.verification)}\n`);
       if (unverified.length) io.stdout.write(`Note: the catalog has no sha256 for ${unverified.length} file(s); their hashes were recorded in the manifest but could not be checked against a published value.\n`);
     }
     return 0;

@@ -2,7 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadCatalog } from '../../../models/catalog.ts';
-import { findInstalledPack } from '../../../models/pack-store.ts';
+import { findInstalledPack, readPackManifest } from '../../../models/pack-store.ts';
+import type { PackProvider } from '../../../models/manifest.ts';
+import { preflightPack } from '../../../models/pack-preflight.ts';
+import { detectGpuMemory } from '../../gpu-runtime/gpu-memory.ts';
 import { resolveProviders, type ProviderName } from '../../../workers/onnx/provider-types.ts';
 import { detectProvidersInWorker } from '../../inference/cpu-jobs.ts';
 import { AppError, toErrorData } from '../../core/app-error.ts';
@@ -22,6 +25,7 @@ import { computeRunKey, fileSha256 } from '../../pipeline/headless/run-key.ts';
 import { findBatchByRunKey } from '../../pipeline/ledger/batches.ts';
 import { createRealStages, type RealStages } from '../../pipeline/wiring.ts';
 import type { CliIo, Command } from '../command.ts';
+import { writeTerminalControl } from '../terminal-text.ts';
 
 const USAGE = `assetql run <csv> --refs <dir> [options]
 
@@ -127,7 +131,14 @@ export const runCommand: Command = {
         { pack: packDir, clipPack: clipPackDir, template: values.template ?? null, ...overrides },
       );
 
-      pool = new WorkerPool({ size: 1, providers: await pickProviders(io) });
+      const providers = await pickProviders(io);
+      // Refuses a pack this provider cannot run before anything is spent (issue 16).
+      const packWarnings = await preflightPack(readPackManifest(packDir), overrides.size?.width, overrides.size?.height, {
+        provider: async () => (providers[0] ?? 'cpu') as PackProvider,
+        gpuMemory: async () => (await detectGpuMemory()).bytes,
+      });
+      for (const w of packWarnings) io.stderr.write(`warning: ${w}\n`);
+      pool = new WorkerPool({ size: 1, providers });
       stages = await createRealStages({ db: ctx.db, dataDir: ctx.dataDir, pool, packDir, clipPackDir });
       engine = createPipeline({ db: ctx.db, stages: stages.resolve });
       await engine.start();
@@ -210,7 +221,7 @@ async function followBatch(engine: PipelineEngine, batchId: string, io: CliIo, j
     engine.on('batch-progress', (e) => {
       if (e.batchId !== batchId) return;
       if (json) io.stdout.write(`${JSON.stringify({ event: 'progress', ...e })}\n`);
-      else if (tty) io.stdout.write(`\r${progressLine(e, io.stdout.columns ?? 100)}\x1b[K`);
+      else if (tty) writeTerminalControl(io.stdout, `\r${progressLine(e, io.stdout.columns ?? 100)}\x1b[K`);
       else if (e.at - lastPlain >= 2000 || e.done === e.total) {
         lastPlain = e.at;
         io.stdout.write(`${progressLine(e)}\n`);

@@ -1,8 +1,12 @@
 import { parseArgs } from 'node:util';
-import type { Command } from '../command.ts';
+import type { CliIo, Command } from '../command.ts';
 import { createAppServices } from '../../api/app-services.ts';
 import { startUiServer } from '../../server/ui-server.ts';
 import { RENDERER_DIR } from '../../core/app-root.ts';
+import { assertPortFree, portError } from '../../server/port-check.ts';
+import { stderrServerLog, type ServerLog } from '../../server/server-log.ts';
+import { exportDownloads } from '../../api/export-downloads.ts';
+import { exportDownloadRoute } from '../../server/export-download-route.ts';
 
 
 export const serveCommand: Command = {
@@ -25,20 +29,44 @@ every launch and is required for the page, its files and its WebSocket; keep the
     });
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: '${values.port}' is not a port number`);
-    const services = await createAppServices({ dataDir: values['data-dir'], transport: 'browser' });
-    const server = await startUiServer({
+    // Before anything else: a busy port must not leave a second process holding the database.
+    await assertPortFree(values.host, port);
+    const log = stderrServerLog();
+    // The top-level guard: whatever escapes a handler is logged and the server keeps serving.
+    const guard = (err: unknown): void => log(`error caught by the guard: ${err instanceof Error ? err.message : String(err)}`);
+    process.on('uncaughtException', guard);
+    process.on('unhandledRejection', guard);
+    try {
+      return await serve(values.host, port, values['data-dir'], values.json, io, log);
+    } finally {
+      process.off('uncaughtException', guard);
+      process.off('unhandledRejection', guard);
+    }
+  },
+};
+
+async function serve(host: string, port: number, dataDir: string | undefined, json: boolean, io: CliIo, log: ServerLog): Promise<number> {
+  const services = await createAppServices({ dataDir, transport: 'browser' });
+  let server;
+  try {
+    server = await startUiServer({
       registry: services.registry,
       bus: services.bus,
       rendererDir: RENDERER_DIR,
       libraryDir: services.app.dataDir.library,
-      host: values.host,
+      routes: [exportDownloadRoute(exportDownloads(services), services.bus)],
+      host,
       port,
+      log,
     });
-    if (values.json) io.stdout.write(JSON.stringify({ url: server.url, dataDir: services.app.dataDir.root }) + '\n');
-    else io.stdout.write(`AssetQL is running at ${server.url}\nData folder: ${services.app.dataDir.root}\nPress Ctrl-C to stop.\n`);
-    await new Promise<void>((resolve) => io.signal.addEventListener('abort', () => resolve(), { once: true }));
-    await server.close();
+  } catch (err) {
     await services.close();
-    return 0;
-  },
-};
+    throw (err as NodeJS.ErrnoException).code ? portError(host, port, err as NodeJS.ErrnoException) : err;
+  }
+  if (json) io.stdout.write(JSON.stringify({ url: server.url, dataDir: services.app.dataDir.root }) + '\n');
+  else io.stdout.write(`AssetQL is running at ${server.url}\nData folder: ${services.app.dataDir.root}\nPress Ctrl-C to stop.\n`);
+  await new Promise<void>((resolve) => io.signal.addEventListener('abort', () => resolve(), { once: true }));
+  await server.close();
+  await services.close();
+  return 0;
+}

@@ -5,6 +5,7 @@ import { loadS3Config, type S3SyncConfigInput } from '../../library/sync/s3-conf
 import { syncAll } from '../../library/sync/sync-all.ts';
 import type { CliIo, Command } from '../command.ts';
 import { parseFlags } from '../parse-flags.ts';
+import { writeTerminalControl } from '../terminal-text.ts';
 
 export const syncCommand: Command = {
   name: 'sync',
@@ -51,7 +52,7 @@ sync (Ctrl-C, network loss) continues where it stopped. --dry-run lists what wou
         const result = await syncAll({ db: ctx.db, config }, items, {
           signal: io.signal,
           ...(values['dry-run'] ? { dryRun: true } : {}),
-          ...(showProgress ? { onProgress: (p) => io.stderr.write(`\r${p.filesDone}/${p.filesTotal} files, ${(p.bytesUploaded / 1048576).toFixed(1)} MiB`) } : {}),
+          ...(showProgress ? { onProgress: (p) => writeTerminalControl(io.stderr, `\r${p.filesDone}/${p.filesTotal} files, ${(p.bytesUploaded / 1048576).toFixed(1)} MiB`) } : {}),
           ...(values.json ? {} : { onRetry: (key, attempt, err) => io.stderr.write(`retry ${attempt} for ${key}: ${toErrorData(err).message}\n`) }),
         });
         if (values.json) {

@@ -1,5 +1,8 @@
-import type { Upload } from '../../../preload/api.ts';
-import { call } from '../api.ts';
+import type { ApiResult, Upload, WIRE } from '../../../preload/api.ts';
+import { call, RequestError, transport } from '../api.ts';
+
+// Checked against the contract's type (the renderer may import types only).
+const UPLOAD_PATH: (typeof WIRE)['uploadPath'] = '/upload';
 
 /** Base64 without building one giant string argument list (String.fromCharCode has an arg limit). */
 export function bytesToBase64(bytes: Uint8Array): string {
@@ -11,8 +14,23 @@ export function bytesToBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-/** Sends a dropped or picked file to the core; the returned uploadId is what intake requests take. */
+/**
+ * Sends a dropped or picked file to the core; the returned uploadId is what intake requests take.
+ * In the browser UI the file is streamed to the server's upload endpoint (the server writes it
+ * to disk as it arrives); in Electron it crosses IPC as one buffer.
+ */
 export async function uploadFile(file: File): Promise<Upload> {
+  if (transport() === 'browser') {
+    const res = await fetch(`${UPLOAD_PATH}?name=${encodeURIComponent(file.name)}`, { method: 'POST', body: file, credentials: 'same-origin' });
+    let result: ApiResult<Upload>;
+    try {
+      result = (await res.json()) as ApiResult<Upload>;
+    } catch {
+      throw new RequestError({ kind: 'Unavailable', message: `upload of ${file.name} failed (HTTP ${res.status})` });
+    }
+    if (!result.ok) throw new RequestError(result.error);
+    return result.value;
+  }
   const bytes = new Uint8Array(await file.arrayBuffer());
   return call('uploads.put', { name: file.name, dataBase64: bytesToBase64(bytes) });
 }

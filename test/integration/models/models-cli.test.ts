@@ -47,9 +47,11 @@ describe('assetql models', () => {
     const json = JSON.parse(out()) as { packs: { id: string; state: string; downloadBytes: number }[] };
     expect(json.packs.map((p) => p.id)).toEqual(loadCatalog().packs.map((p) => p.id));
     expect(json.packs.every((p) => p.state === 'not installed' && p.downloadBytes > 0)).toBe(true);
+    expect(json.packs.find((p) => p.id === 'sdxl-base-1.0-portable-fp16')).toMatchObject({ downloadable: false, buildFrom: 'sdxl-base-1.0-fp32', providers: ['cuda', 'dml', 'coreml', 'webgpu'] });
     const human = fakeIo();
     expect(await modelsCommand.run(['list', ...data()], human.io)).toBe(0);
-    expect(human.out()).toMatch(/sdxl-base-1\.0-fp16\s+sdxl\s+~\d/);
+    expect(human.out()).toMatch(/sdxl-base-1\.0-cuda-fp16\s+sdxl\s+~\d/);
+    expect(human.out()).toMatch(/sdxl-base-1\.0-portable-fp16 .*\[build: assetql models convert --fp16 sdxl-base-1\.0-fp32\]/);
   });
 
   it('download installs a pack with line progress on non-TTY, then list and verify see it', async () => {

@@ -121,3 +121,110 @@ export async function startPackServer(files: Map<string, ServedFile>): Promise<P
       }),
   };
 }
+
+// ───────────── a server that behaves like the Hugging Face Hub (resolve → CDN) ─────────────
+
+export interface HubRepoState {
+  repo: string;
+  /** commit → (path → file). */
+  revisions: Map<string, Map<string, ServedFile>>;
+  /** Branch name → commit; moving `main` simulates a new revision being pushed. */
+  branches: Map<string, string>;
+  /** Paths stored in git (not LFS): HEAD answers 200 with the git blob sha1 as ETag. */
+  gitFiles: Set<string>;
+  /** Path → sha256 the hub declares instead of the real one (a lying hash). */
+  lie: Map<string, string>;
+  /** Answer HEAD without X-Repo-Commit (a mirror that cannot be pinned). */
+  omitCommit?: boolean;
+}
+
+export interface HubServer extends PackServer {
+  hub: HubRepoState;
+  /** `http://127.0.0.1:port/<repo>/resolve/main/<path>` */
+  resolveUrl: (path: string, ref?: string) => string;
+}
+
+export function gitBlobSha1(body: Buffer): string {
+  return createHash('sha1').update(`blob ${body.length}\0`).update(body).digest('hex');
+}
+
+/**
+ * `/<repo>/resolve/<ref>/<path>`: LFS files answer 302 to `/cdn/<sha256>` with X-Linked-Etag /
+ * X-Linked-Size / X-Repo-Commit (HEAD and GET alike, as the Hub does); git files answer 200 with
+ * the git blob sha1 ETag. `/cdn/<sha256>` honours Range and If-Range (strong ETag = sha256).
+ */
+export async function startHubServer(hub: HubRepoState): Promise<HubServer> {
+  const behaviour: ServerBehaviour = {};
+  const requests: PackServer['requests'] = [];
+  const byHash = (): Map<string, ServedFile> => {
+    const m = new Map<string, ServedFile>();
+    for (const files of hub.revisions.values()) for (const f of files.values()) m.set(f.sha256, f);
+    return m;
+  };
+  const server: Server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const log = { path, range: req.headers.range, ifRange: req.headers['if-range'] as string | undefined, status: 0, method: req.method };
+    requests.push(log);
+    const send = (status: number, headers: Record<string, string>, body?: Buffer): void => {
+      log.status = status;
+      res.writeHead(status, headers);
+      res.end(req.method === 'HEAD' ? undefined : body);
+    };
+    const prefix = `/${hub.repo}/resolve/`;
+    if (path.startsWith(prefix)) {
+      const rest = path.slice(prefix.length);
+      const slash = rest.indexOf('/');
+      const ref = rest.slice(0, slash);
+      const filePath = rest.slice(slash + 1);
+      const commit = hub.branches.get(ref) ?? (hub.revisions.has(ref) ? ref : undefined);
+      const file = commit ? hub.revisions.get(commit)?.get(filePath) : undefined;
+      if (!commit || !file) return send(404, { 'x-error-code': 'EntryNotFound' }, Buffer.from('Entry not found'));
+      const common: Record<string, string> = hub.omitCommit ? {} : { 'x-repo-commit': commit };
+      if (hub.gitFiles.has(filePath)) {
+        return send(200, { ...common, etag: `"${gitBlobSha1(file.body)}"`, 'content-length': String(file.body.length) }, file.body);
+      }
+      const declared = hub.lie.get(filePath) ?? file.sha256;
+      return send(302, { ...common, location: `/cdn/${file.sha256}`, 'x-linked-etag': `"${declared}"`, 'x-linked-size': String(file.body.length), etag: `"${declared}"` });
+    }
+    if (path.startsWith('/cdn/')) {
+      const file = byHash().get(path.slice('/cdn/'.length));
+      if (!file) return send(404, {}, Buffer.from('no such object'));
+      const etag = `"${file.sha256}"`;
+      const m = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
+      const ifRange = req.headers['if-range'];
+      if (m && (!ifRange || ifRange === etag)) {
+        const start = Number(m[1]);
+        if (start >= file.body.length) return send(416, { 'content-range': `bytes */${file.body.length}` });
+        const slice = file.body.subarray(start);
+        if (behaviour.cutAfterBytes !== undefined && (behaviour.cutTimes ?? 1) > 0) return cut(slice, 206, { 'content-range': `bytes ${start}-${file.body.length - 1}/${file.body.length}`, 'content-length': String(slice.length), etag });
+        return send(206, { 'content-range': `bytes ${start}-${file.body.length - 1}/${file.body.length}`, 'content-length': String(slice.length), etag, 'accept-ranges': 'bytes' }, slice);
+      }
+      if (behaviour.cutAfterBytes !== undefined && (behaviour.cutTimes ?? 1) > 0) return cut(file.body, 200, { 'content-length': String(file.body.length), etag });
+      return send(200, { 'content-length': String(file.body.length), etag, 'accept-ranges': 'bytes' }, file.body);
+    }
+    send(404, {}, Buffer.from('not found'));
+
+    function cut(body: Buffer, status: number, headers: Record<string, string>): void {
+      behaviour.cutTimes = (behaviour.cutTimes ?? 1) - 1;
+      log.status = status;
+      res.writeHead(status, headers);
+      res.write(body.subarray(0, behaviour.cutAfterBytes), () => setTimeout(() => res.socket?.destroy(), 50));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    url: (p) => `${base}/${p}`,
+    resolveUrl: (p, ref = 'main') => `${base}/${hub.repo}/resolve/${ref}/${p}`,
+    files: new Map(),
+    behaviour,
+    requests,
+    hub,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

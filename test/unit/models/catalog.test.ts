@@ -9,27 +9,51 @@ describe('models/catalog.json', () => {
   it('lists the packs the product needs', () => {
     const roles = catalog.packs.map((p) => `${p.kind}:${p.role}`);
     expect(roles).toEqual(expect.arrayContaining(['sdxl:generate', 'sdxl:preview', 'clip:embed', 'ip-adapter:style']));
-    const base = findPack(catalog, 'sdxl-base-1.0-fp16');
+    const base = findPack(catalog, 'sdxl-base-1.0-cuda-fp16');
     expect(base.precision).toBe('float16');
+    expect(base.manifest.providers).toEqual(['cuda']);
     const clip = findPack(catalog, 'clip-vit-l14');
     expect(clip.manifest.kind === 'clip' && clip.manifest.embedDim).toBe(768);
   });
 
   it('every pack has files with https urls on huggingface, positive sizes and valid manifests', () => {
     for (const pack of catalog.packs) {
+      if (pack.buildFrom) {
+        expect(pack.files).toEqual([]);
+        continue;
+      }
       expect(pack.files.length).toBeGreaterThan(0);
       expect(packTotalBytes(pack)).toBeGreaterThan(0);
+      // No revision could be pinned from here: the downloader must resolve and pin one itself.
+      expect(pack.hub?.revision).toBeNull();
       for (const f of pack.files) {
         const u = new URL(f.url);
         expect(u.protocol).toBe('https:');
         expect(u.hostname).toBe('huggingface.co');
-        expect(u.pathname.endsWith(`/resolve/main/${f.path}`)).toBe(true);
+        expect(u.pathname).toBe(`/${pack.hub?.repo}/resolve/main/${f.path}`);
         expect(f.size).toBeGreaterThan(0);
         // Nothing from here could be downloaded: claims of verification would be invented.
         expect(f.verified).toBe(false);
       }
       expect(() => PackManifest.parse(pack.manifest)).not.toThrow();
       expect(pack.manifest.id).toBe(pack.id);
+    }
+  });
+
+  it('every SDXL model has a pack for every provider family: CUDA, the portable GPU family, CPU', () => {
+    const models = new Set(catalog.packs.filter((p) => p.kind === 'sdxl').map((p) => p.model));
+    expect([...models].sort()).toEqual(['sdxl-base-1.0', 'sdxl-turbo']);
+    for (const model of models) {
+      const variants = catalog.packs.filter((p) => p.model === model);
+      for (const provider of ['cuda', 'dml', 'coreml', 'webgpu', 'cpu'] as const) {
+        expect(variants.some((v) => (v.manifest.providers ?? []).includes(provider)), `${model} on ${provider}`).toBe(true);
+      }
+      const portable = variants.find((v) => v.variant === 'portable-fp16');
+      expect(portable?.manifest.providers).toEqual(['cuda', 'dml', 'coreml', 'webgpu']);
+      // Built from this model's own fp32 pack, keeping fp32 I/O (the pipeline feeds fp32).
+      expect(findPack(catalog, portable!.buildFrom!).variant).toBe('fp32');
+      if (portable!.manifest.kind === 'sdxl') expect(portable!.manifest.components.unet.inputs['sample']?.dtype).toBe('float32');
+      for (const v of variants) expect(v.manifest.gpuMemory?.length).toBeGreaterThan(0);
     }
   });
 

@@ -49,13 +49,13 @@ describe('browser UI server', () => {
     const ok = await fetch(server.url);
     expect(ok.status).toBe(200);
     expect(ok.headers.get('content-security-policy')).toContain("script-src 'self'");
-    expect(ok.headers.get('set-cookie')).toMatch(/assetql_token=test-token-123; HttpOnly; SameSite=Strict/);
-    const withCookie = await fetch(`${base}/`, { headers: { cookie: 'assetql_token=test-token-123' } });
+    expect(ok.headers.get('set-cookie')).toMatch(/assetql_token_\d+=test-token-123; HttpOnly; SameSite=Strict/);
+    const withCookie = await fetch(`${base}/`, { headers: { cookie: `assetql_token_${server.port}=test-token-123` } });
     expect(withCookie.status).toBe(200);
   });
 
   it('serves library files and refuses paths outside the library, including through links', async () => {
-    const h = { cookie: 'assetql_token=test-token-123' };
+    const h = { cookie: `assetql_token_${server.port}=test-token-123` };
     expect(await (await fetch(`${base}/files/hello.txt`, { headers: h })).text()).toBe('inside');
     expect((await fetch(`${base}/files/..%2Fsecret.txt`, { headers: h })).status).toBe(400);
     expect((await fetch(`${base}/files/link.txt`, { headers: h })).status).toBe(400);
