@@ -482,6 +482,8 @@ export const ExportRequestSchema = z.object({
   assetIds: z.array(Id).max(100_000).optional(),
   query: LibraryQuerySchema.partial().optional(),
   unityFolder: z.string().max(100).optional(),
+  /** When a target file exists: refuse, write under a new name, or replace it (the dialog's choice). */
+  onConflict: z.enum(['refuse', 'rename', 'overwrite']).optional(),
   shopifyTemplate: z.string().optional(),
   baseUrl: z.string().max(1000).optional(),
 });
