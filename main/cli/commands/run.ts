@@ -6,7 +6,8 @@ import { findInstalledPack, readPackManifest } from '../../../models/pack-store.
 import type { PackProvider } from '../../../models/manifest.ts';
 import { preflightPack } from '../../../models/pack-preflight.ts';
 import { detectGpuMemory } from '../../gpu-runtime/gpu-memory.ts';
-import { detectProviders, resolveProviders, type ProviderName } from '../../../workers/onnx/providers.ts';
+import { resolveProviders, type ProviderName } from '../../../workers/onnx/provider-types.ts';
+import { detectProvidersInWorker } from '../../inference/cpu-jobs.ts';
 import { AppError, toErrorData } from '../../core/app-error.ts';
 import { openAppContext, type AppContext } from '../../core/app-context.ts';
 import { createProfile } from '../../dna/profile-repo.ts';
@@ -308,7 +309,7 @@ function installedSdxlPack(ctx: AppContext): string | null {
 async function pickProviders(io: CliIo): Promise<ProviderName[]> {
   const forced = io.env['ASSETQL_PROVIDERS'];
   if (forced) return forced.split(',').map((s) => s.trim()) as ProviderName[];
-  const r = resolveProviders(await detectProviders());
+  const r = resolveProviders((await detectProvidersInWorker()).statuses);
   if (r.fallbackReason) io.stderr.write(`note: ${r.fallbackReason}\n`);
   return r.chosen;
 }
