@@ -117,7 +117,8 @@ describe.skipIf(!HAVE_REDIS)('one batch across worker processes (BullMQ on a rea
     try {
       const bad = track(assetql([...workerArgs(redis.url, storeUrl, join(dir, 'packs', 'p1')), '--check'], dir));
       expect(await bad.exited).toBe(2);
-      expect(bad.out()).toMatch(/maxmemory-policy is "allkeys-lru": set it to noeviction/);
+      const err = bad.events().find((e) => e['event'] === 'error')?.['error'] as { message: string } | undefined;
+      expect(err?.message).toMatch(/maxmemory-policy is "allkeys-lru": set it to noeviction/);
     } finally {
       await admin.config('SET', 'maxmemory-policy', 'noeviction');
       admin.disconnect();
