@@ -4,7 +4,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import protobuf from 'protobufjs';
-import { createOrtSession, listSupportedBackends, OrtTensorClass } from './ort.ts';
+import { bundledOrtVersion, createOrtSession, listSupportedBackends, loadedRuntimeDir, OrtTensorClass } from './ort.ts';
+import { runtimeBinDir } from './runtime-location.ts';
 
 /**
  * Which execution providers can actually run here, and why the others cannot. "Available" means
@@ -32,8 +33,8 @@ export interface ProviderStatus {
   probeMs?: number;
 }
 
-/** `npm run install:cuda` runs onnxruntime-node's own installer with this flag (see README). */
-export const CUDA_INSTALL_HINT = 'CUDA provider not installed: run `npm run install:cuda` (downloads the CUDA 12 provider libraries for onnxruntime-node)';
+/** What to do when the CUDA provider libraries are absent (main/gpu-runtime installs them). */
+export const CUDA_INSTALL_HINT = 'CUDA provider not installed: use Settings → Provider status → Enable CUDA acceleration, or run `assetql gpu enable-cuda` (downloads ONNX Runtime\'s CUDA 12 provider libraries)';
 
 export interface DetectOptions {
   platform?: NodeJS.Platform;
@@ -47,6 +48,7 @@ export interface DetectOptions {
 }
 
 export function ortBinDir(platform: string = process.platform, arch: string = process.arch): string {
+  if (loadedRuntimeDir) return runtimeBinDir(loadedRuntimeDir, platform, arch);
   const require = createRequire(import.meta.url);
   const pkg = dirname(require.resolve('onnxruntime-node/package.json'));
   return join(pkg, 'bin', 'napi-v6', platform, arch);
@@ -190,7 +192,7 @@ export function resolveProviders(statuses: readonly ProviderStatus[], preference
 }
 
 /** A one-node ONNX model (Relu over float32[4]), written by hand so the probe needs no fixture. */
-function reluModel(): Uint8Array {
+export function reluModel(): Uint8Array {
   const W = protobuf.Writer;
   const valueInfo = (name: string): Uint8Array => {
     const v = W.create();
@@ -216,7 +218,5 @@ function reluModel(): Uint8Array {
 
 /** Version of the installed onnxruntime-node package (read from its package.json). */
 export function ortVersion(): string {
-  const require = createRequire(import.meta.url);
-  const pkg = require('onnxruntime-node/package.json') as { version?: unknown };
-  return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  return bundledOrtVersion();
 }
