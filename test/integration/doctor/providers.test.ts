@@ -59,7 +59,7 @@ describe('resolveProviders', () => {
   it('falls back to CPU with the reasons when no GPU provider works', () => {
     const r = resolveProviders([st('cuda', false, CUDA_INSTALL_HINT), st('webgpu', false, 'no adapter'), st('cpu', true)]);
     expect(r.chosen).toEqual(['cpu']);
-    expect(r.fallbackReason).toContain('npm run install:cuda');
+    expect(r.fallbackReason).toContain('assetql gpu enable-cuda');
     expect(r.fallbackReason).toContain('no adapter');
   });
 
