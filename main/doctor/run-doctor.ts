@@ -7,6 +7,12 @@ import { createTestPack } from '../../models/test-pack/create-test-pack.ts';
 import { listInstalledPacks, type PackState } from '../../models/pack-store.ts';
 import { detectProviders, ortVersion, resolveProviders, type ProviderName, type ProviderStatus, type ResolvedProviders } from '../../workers/onnx/providers.ts';
 import { gpuHints } from './gpu-hints.ts';
+import type { ModelRecommendation } from '../../preload/api.ts';
+import { loadCatalog } from '../../models/catalog.ts';
+import type { PackProvider } from '../../models/manifest.ts';
+import { checkPackProvider } from '../../models/pack-compat.ts';
+import { buildRecommendation } from '../gpu-runtime/recommendation.ts';
+import { cudaRuntimeStatus, type CudaRuntimeStatus } from '../gpu-runtime/cuda-runtime.ts';
 import { smokeRun, type SmokeResult } from './smoke-run.ts';
 
 export interface DoctorPackInfo {
@@ -17,6 +23,8 @@ export interface DoctorPackInfo {
   bytes: number;
   testPack: boolean;
   problem?: string;
+  /** Set when the pack cannot run on the provider this machine uses: which pack to get instead. */
+  providerProblem?: string;
 }
 
 export interface DoctorReport {
@@ -31,6 +39,10 @@ export interface DoctorReport {
   resolved: ResolvedProviders;
   gpuHints: string[];
   packs: DoctorPackInfo[];
+  /** The SDXL pack per model for the chosen provider and GPU memory. */
+  recommendation: ModelRecommendation;
+  /** The downloadable CUDA runtime (Linux x64): offered, installed, active. */
+  cudaRuntime: CudaRuntimeStatus;
   /** One entry per available provider, when smoke runs were requested. */
   smoke: SmokeResult[];
   /** True when every available provider passed its smoke run (or none was requested). */
@@ -56,8 +68,12 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
   opts.onStage?.('detecting execution providers');
   const providers = opts.providers ?? (await detectProviders());
   const resolved = resolveProviders(providers);
+  const provider = (resolved.chosen[0] ?? 'cpu') as PackProvider;
+  const catalog = loadCatalog();
+  const installed = opts.db ? listInstalledPacks(opts.db, opts.dataDir) : [];
+  const recommendation = await buildRecommendation(catalog, provider, new Set(installed.filter((p) => p.state === 'ok').map((p) => p.id)));
   const packs: DoctorPackInfo[] = opts.db
-    ? listInstalledPacks(opts.db, opts.dataDir).map((p) => ({
+    ? installed.map((p) => ({
         id: p.id,
         dir: p.dir,
         state: p.state,
@@ -65,6 +81,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
         bytes: p.bytes,
         testPack: p.testPack,
         ...(p.problem ? { problem: p.problem } : {}),
+        ...(p.manifest?.kind === 'sdxl' && !checkPackProvider(p.manifest, provider, catalog).ok ? { providerProblem: checkPackProvider(p.manifest, provider, catalog).message ?? '' } : {}),
       }))
     : [];
   const smoke: SmokeResult[] = [];
@@ -96,6 +113,8 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
     resolved,
     gpuHints: gpuHints(),
     packs,
+    recommendation,
+    cudaRuntime: cudaRuntimeStatus(),
     smoke,
     ok: smoke.every((s) => s.ok) && providers.some((p) => p.available),
   };
