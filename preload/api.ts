@@ -39,17 +39,131 @@ export interface Upload { uploadId: string; name: string; size: number; kind: 'c
 
 export interface PaletteColour { hex: string; name: string; weight: number; lab: [number, number, number] }
 
+export type ScoreMetric = 'style' | 'clip' | 'colour' | 'edge';
+/** One measured metric against the batch's own target. */
+export interface MetricScoreDto {
+  /** null when the metric could not be measured (e.g. no CLIP pack). */
+  value: number | null;
+  threshold: number;
+  /** Met its target? null when not measured. */
+  flag: boolean | null;
+  lowerIsBetter: boolean;
+}
+/**
+ * Scores of one image plus THE pass decision (main/pipeline/decide-pass.ts, the same function the
+ * engine used). The renderer shows `pass`, `metrics[*].flag` and `reasons`; it never recomputes them.
+ */
 export interface StyleScoresDto {
+  /** The composite score the pass decision is made on. */
   styleScore: number;
   clipSimilarity: number | null;
-  colourDistance: number;
-  edgeSimilarity: number;
+  colourDistance: number | null;
+  edgeSimilarity: number | null;
+  metrics: Record<ScoreMetric, MetricScoreDto>;
   pass: boolean;
-  /** Per metric: did it meet its target? */
+  /** Per check (metrics, dimensions, artifacts): did it meet its target? */
   checks: Record<string, boolean>;
   /** Human-readable reasons for failure, empty when passed. */
   reasons: string[];
 }
+
+// ───────────────────────────── batch configuration ─────────────────────────────
+
+/**
+ * THE limits of a batch's settings: the contract, the New batch form, intake, the hot-folder
+ * sidecar and the CLI flags all read these (a model pack may narrow size/steps/guidance further).
+ */
+export const BATCH_LIMITS = {
+  size: { min: 64, max: 4096 },
+  steps: { min: 1, max: 150 },
+  guidance: { min: 0, max: 30 },
+  seed: { min: 0, max: 4_294_967_295 },
+  retries: { min: 0, max: 10 },
+  concurrency: { min: 1, max: 8 },
+  candidates: { min: 1, max: 8 },
+  loras: { max: 8, scale: { min: -4, max: 4 } },
+  negativePrompt: { max: 2000 },
+} as const;
+
+const L = BATCH_LIMITS;
+const thresholdFields = {
+  /** Overall (composite) style score to pass (REFERENCE.md: 0.85). */
+  style: z.number().min(0).max(1),
+  clip: z.number().min(0).max(1),
+  /** Colour distance 0–100, lower is better. */
+  colour: z.number().min(0).max(100),
+  edge: z.number().min(0).max(1),
+  preflight: z.number().min(0).max(1),
+};
+export const THRESHOLD_DEFAULTS = { style: 0.85, clip: 0.85, colour: 15, edge: 0.8, preflight: 0.75 } as const;
+export const ThresholdsSchema = z.object({
+  style: thresholdFields.style.default(THRESHOLD_DEFAULTS.style),
+  clip: thresholdFields.clip.default(THRESHOLD_DEFAULTS.clip),
+  colour: thresholdFields.colour.default(THRESHOLD_DEFAULTS.colour),
+  edge: thresholdFields.edge.default(THRESHOLD_DEFAULTS.edge),
+  preflight: thresholdFields.preflight.default(THRESHOLD_DEFAULTS.preflight),
+});
+export type Thresholds = z.output<typeof ThresholdsSchema>;
+
+/** include: injected unless the prompt already says it; lock: always injected and kept by polish; drop: never. */
+export const StyleGroupModeSchema = z.enum(['include', 'lock', 'drop']);
+const styleGroup = z.object({
+  mode: StyleGroupModeSchema.default('include'),
+  /** Replaces the profile's keywords for this group when given. */
+  keywords: z.array(z.string().min(1).max(100)).max(50).optional(),
+});
+export const StyleInjectionConfigSchema = z.object({
+  colours: styleGroup.default({ mode: 'include' }),
+  lighting: styleGroup.default({ mode: 'include' }),
+  composition: styleGroup.default({ mode: 'include' }),
+  medium: styleGroup.default({ mode: 'include' }),
+});
+
+export const SeedPolicySchema = z.object({
+  /** random: a fresh seed per row, drawn once and recorded; fixed: base + row index. */
+  mode: z.enum(['random', 'fixed']).default('random'),
+  base: z.number().int().min(L.seed.min).max(L.seed.max).default(0),
+});
+
+export const LoraRefSchema = z.object({ id: z.string().min(1).max(200), scale: z.number().min(L.loras.scale.min).max(L.loras.scale.max) });
+export type LoraRef = z.infer<typeof LoraRefSchema>;
+
+/**
+ * The full recipe of a batch: what the ledger stores (batches.config) and returns, one spelling
+ * per field. Every field has a default, so `BatchConfigSchema.parse(partial)` is the complete
+ * config; width/height/steps/guidance defaults are SDXL's (intake applies a pack's own first).
+ */
+export const BatchConfigSchema = z.object({
+  packId: z.string().min(1).max(200).default('sdxl-base-1.0'),
+  /** CLIP pack for similarity, search embeddings and tags; null = the app's default. */
+  clipPackId: z.string().min(1).max(200).nullable().default(null),
+  width: z.number().int().min(L.size.min).max(L.size.max).default(1024),
+  height: z.number().int().min(L.size.min).max(L.size.max).default(1024),
+  steps: z.number().int().min(L.steps.min).max(L.steps.max).default(30),
+  guidance: z.number().min(L.guidance.min).max(L.guidance.max).default(7.5),
+  sampler: SamplerSchema.default('euler'),
+  seed: SeedPolicySchema.default({ mode: 'random', base: 0 }),
+  negativePrompt: z.string().max(L.negativePrompt.max).default(''),
+  qualityNegatives: z.boolean().default(true),
+  style: StyleInjectionConfigSchema.default({ colours: { mode: 'include' }, lighting: { mode: 'include' }, composition: { mode: 'include' }, medium: { mode: 'include' } }),
+  thresholds: ThresholdsSchema.default({ ...THRESHOLD_DEFAULTS }),
+  /** Style retries (escalation rungs) before a row goes to review. */
+  retries: z.number().int().min(L.retries.min).max(L.retries.max).default(3),
+  concurrency: z.number().int().min(L.concurrency.min).max(L.concurrency.max).default(1),
+  /** Best of k: k seeds per row, the best-scoring passing image is kept (the rest stay as attempts). */
+  candidates: z.number().int().min(L.candidates.min).max(L.candidates.max).default(1),
+  /** Pre-flight policy for low-confidence prompts: report only, or hold the row for the user. */
+  lowConfidence: z.enum(['continue', 'hold']).default('continue'),
+  polish: z.boolean().default(false),
+  polishModel: z.string().min(1).max(100).default('claude-haiku-4-5'),
+  loras: z.array(LoraRefSchema).max(L.loras.max).default([]),
+});
+export type BatchConfig = z.output<typeof BatchConfigSchema>;
+/** What a caller may send: any subset of the fields (unknown keys refused). */
+export const BatchConfigInputSchema = BatchConfigSchema.partial().extend({ thresholds: ThresholdsSchema.partial().optional() }).strict();
+export type BatchConfigInput = z.input<typeof BatchConfigInputSchema>;
+/** @deprecated name kept for the renderer: the New batch form's config is a BatchConfig input. */
+export type BatchConfigDto = BatchConfigInput;
 
 // ───────────────────────────── app / settings ─────────────────────────────
 
@@ -63,13 +177,7 @@ export interface AppInfo {
 }
 
 export const SettingsSchema = z.object({
-  thresholds: z.object({
-    style: z.number().min(0).max(1.5),
-    clip: z.number().min(0).max(1.5),
-    colour: z.number().min(0).max(100),
-    edge: z.number().min(0).max(1.5),
-    preflight: z.number().min(0).max(1),
-  }),
+  thresholds: z.object(thresholdFields),
   defaultPackId: z.string().nullable(),
   clipPackId: z.string().nullable(),
   executionProvider: z.enum(['auto', 'cuda', 'dml', 'coreml', 'webgpu', 'cpu']),
@@ -88,6 +196,10 @@ export const SettingsSchema = z.object({
     storageClassForArchive: z.string().max(40),
   }),
   alerts: z.object({ costUsd: z.number().min(0) }),
+  /** Browser UI: exports written to disk must land inside this folder ('' = downloads only). */
+  exportRoot: z.string().max(1000),
+  /** Deleted assets are purged for good (files too) this many days after deletion. */
+  purgeDeletedAfterDays: z.number().int().min(1).max(3650),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -175,22 +287,7 @@ export interface CsvReport {
 
 export interface RefImageReport { uploadId: string; name: string; width: number; height: number; ok: boolean; problem?: string; duplicateOf?: string }
 
-export const BatchConfigSchema = z.object({
-  width: z.number().int().min(64).max(4096),
-  height: z.number().int().min(64).max(4096),
-  steps: z.number().int().min(1).max(150),
-  guidance: z.number().min(0).max(30),
-  sampler: SamplerSchema,
-  seedMode: z.enum(['random', 'fixed']),
-  seed: z.number().int().min(0).max(2 ** 32 - 1),
-  packId: z.string().nullable(),
-  retries: z.number().int().min(0).max(3),
-  concurrency: z.number().int().min(1).max(8),
-  lowConfidence: z.enum(['continue', 'hold']),
-  polish: z.boolean(),
-  thresholds: SettingsSchema.shape.thresholds,
-});
-export type BatchConfigDto = z.infer<typeof BatchConfigSchema>;
+
 
 export const StyleInjectionSchema = z.object({
   colours: z.enum(['on', 'off', 'locked']),
@@ -232,6 +329,18 @@ export interface ProfileDetail extends ProfileSummary {
   clipAvailable: boolean;
   versions: number[];
   drift: { batchId: string; batchName: string; createdAt: string; meanStyleScore: number | null; passRate: number | null }[];
+  /** What each version changed against the one before it (oldest first). */
+  history: ProfileVersionChange[];
+}
+export interface ProfileVersionChange {
+  version: number;
+  createdAt: string;
+  /** created | edit | reanalyse | add-reference … */
+  reason: string;
+  refCount: number;
+  paletteAdded: string[];
+  paletteRemoved: string[];
+  params: { key: string; label: string; from: number; to: number }[];
 }
 
 // ───────────────────────────── batches & tasks ─────────────────────────────
@@ -247,6 +356,11 @@ export interface BatchSummary {
   etaSeconds: number | null;
   profileId: string | null;
   profileVersion: number | null;
+  /** Why the batch is paused when the engine paused it (a stage could not be built, a model file is missing); null otherwise. */
+  pauseReason: string | null;
+  config: BatchConfig;
+  /** Rates over the batch's finished rows, as the ledger decided them (see MetricsSnapshot). */
+  rates: DecisionRates;
   /** The style profile's name, shown in the batch list. */
   profileName: string | null;
   /** The SDXL pack the batch generates with. */
@@ -257,15 +371,20 @@ export interface BatchSummary {
   /** Set when this batch is "run again with changes" of another batch. */
   duplicatedFrom: string | null;
 }
+/** How finished rows ended: auto-passed, approved by hand, sent to review, rejected. Shares of `finished`. */
+export interface DecisionRates { finished: number; passed: number; approved: number; review: number; rejected: number; retried: number; passRate: number; approvedRate: number; reviewRate: number; retryRate: number }
+/** The ledger's decision for a row: passed by the engine, approved by a person, failed (review/rejected), or not decided yet. */
+export type TaskDecision = 'passed' | 'approved' | 'failed' | null;
 
 /** "Run again with changes": what may differ from the source batch (everything else is copied). */
 export const DuplicateChangesSchema = z.object({
   name: z.string().trim().min(1).max(200).optional(),
-  steps: z.number().int().min(1).max(150).optional(),
-  guidance: z.number().min(0).max(30).optional(),
+  // Same limits as BatchConfigSchema (one set for every entry point).
+  steps: BatchConfigSchema.shape.steps.unwrap().optional(),
+  guidance: BatchConfigSchema.shape.guidance.unwrap().optional(),
   sampler: SamplerSchema.optional(),
-  width: z.number().int().min(64).max(4096).optional(),
-  height: z.number().int().min(64).max(4096).optional(),
+  width: BatchConfigSchema.shape.width.unwrap().optional(),
+  height: BatchConfigSchema.shape.height.unwrap().optional(),
   seeds: z.enum(['keep', 'new']).optional(),
   onlyFailed: z.boolean().optional(),
 }).strict();
@@ -282,11 +401,14 @@ export interface TaskSummary {
   priority: number;
   attempts: number;
   styleScore: number | null;
+  decision: TaskDecision;
   thumbUrl: string | null;
   error: string | null;
 }
 export interface AttemptDto {
   n: number;
+  /** Best of k: which candidate of its round this attempt was (1-based), when the batch asks for more than one. */
+  candidate: { index: number; of: number } | null;
   kind: string;
   prompt: string;
   negativePrompt: string;
@@ -324,6 +446,24 @@ export interface ReviewItem {
   scores: StyleScoresDto | null;
   refUrls: string[];
   attempts: number;
+  /** The attempt whose image is shown (and approved unless another is chosen). */
+  attempt: number | null;
+}
+
+export type ReviewAction = 'approve' | 'reject' | 'rerun' | 'delta-accept' | 'delta-edit' | 'delta-dismiss';
+/** One recorded review decision: who/when, and whether it was undone. */
+export interface ReviewDecisionDto {
+  id: number;
+  taskId: string;
+  batchId: string;
+  action: ReviewAction;
+  attempt: number | null;
+  assetId: string | null;
+  prompt: string | null;
+  by: string;
+  at: string;
+  undoneAt: string | null;
+  undoable: boolean;
 }
 
 export interface DeltaReportDto {
@@ -375,17 +515,32 @@ export interface AssetDetail extends AssetSummary {
   fileSize: number;
   recipe: string;
 }
-export interface SearchResult { items: AssetSummary[]; nextCursor: string | null; total: number }
+export interface SearchResult { items: AssetSummary[]; nextCursor: string | null; total: number; totalExact: boolean }
 
 export const ExportRequestSchema = z.object({
   format: z.enum(['zip', 'unity', 'shopify', 'file']),
-  outDir: z.string().min(1).max(1000),
+  /** 'folder' writes to outDir; 'download' (ZIP only) streams the archive to the browser. */
+  delivery: z.enum(['folder', 'download']).default('folder'),
+  outDir: z.string().min(1).max(1000).optional(),
   assetIds: z.array(Id).max(100_000).optional(),
   query: LibraryQuerySchema.partial().optional(),
   unityFolder: z.string().max(100).optional(),
+  /** When a target file exists: refuse, write under a new name, or replace it (the dialog's choice). */
+  onConflict: z.enum(['refuse', 'rename', 'overwrite']).optional(),
   shopifyTemplate: z.string().optional(),
   baseUrl: z.string().max(1000).optional(),
 });
+
+export interface TokenCount {
+  /** BPE tokens of the text (without BOS/EOS). */
+  count: number;
+  /** Tokens the text encoder reads (77 minus BOS/EOS). */
+  limit: number;
+  /** The text split into words with whether the encoder sees each one. */
+  words: { text: string; tokens: number; kept: boolean }[];
+  /** Which tokenizer counted: the pack's id. */
+  tokenizer: string;
+}
 
 export interface ExportProgress { exportId: string; state: 'running' | 'done' | 'failed' | 'cancelled'; done: number; total: number; bytes: number; outPath: string | null; error: string | null }
 
@@ -397,9 +552,11 @@ export interface MetricsSnapshot {
   queueDepth: number;
   throughputPerMin: number;
   etaSeconds: number | null;
+  /** Shares of finished rows as the ledger decided them (auto-pass; approvals are in rates.approvedRate, never counted as passes). */
   passRate: number;
   retryRate: number;
   dlqRate: number;
+  rates: DecisionRates;
   errorRate: number;
   gpuSeconds: number;
   apiTokens: number;
@@ -437,6 +594,9 @@ export interface RebuildIndexResult {
 export const requestSchemas = {
   'app.info': Empty,
   'app.doctor': z.object({ smoke: z.boolean().default(false) }).optional(),
+  /** Electron only: the OS folder picker / reveal a file in the OS file manager. */
+  'app.pickFolder': Empty,
+  'app.showInFolder': z.object({ path: z.string().min(1).max(4000) }),
   'app.checkDatabase': Empty,
   'library.rebuildIndex': Empty,
 
@@ -451,6 +611,8 @@ export const requestSchemas = {
     claude: SettingsSchema.shape.claude.partial(),
     s3: SettingsSchema.shape.s3.partial(),
     alerts: SettingsSchema.shape.alerts.partial(),
+    exportRoot: SettingsSchema.shape.exportRoot,
+    purgeDeletedAfterDays: SettingsSchema.shape.purgeDeletedAfterDays,
   }).partial().strict(),
   'secrets.status': Empty,
   'secrets.setClaudeKey': z.object({ key: z.string().max(500) }),
@@ -473,13 +635,14 @@ export const requestSchemas = {
   'intake.parseCsv': z.object({ uploadId: Id }),
   'intake.checkRefs': z.object({ uploadIds: z.array(Id).min(1).max(5) }),
   'intake.preview': z.object({ plan: PromptPlanSchema, limit: z.number().int().min(1).max(50).default(8) }),
+  'intake.tokenCount': z.object({ text: z.string().max(4000), packId: z.string().max(200).nullable().optional() }),
 
   'profiles.list': Empty,
   'profiles.get': z.object({ id: Id, version: z.number().int().positive().optional() }),
   'profiles.create': z.object({ name: z.string().min(1).max(200), refUploadIds: z.array(Id).min(1).max(5) }),
   'profiles.update': z.object({ id: Id, edits: z.record(z.string(), z.number()), locks: z.record(z.string(), z.boolean()) }),
 
-  'batches.create': z.object({ name: z.string().min(1).max(200), plan: PromptPlanSchema, config: BatchConfigSchema }),
+  'batches.create': z.object({ name: z.string().min(1).max(200), plan: PromptPlanSchema, config: BatchConfigInputSchema, strict: z.boolean().default(false) }),
   'batches.list': z.object({ includeArchived: z.boolean().default(false) }).strict().optional(),
   'batches.get': z.object({ id: Id }),
   'batches.tasks': z.object({ id: Id }),
@@ -501,9 +664,13 @@ export const requestSchemas = {
   'delta.resolve': z.object({ id: z.number().int(), action: z.enum(['accept', 'edit', 'dismiss']), prompt: z.string().max(4000).optional() }),
 
   'review.list': Empty,
-  'review.approve': z.object({ taskIds: Ids }),
+  /** `attempt` picks which attempt's image is filed (one task only); default: the best-scoring one. */
+  'review.approve': z.object({ taskIds: Ids, attempt: z.number().int().min(1).optional() }),
   'review.reject': z.object({ taskIds: Ids }),
   'review.rerun': RerunSchema,
+  /** Undo one recorded decision (un-approve removes the asset; un-reject returns the row to review). */
+  'review.undo': z.object({ decisionId: z.number().int().positive() }),
+  'review.history': z.object({ taskId: Id.optional(), batchId: Id.optional(), limit: z.number().int().min(1).max(1000).default(100) }),
 
   'library.search': LibraryQuerySchema,
   'library.get': z.object({ id: Id }),
@@ -514,6 +681,11 @@ export const requestSchemas = {
   'library.restore': z.object({ ids: Ids }),
   'library.delete': z.object({ ids: Ids }),
   'library.facets': Empty,
+  'library.undelete': z.object({ ids: Ids }),
+  /** Purges deleted assets now (the given ones, or every deleted one). */
+  'library.purge': z.object({ ids: Ids.optional() }),
+  /** Adds an approved asset to a style profile's references as a new profile version. */
+  'library.addToRefs': z.object({ assetId: Id, profileId: Id.optional() }),
 
   'export.start': ExportRequestSchema,
   'export.cancel': z.object({ exportId: Id }),
@@ -525,6 +697,8 @@ export const requestSchemas = {
 export interface RequestResults {
   'app.info': AppInfo;
   'app.doctor': DoctorReport;
+  'app.pickFolder': { path: string | null };
+  'app.showInFolder': { shown: boolean };
   'app.checkDatabase': DatabaseCheckResult;
   'library.rebuildIndex': RebuildIndexResult;
   'settings.get': Settings;
@@ -548,11 +722,12 @@ export interface RequestResults {
   'intake.parseCsv': CsvReport;
   'intake.checkRefs': RefImageReport[];
   'intake.preview': PromptPreviewResult;
+  'intake.tokenCount': TokenCount;
   'profiles.list': ProfileSummary[];
   'profiles.get': ProfileDetail;
   'profiles.create': ProfileDetail;
   'profiles.update': ProfileDetail;
-  'batches.create': { batchId: string; tasks: number; skippedRows: number; held: number };
+  'batches.create': { batchId: string; tasks: number; skippedRows: number; held: number; skipped: CsvIssue[]; reusedProfile: boolean };
   'batches.list': BatchSummary[];
   'batches.get': BatchSummary;
   'batches.tasks': TaskSummary[];
@@ -574,6 +749,8 @@ export interface RequestResults {
   'review.approve': { approved: number };
   'review.reject': { rejected: number };
   'review.rerun': TaskSummary;
+  'review.undo': ReviewDecisionDto;
+  'review.history': ReviewDecisionDto[];
   'library.search': SearchResult;
   'library.get': AssetDetail;
   'library.similar': AssetSummary[];
@@ -583,7 +760,10 @@ export interface RequestResults {
   'library.restore': { changed: number };
   'library.delete': { changed: number };
   'library.facets': { categories: string[]; tags: { tag: string; count: number }[]; batches: { id: string; name: string }[] };
-  'export.start': { exportId: string };
+  'library.undelete': { changed: number };
+  'library.purge': { purged: number };
+  'library.addToRefs': ProfileDetail;
+  'export.start': { exportId: string; downloadUrl: string | null };
   'export.cancel': { cancelled: boolean };
   'sync.start': { started: boolean };
   'metrics.get': MetricsSnapshot;
@@ -616,11 +796,13 @@ export interface EventPayloads {
   'sync.progress': { state: 'running' | 'done' | 'failed'; done: number; total: number; error: string | null };
   'library.changed': { assetIds: string[] };
   'delta.updated': { batchId: string };
+  /** An engine-level problem that is not one row's fault (a stage could not be built, a model file is missing). */
+  'engine.error': { message: string; kind: ApiErrorKind | string; batchId: string | null; at: string };
 }
 export type EventName = keyof EventPayloads;
 export const EVENT_NAMES = [
   'task.updated', 'task.progress', 'batch.updated', 'batch.deleted', 'metrics.updated', 'alert.raised',
-  'download.progress', 'gpu.progress', 'export.progress', 'sync.progress', 'library.changed', 'delta.updated',
+  'download.progress', 'gpu.progress', 'export.progress', 'sync.progress', 'library.changed', 'delta.updated', 'engine.error',
 ] as const satisfies readonly EventName[];
 type _AllEvents = Exclude<EventName, (typeof EVENT_NAMES)[number]> extends never ? true : never;
 const _allEvents: _AllEvents = true;

@@ -9,6 +9,7 @@ import { ClipPack } from './clip/clip-pack.ts';
 import { readPack } from './onnx/read-pack.ts';
 import { toWorkerErrorData, WorkerError, type FromWorker, type InferenceOp, type ToWorker, type WorkerInit } from './protocol.ts';
 import { generate } from './sdxl/generate.ts';
+import { countWordTokens, sdxlTokenizer } from './clip/count-tokens.ts';
 import { SdxlPack } from './sdxl/sdxl-pack.ts';
 
 const port = parentPort;
@@ -55,6 +56,8 @@ async function run(seq: number, op: InferenceOp): Promise<{ result: unknown; tra
       const rows = await (await loadPack(op.packDir, 'clip')).embedImages(op.images);
       return { result: rows, transfer: rows.map((r) => r.buffer as ArrayBuffer) };
     }
+    case 'text.countTokens':
+      return { result: countWordTokens(await sdxlTokenizer(op.packDir), op.text), transfer: [] };
     case 'pack.unload': {
       let unloaded = false;
       for (const kind of ['sdxl', 'clip']) {
@@ -82,6 +85,15 @@ port.on('message', (msg: ToWorker) => {
     return;
   }
   const { seq, op } = msg;
+  if (op.kind === 'text.countTokens') {
+    // Typing in the prompt editor must not wait behind a minutes-long generation: counting only
+    // reads the tokenizer files, so it runs between the generation's awaited steps.
+    void run(seq, op).then(
+      ({ result }) => post({ seq, type: 'reply', ok: true, result }),
+      (err: unknown) => post({ seq, type: 'reply', ok: false, error: toWorkerErrorData(err) }),
+    );
+    return;
+  }
   queue = queue.then(async () => {
     try {
       if (cancelled.has(seq)) throw new WorkerError('Cancelled', 'cancelled before it started');

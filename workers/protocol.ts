@@ -7,6 +7,7 @@
  */
 import type { RgbImage } from './image/rgb-image.ts';
 import type { ClipInfo } from './clip/clip-pack.ts';
+import type { TokenCountResult } from './clip/count-tokens.ts';
 import type { SdxlGenerateRequest, SdxlGenerateResult, SdxlProgress } from './sdxl/generate-types.ts';
 
 /** The subset of main/core's ErrorKind a worker produces (workers may not import main/). */
@@ -46,6 +47,8 @@ export type InferenceOp =
   | { kind: 'clip.info'; packDir: string }
   | { kind: 'clip.embedTexts'; packDir: string; texts: string[] }
   | { kind: 'clip.embedImages'; packDir: string; images: RgbImage[] }
+  /** Tokens of a prompt with an SDXL pack's tokenizer (answered at once, not queued behind generation). */
+  | { kind: 'text.countTokens'; packDir: string; text: string }
   /** Releases a pack's sessions in this worker (e.g. before loading a larger one). */
   | { kind: 'pack.unload'; packDir: string }
   /** Ends the worker thread abruptly; lets tests prove crash recovery on a real thread. */
@@ -59,6 +62,7 @@ export interface OpResults {
   'clip.info': ClipInfo;
   'clip.embedTexts': Float32Array[];
   'clip.embedImages': Float32Array[];
+  'text.countTokens': TokenCountResult;
   'pack.unload': { unloaded: boolean };
   'debug.crash': never;
 }

@@ -32,6 +32,12 @@ export interface WriterLock {
   release(): void;
 }
 
+/**
+ * Strong references to the open lock connections: a caller that drops its AppContext (a script
+ * that never closes it) must not lose the lock when the garbage collector finalises the handle.
+ */
+const heldLocks = new Set<Database>();
+
 export const LOCK_FILE = 'assetql.lock';
 export const LOCK_INFO_FILE = 'assetql.lock.json';
 
@@ -48,6 +54,7 @@ export function acquireWriterLock(root: string, command: string): WriterLock {
     throw new AppError('Unavailable', `cannot lock the data folder ${root}: ${(err as Error).message}`, { path });
   }
   const holder: LockHolder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), command };
+  heldLocks.add(db);
   writeInfo(root, holder);
   let released = false;
   return {
@@ -58,6 +65,7 @@ export function acquireWriterLock(root: string, command: string): WriterLock {
       released = true;
       // Remove the info file first (still under the lock) so it never names a finished process.
       if (readLockHolder(root)?.pid === process.pid) rmSync(join(root, LOCK_INFO_FILE), { force: true });
+      heldLocks.delete(db);
       closeQuietly(db);
     },
   };

@@ -133,7 +133,7 @@ export function updateProfileParams(db: Database, id: string, edits: ProfileEdit
  * Re-analyses the stored references (e.g. with CLIP now available, or another k) as a new
  * version. Locked parameters and a locked palette keep the current version's values.
  */
-export async function reanalyseProfile(db: Database, dataDir: DataDir, id: string, options: { embedder?: Embedder | null; k?: number } = {}): Promise<StyleProfile> {
+export async function reanalyseProfile(db: Database, dataDir: DataDir, id: string, options: { embedder?: Embedder | null; k?: number; reason?: string } = {}): Promise<StyleProfile> {
   const current = getProfile(db, id);
   const refs = db.prepare('SELECT sha256, name, path FROM profile_refs WHERE profile_id = ? ORDER BY position').all(id) as { sha256: string; name: string; path: string }[];
   const named: NamedImage[] = [];
@@ -152,8 +152,35 @@ export async function reanalyseProfile(db: Database, dataDir: DataDir, id: strin
     version: nextVersion(db, id),
     createdAt: Date.now(),
   };
-  insertVersion(db, next, {}, 'reanalyse');
+  insertVersion(db, next, {}, options.reason ?? 'reanalyse');
   return getProfile(db, id, next.version);
+}
+
+/** References a profile may hold: enough to widen the style, few enough to keep it one style. */
+export const MAX_PROFILE_REFS = 10;
+
+/**
+ * Adds an image (an approved asset) to a profile's references and re-analyses them as a new
+ * version (reason 'add-reference'); locked parameters and a locked palette stay as they were.
+ * The same image twice is refused rather than silently weighting it double.
+ */
+export async function addProfileReference(db: Database, dataDir: DataDir, id: string, ref: NamedImage, options: { embedder?: Embedder | null } = {}): Promise<StyleProfile> {
+  getProfile(db, id);
+  const count = (db.prepare('SELECT count(*) AS n FROM profile_refs WHERE profile_id = ?').get(id) as { n: number }).n;
+  if (count >= MAX_PROFILE_REFS) throw new AppError('Conflict', `this profile already has ${count} references (the most is ${MAX_PROFILE_REFS}); create a new profile instead`, { id });
+  const stored = await storeReference(dataDir, id, ref.image);
+  const taken = db.prepare('SELECT name FROM profile_refs WHERE profile_id = ? AND sha256 = ?').get(id, stored.sha256) as { name: string } | undefined;
+  if (taken) throw new AppError('Conflict', `this image is already a reference of the profile (${taken.name})`, { id });
+  const pos = (db.prepare('SELECT coalesce(max(position), -1) + 1 AS p FROM profile_refs WHERE profile_id = ?').get(id) as { p: number }).p;
+  db.prepare(`INSERT INTO profile_refs (profile_id, sha256, position, name, path, width, height, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+    .run(id, stored.sha256, pos, ref.name, stored.path, ref.image.width, ref.image.height, Date.now());
+  try {
+    return await reanalyseProfile(db, dataDir, id, { embedder: options.embedder ?? null, reason: 'add-reference' });
+  } catch (err) {
+    // No new version without its reference and no reference without its version.
+    db.prepare('DELETE FROM profile_refs WHERE profile_id = ? AND sha256 = ?').run(id, stored.sha256);
+    throw err;
+  }
 }
 
 /** Records on a batch which profile version it uses (batches.profile_id / profile_version). */

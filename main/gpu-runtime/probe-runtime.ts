@@ -34,7 +34,7 @@ export async function probeCudaRuntime(runtimeDir: string, timeoutMs = 60_000): 
     await writeFile(model, reluModel());
     const { stdout, stderr, code } = await new Promise<{ stdout: string; stderr: string; code: number | null }>((resolve) => {
       // process.execPath is node for the CLI and Electron for the app (run as plain node).
-      const child = spawn(process.execPath, ['-e', SCRIPT, runtimeDir, model], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
+      const child = spawn(process.execPath, ['-e', SCRIPT, runtimeDir, model], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', ORT_DISABLE_TELEMETRY: '1' }, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
       let out = '';
       let err = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));

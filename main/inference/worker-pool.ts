@@ -1,3 +1,5 @@
+// First: native libraries loaded by later imports read this environment as they load.
+import '../core/quiet-runtime.ts';
 import { Worker } from 'node:worker_threads';
 import type { FromWorker, OpKind, OpOf, OpProgress, OpResults, ToWorker, WorkerErrorKind, WorkerInit } from '../../workers/protocol.ts';
 import { AppError, fromErrorData, toErrorData, type ErrorKind } from '../core/app-error.ts';

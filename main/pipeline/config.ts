@@ -15,9 +15,6 @@ export interface PipelineConfig {
   /** Transient retry backoff: base, 2·base, 4·base (1 s, 2 s, 4 s by default). */
   backoffBaseMs: number;
   maxTransientRetries: number;
-  /** Used when a batch's config has no threshold / retries. */
-  defaultThreshold: number;
-  defaultStyleRetries: number;
   /** Minimum interval between step-progress events of one task (50 ms → ≤ 20/s). */
   progressIntervalMs: number;
   batchProgressIntervalMs: number;
@@ -38,8 +35,6 @@ export const DEFAULT_CONFIG: PipelineConfig = {
   leaseMs: 30_000,
   backoffBaseMs: 1000,
   maxTransientRetries: 3,
-  defaultThreshold: 0.85,
-  defaultStyleRetries: 3,
   progressIntervalMs: 50,
   batchProgressIntervalMs: 250,
   alertIntervalMs: 1000,
@@ -57,14 +52,7 @@ export function resolveConfig(partial: Partial<PipelineConfig> = {}): PipelineCo
   };
 }
 
-/** Per-batch policy read from the saved BatchConfig (intake's schema: threshold, retries). */
-export function batchPolicy(batch: BatchRecord, cfg: PipelineConfig): { threshold: number; styleRetries: number } {
-  const c = batch.config;
-  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-  // intake's BatchConfig keeps the pass threshold at thresholds.style; a bare `threshold` is accepted too.
-  const thresholds = typeof c['thresholds'] === 'object' && c['thresholds'] !== null ? (c['thresholds'] as Record<string, unknown>) : {};
-  return {
-    threshold: num(c['threshold']) ?? num(thresholds['style']) ?? cfg.defaultThreshold,
-    styleRetries: num(c['retries']) ?? cfg.defaultStyleRetries,
-  };
+/** Per-batch policy read from the saved BatchConfig. */
+export function batchPolicy(batch: BatchRecord): { threshold: number; styleRetries: number; candidates: number } {
+  return { threshold: batch.config.thresholds.style, styleRetries: batch.config.retries, candidates: batch.config.candidates };
 }

@@ -136,7 +136,7 @@ export function controlOps(e: EngineInternals): ControlOps {
       const negativePrompt = edits.negativePrompt ?? t.negativePrompt;
       const params = { ...t.params, ...edits.params } as GenerationParams;
       const plan: AttemptPlan = { kind: 'manual', prompt, negativePrompt, params, note: Object.keys(edits).length ? 'edited re-run' : 're-run' };
-      const model = typeof batch.config['model'] === 'string' ? batch.config['model'] : '';
+      const model = batch.config.packId;
       const key = computeTaskKey({ batchId: t.batchId, rowIndex: t.rowIndex, prompt, profileVersion: batch.profileVersion, seed: params.seed, model });
       const now = Date.now();
       db.transaction(() => {
@@ -169,12 +169,11 @@ export function controlOps(e: EngineInternals): ControlOps {
       const now = Date.now();
       const opened = db.transaction(() => {
         const a = insertAttempt(db, taskId, plan, now);
-        finishAttempt(db, a.id, { outcome: 'passed', scores: { ...best.scores, approvedFrom: best.n }, imagePath: best.imagePath }, now);
-        if (!transitionTask(db, taskId, ['dlq'], 'passed', { lastError: null }, now)) throw new AppError('Conflict', `task ${taskId} left review meanwhile`);
+        finishAttempt(db, a.id, { outcome: 'passed', scores: best.scores, imagePath: best.imagePath }, now);
+        if (!transitionTask(db, taskId, ['dlq'], 'passed', { lastError: null, decision: 'approved' }, now)) throw new AppError('Conflict', `task ${taskId} left review meanwhile`);
         return a;
       })();
       e.emitTask(t, 'dlq', 'passed', { attempt: opened.n, reason: `approved attempt #${best.n}` });
-      const styleScore = typeof best.styleScore === 'number' ? best.styleScore : 0;
       await e.finishPassed({
         task: { ...t, state: 'passed' },
         batch,
@@ -186,7 +185,7 @@ export function controlOps(e: EngineInternals): ControlOps {
         timings: {},
         gpuMs: 0,
         image,
-        scores: { ...best.scores, styleScore },
+        scores: best.scores,
       });
       const after = requireTask(db, taskId);
       if (!after.assetId) throw new AppError('Internal', `approving task ${taskId} stored no asset`);

@@ -15,7 +15,9 @@ import { requeueStaleTasks } from './ledger/recovery.ts';
 import { placeholders, stmt } from './ledger/statements.ts';
 import { getTask, nextClaimable, nextWakeAt, renewLeases, transitionTask } from './ledger/tasks.ts';
 import { computeMetrics, type PipelineMetrics } from './metrics.ts';
-import type { BatchStages, StageResolver, ValidationResult } from './stages.ts';
+import type { BatchStages, StageResolver } from './stages.ts';
+import { decidePass, failureReason } from './records/decide-pass.ts';
+import { toStyleScores, type StyleScores } from './records/style-scores.ts';
 import { FINAL_STATES } from './state-machine.ts';
 import { KeyedThrottle } from './throttle.ts';
 import { TypedEmitter } from './typed-emitter.ts';
@@ -44,7 +46,7 @@ export interface Claim {
 
 interface Validated extends Claim {
   image: RgbImage;
-  scores: ValidationResult;
+  scores: StyleScores;
 }
 
 export interface BatchSummary {
@@ -335,19 +337,17 @@ class Engine {
 
   private async validateOne(c: Claim & { image: RgbImage }): Promise<void> {
     const { task, stages, plan } = c;
-    const policy = batchPolicy(c.batch, this.config);
+    const policy = batchPolicy(c.batch);
     const t0 = performance.now();
-    const scores = await stages.validate.validate(c.image, { task, prompt: plan.prompt });
+    const scores = toStyleScores(await stages.validate.validate(c.image, { task, prompt: plan.prompt }));
     c.timings['validate'] = performance.now() - t0;
     const score = scores.styleScore;
-    // A wrong size or a blank/clipped image fails whatever its style score says.
-    const checks = (scores['pass'] ?? {}) as Record<string, unknown>;
-    const defect = checks['dimensions'] === false ? 'not the requested size' : checks['artifacts'] === false ? 'blank, near-uniform or clipped image' : null;
-    if (score >= policy.threshold && !defect) {
+    const verdict = decidePass(scores, c.batch.config);
+    if (verdict.pass) {
       const now = Date.now();
       const ok = this.db.transaction(() => {
         finishAttempt(this.db, c.attemptId, { outcome: 'passed', scores, gpuMs: c.gpuMs, timings: c.timings }, now);
-        return transitionTask(this.db, task.id, ['validating'], 'passed', { lastError: null }, now);
+        return transitionTask(this.db, task.id, ['validating'], 'passed', { lastError: null, decision: 'passed' }, now);
       })();
       if (!ok) return this.dropStale(c);
       this.emitTask(task, 'validating', 'passed', { attempt: c.attemptN, styleScore: score });
@@ -360,7 +360,7 @@ class Engine {
     const k0 = performance.now();
     const imagePath = await stages.archive.keep(c.image, { task, attemptN: c.attemptN });
     c.timings['archive'] = performance.now() - k0;
-    const reason = defect ?? `style score ${score.toFixed(3)} < threshold ${policy.threshold}`;
+    const reason = failureReason(verdict);
     const now = Date.now();
     const decision = this.db.transaction(() => {
       finishAttempt(this.db, c.attemptId, { outcome: 'failed', scores, imagePath, gpuMs: c.gpuMs, timings: c.timings }, now);
@@ -378,7 +378,7 @@ class Engine {
         return moved ? { to: 'retry' as const, why: `${reason}; style retry ${rung} (${next.escalation?.applied.join('; ') ?? ''})` } : null;
       }
       const why = `${reason} after ${fresh.styleRetries} style ${fresh.styleRetries === 1 ? 'retry' : 'retries'}`;
-      const moved = transitionTask(this.db, task.id, ['validating'], 'dlq', { lease: null, lastError: why, nextAttempt: null }, now);
+      const moved = transitionTask(this.db, task.id, ['validating'], 'dlq', { lease: null, lastError: why, nextAttempt: null, decision: 'failed' }, now);
       return moved ? { to: 'dlq' as const, why } : null;
     })();
     if (!decision) return this.dropStale(c);
@@ -487,7 +487,7 @@ class Engine {
             lease: null,
             lastError: why,
           }, now)
-        : transitionTask(this.db, c.task.id, [current.state], 'dlq', { lease: null, lastError: why, nextAttempt: null }, now);
+        : transitionTask(this.db, c.task.id, [current.state], 'dlq', { lease: null, lastError: why, nextAttempt: null, decision: 'failed' }, now);
     })();
     if (!ok) return;
     this.emitTask(c.task, current.state, to, { attempt: c.attemptN, reason: why });

@@ -22,8 +22,11 @@ export interface PipelineMetrics {
   /** Final-state tasks per minute over the recent window. */
   throughputPerMin: number;
   etaMs: number | null;
-  /** Shares of finished tasks: ready / dlq; retryRate = share of tasks with ≥ 1 style retry among those tried. */
+  /** What the ledger decided for finished rows (auto-passed, approved by hand, in review, rejected). */
+  decisions: DecisionCounts;
+  /** Shares of finished rows: passed by the engine / in review; approvals are counted apart (approvedRate), never as passes. retryRate = share of tasks with ≥ 1 style retry among those tried. */
   passRate: number;
+  approvedRate: number;
   retryRate: number;
   dlqRate: number;
   /** Share of closed attempts that ended in an error (transient or fatal). */
@@ -36,6 +39,27 @@ export interface PipelineMetrics {
 }
 
 const FINAL = ['ready', 'dlq', 'rejected', 'dropped', 'cancelled'] as const;
+
+export interface DecisionCounts {
+  /** Rows with a decision: passed + approved + review + rejected. */
+  finished: number;
+  passed: number;
+  approved: number;
+  review: number;
+  rejected: number;
+}
+
+/** Counts the ledger's decisions (tasks.decision with the state that holds it). */
+export function countDecisions(db: Database, batchId: string | null): DecisionCounts {
+  const sql = `SELECT
+      COALESCE(SUM(state = 'ready' AND decision IS NOT 'approved'), 0) AS passed,
+      COALESCE(SUM(state = 'ready' AND decision = 'approved'), 0) AS approved,
+      COALESCE(SUM(state = 'dlq'), 0) AS review,
+      COALESCE(SUM(state = 'rejected'), 0) AS rejected
+    FROM tasks ${batchId ? 'WHERE batch_id = ?' : ''}`;
+  const r = stmt(db, sql).get(...(batchId ? [batchId] : [])) as Omit<DecisionCounts, 'finished'>;
+  return { ...r, finished: r.passed + r.approved + r.review + r.rejected };
+}
 
 /**
  * Metrics read straight from the ledger, so they are right after a restart and identical for
@@ -80,7 +104,8 @@ export function computeMetrics(db: Database, batchId: string | null, opts: { now
     db,
     `SELECT COUNT(*) AS n, SUM(t.style_retries > 0) AS retried FROM tasks t WHERE EXISTS (SELECT 1 FROM attempts a WHERE a.task_id = t.id) ${scope}`,
   ).get(...scopeArgs) as { n: number; retried: number | null };
-  const finished = byState.ready + byState.dlq + byState.rejected;
+  const decisions = countDecisions(db, batchId);
+  const finished = decisions.finished;
 
   const edges = Array.from({ length: bins + 1 }, (_, i) => i / bins);
   const counts = new Array<number>(bins).fill(0);
@@ -111,9 +136,11 @@ export function computeMetrics(db: Database, batchId: string | null, opts: { now
     inFlight,
     throughputPerMin,
     etaMs,
-    passRate: finished ? byState.ready / finished : 0,
+    decisions,
+    passRate: finished ? decisions.passed / finished : 0,
+    approvedRate: finished ? decisions.approved / finished : 0,
     retryRate: tried.n ? (tried.retried ?? 0) / tried.n : 0,
-    dlqRate: finished ? byState.dlq / finished : 0,
+    dlqRate: finished ? decisions.review / finished : 0,
     errorRate: att.n ? (att.errors ?? 0) / att.n : 0,
     attempts: att.n,
     scoreHistogram: { edges, counts },

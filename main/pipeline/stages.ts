@@ -1,5 +1,6 @@
 import type { RgbImage } from '../../workers/image/rgb-image.ts';
 import type { GenerateCapabilities } from './escalation.ts';
+import type { StyleScores, StyleScoresInput } from './records/style-scores.ts';
 import type { AttemptRecord, BatchRecord, GenerationParams, TaskRecord } from './types.ts';
 
 /**
@@ -30,14 +31,9 @@ export interface GenerateStage {
   generate(req: GenerateRequest, opts: { signal: AbortSignal; onProgress?: (p: StepProgress) => void }): Promise<{ image: RgbImage; gpuMs: number }>;
 }
 
-/** Style scores as brand DNA reports them; styleScore (0–1) decides pass/fail against the batch threshold. */
-export interface ValidationResult {
-  styleScore: number;
-  [detail: string]: unknown;
-}
-
+/** A validate stage measures; decidePass (records/decide-pass.ts) decides against the batch's thresholds. */
 export interface ValidateStage {
-  validate(image: RgbImage, ctx: { task: TaskRecord; prompt: string }): Promise<ValidationResult>;
+  validate(image: RgbImage, ctx: { task: TaskRecord; prompt: string }): Promise<StyleScoresInput>;
 }
 
 /** Keeps a failed attempt's image for review, approve and img2img; returns a library-relative path. */
@@ -52,7 +48,7 @@ export interface StoreInput {
   prompt: string;
   negativePrompt: string;
   params: GenerationParams;
-  scores: ValidationResult;
+  scores: StyleScores;
   modelId: string;
 }
 
@@ -64,7 +60,7 @@ export interface StoreStage {
 /** Work after storing (thumbnail, embedding, tagging). Runs alongside later generations. */
 export interface PostStage {
   readonly name: string;
-  run(ctx: { task: TaskRecord; assetId: string; image: RgbImage; scores: ValidationResult }): Promise<void>;
+  run(ctx: { task: TaskRecord; assetId: string; image: RgbImage; scores: StyleScores }): Promise<void>;
 }
 
 /** Optional prompt pre-flight (pending → preflight → queued, or held when confidence is low). */

@@ -1,3 +1,6 @@
+import type { BatchConfig } from './records/batch-config.ts';
+import type { StyleScores } from './records/style-scores.ts';
+
 /**
  * The pipeline's vocabulary: task and batch states (ARCHITECTURE.md → Pipeline states),
  * generation parameters and the persisted plan of a task's next attempt.
@@ -59,14 +62,27 @@ export interface AttemptPlan {
   escalation?: EscalationNote;
   /** Why this plan exists (e.g. "OutOfMemory: size lowered to 768x768"). */
   note?: string;
+  /** Best of k: this plan is candidate `index` (1-based) of `of` in a round that began at attempt `roundStart`. */
+  candidate?: CandidateNote;
 }
+
+export interface CandidateNote {
+  index: number;
+  of: number;
+  roundStart: number;
+}
+
+/** What the ledger decided for a row: passed by the engine, approved by a person, failed (review or rejected). */
+export type TaskDecision = 'passed' | 'approved' | 'failed';
 
 export interface BatchRecord {
   id: string;
   name: string;
   state: BatchState;
   priority: number;
-  config: Record<string, unknown>;
+  config: BatchConfig;
+  /** Why the engine paused the batch (stage build failure, missing model file); null otherwise. */
+  pauseReason: string | null;
   template: string | null;
   profileId: string | null;
   profileVersion: number | null;
@@ -98,6 +114,7 @@ export interface TaskRecord {
   preflightConfidence: number | null;
   held: boolean;
   assetId: string | null;
+  decision: TaskDecision | null;
   lastError: string | null;
   notBefore: number;
   leaseUntil: number | null;
@@ -116,7 +133,7 @@ export interface AttemptRecord {
   negativePrompt: string;
   params: GenerationParams;
   outcome: AttemptOutcome | null;
-  scores: Record<string, unknown> | null;
+  scores: StyleScores | null;
   /** scores.styleScore when present, for sorting and "best attempt" selection. */
   styleScore: number | null;
   errorKind: string | null;

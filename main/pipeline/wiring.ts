@@ -79,7 +79,7 @@ export async function createRealStages(o: RealStagesOptions): Promise<RealStages
     const kw = styleKeywords(profile);
     return {
       generate: sdxlGenerate(sdxl, profile, embedder, o.previews ?? false),
-      validate: dnaValidate(profile, embedder, embeddings, batchThresholds(batch)),
+      validate: dnaValidate(profile, embedder, embeddings),
       archive,
       store,
       post,
@@ -132,14 +132,7 @@ function sdxlGenerate(sdxl: SdxlClient, profile: StyleProfile, embedder: Embedde
   };
 }
 
-/** The batch's own per-metric targets (Settings → thresholds, saved with the batch). */
-function batchThresholds(batch: BatchRecord): { clip: number; colour: number; edge: number } {
-  const t = (batch.config['thresholds'] ?? {}) as Record<string, unknown>;
-  const n = (v: unknown, d: number): number => (typeof v === 'number' ? v : d);
-  return { clip: n(t['clip'], 0.85), colour: n(t['colour'], 15), edge: n(t['edge'], 0.8) };
-}
-
-function dnaValidate(profile: StyleProfile, embedder: Embedder | null, embeddings: WeakMap<RgbImage, Float32Array>, thresholds: { clip: number; colour: number; edge: number }): ValidateStage {
+function dnaValidate(profile: StyleProfile, embedder: Embedder | null, embeddings: WeakMap<RgbImage, Float32Array>): ValidateStage {
   return {
     async validate(image, { task }) {
       let embedding: Float32Array | undefined;
@@ -152,15 +145,17 @@ function dnaValidate(profile: StyleProfile, embedder: Embedder | null, embedding
         requested: { width: task.params.width, height: task.params.height },
         ...(embedding ? { embedding } : {}),
       });
-      // Per-metric flags follow the batch's targets, so what the review screen marks red is what
-      // this batch asked for; the pass decision itself is the composite score (engine).
-      const pass = {
-        ...s.pass,
-        clipSimilarity: s.clipSimilarity === null ? null : s.clipSimilarity >= thresholds.clip,
-        colourDistance: s.colourDistance <= thresholds.colour,
-        edgeSimilarity: s.edgeSimilarity >= thresholds.edge,
+      // Measurements only: decidePass flags each metric against the batch's own thresholds.
+      return {
+        styleScore: s.styleScore,
+        clipSimilarity: s.clipSimilarity,
+        colourDistance: s.colourDistance,
+        edgeSimilarity: s.edgeSimilarity,
+        paramsFit: s.paramsFit,
+        dimensionsOk: s.pass.dimensions,
+        artifactsOk: s.pass.artifacts,
+        clipUnavailable: s.clipUnavailable,
       };
-      return { ...s, pass, thresholds, styleScore: s.styleScore };
     },
   };
 }

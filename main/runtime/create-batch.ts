@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { BatchConfigDto } from '../../preload/api.ts';
+import type { BatchConfigInput, CsvIssue as CsvIssueDto } from '../../preload/api.ts';
 import type { AppServices } from '../api/app-services.ts';
 import { AppError } from '../core/app-error.ts';
 import type { PipelineEngine } from '../pipeline/engine.ts';
@@ -33,7 +33,7 @@ export interface CreateBatchInput {
   /** A saved profile, or reference image files to build a new one from. */
   profileId: string | null;
   refPaths: string[];
-  config: Partial<BatchConfigDto>;
+  config: BatchConfigInput;
   source: 'ui' | 'cli' | 'hot-folder';
   /** Start generating right away (the UI's Start button); false leaves a draft. */
   start: boolean;
@@ -45,6 +45,10 @@ export interface CreateBatchResult {
   skippedRows: number;
   held: number;
   lowConfidence: number;
+  /** Rows that were skipped, each with its row, column and why. */
+  skipped: CsvIssueDto[];
+  /** An existing profile built from the same reference files was used instead of a new one. */
+  reusedProfile: boolean;
   warnings: string[];
 }
 
@@ -60,20 +64,10 @@ export async function createBatchFromCsv(s: AppServices, engine: PipelineEngine,
   const pack = s.inference.resolveSdxlPack(input.config.packId ?? null);
   const manifest = pack.manifest?.kind === 'sdxl' ? (pack.manifest as SdxlManifest) : null;
   const limits = packLimits(manifest);
-  const c = input.config;
   const config = parseBatchConfig(
     {
+      ...input.config,
       packId: pack.id,
-      ...(c.width && c.height ? { width: c.width, height: c.height } : {}),
-      ...(c.steps !== undefined ? { steps: c.steps } : {}),
-      ...(c.guidance !== undefined ? { guidance: c.guidance } : {}),
-      ...(c.sampler ? { sampler: c.sampler } : {}),
-      ...(c.seedMode ? { seed: { mode: c.seedMode, base: c.seed ?? 0 } } : {}),
-      ...(c.retries !== undefined ? { retries: c.retries } : {}),
-      ...(c.concurrency !== undefined ? { concurrency: c.concurrency } : {}),
-      ...(c.lowConfidence ? { lowConfidence: c.lowConfidence } : {}),
-      ...(c.polish !== undefined ? { polish: c.polish } : {}),
-      ...(c.thresholds ? { thresholds: c.thresholds } : {}),
       negativePrompt: input.negativePrompt,
       style: {
         colours: { mode: MODE[input.style.colours] },
@@ -139,13 +133,16 @@ export async function createBatchFromCsv(s: AppServices, engine: PipelineEngine,
   s.bus.emit('delta.updated', { batchId: batch.id });
   engine.poke();
 
-  const skippedRows = new Set([...csv.errors, ...built.errors].map((e) => e.row).filter((r): r is number => r !== null)).size;
+  const bad = [...csv.errors, ...built.errors];
+  const skippedRows = new Set(bad.map((e) => e.row).filter((r): r is number => r !== null)).size;
   return {
     batchId: batch.id,
     tasks: prompts.length,
     skippedRows,
     held: pre.rows.filter((r) => r.held).length,
     lowConfidence: pre.rows.filter((r) => r.low).length,
+    skipped: bad.map((i) => ({ row: i.row, column: i.column, ...(i.value != null ? { value: i.value } : {}), message: i.message })),
+    reusedProfile: false,
     warnings: [...packWarnings, ...[...csv.warnings, ...built.warnings].map((w) => w.message)].concat(pre.available ? [] : [pre.reason ?? 'pre-flight unavailable']),
   };
 }

@@ -25,10 +25,7 @@ export function startHotFolderRuntime(s: AppServices, engine: PipelineEngine): {
       negativePrompt: c.negativePrompt,
       style: { colours: SWITCH[c.style.colours.mode], lighting: SWITCH[c.style.lighting.mode], composition: SWITCH[c.style.composition.mode], medium: SWITCH[c.style.medium.mode] },
       profileId: req.profileId, refPaths: req.references.map((r) => r.file),
-      config: {
-        width: c.width, height: c.height, steps: c.steps, guidance: c.guidance, sampler: c.sampler, seedMode: c.seed.mode, seed: c.seed.base,
-        packId: c.packId, retries: Math.min(3, c.retries), concurrency: Math.min(8, c.concurrency), lowConfidence: c.lowConfidence, polish: c.polish, thresholds: c.thresholds,
-      },
+      config: c,
       source: 'hot-folder', start: true,
     });
     return { batchId: r.batchId };

@@ -1,3 +1,5 @@
+// First: native libraries loaded by later imports read this environment as they load.
+import '../core/quiet-runtime.ts';
 import type { AppContext } from '../core/app-context.ts';
 import { AppError } from '../core/app-error.ts';
 import { WorkerPool } from '../inference/worker-pool.ts';

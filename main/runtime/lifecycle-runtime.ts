@@ -1,5 +1,5 @@
 import type { AppServices } from '../api/app-services.ts';
-import { archiveStaleAssets } from '../library/lifecycle.ts';
+import { archiveStaleAssets, purgeDeletedAssets } from '../library/lifecycle.ts';
 import { onLibraryEvent } from '../library/library-events.ts';
 import { applyArchiveStorageClass } from '../library/sync/archive-storage-class.ts';
 import { loadSettings } from '../settings/app-settings.ts';
@@ -9,13 +9,17 @@ const SWEEP_MS = 6 * 3600_000;
 
 /**
  * Library lifecycle in the background: active assets older than Settings → "archive after N
- * days" move to the archive folder (at launch and every 6 hours), and when S3 sync is on with
+ * days" move to the archive folder and deleted assets older than "purge deleted after N days"
+ * are removed for good (at launch and every 6 hours), and when S3 sync is on with
  * an archive storage class, archived objects are moved to that class too.
  */
 export function startLifecycleRuntime(s: AppServices): void {
   const ctx = { db: s.app.db, dataDir: s.app.dataDir };
   const sweep = (): void => {
-    void archiveStaleAssets(ctx, { days: loadSettings(s.app.db).archiveAfterDays }).catch(() => undefined);
+    const settings = loadSettings(s.app.db);
+    void archiveStaleAssets(ctx, { days: settings.archiveAfterDays }).catch(() => undefined);
+    // Deleted assets stay undeletable for Settings → "purge deleted after N days", then go for good.
+    void purgeDeletedAssets(ctx, { olderThanDays: settings.purgeDeletedAfterDays }).catch(() => undefined);
   };
   const timer = setInterval(sweep, SWEEP_MS);
   timer.unref();

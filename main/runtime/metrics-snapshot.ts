@@ -3,6 +3,7 @@ import type { AppServices } from '../api/app-services.ts';
 import { computeMetrics } from '../pipeline/metrics.ts';
 import { DEFAULT_ALERTS, evaluateAlerts } from '../pipeline/alerts.ts';
 import { loadSettings } from '../settings/app-settings.ts';
+import { decisionRates } from '../api/dto/pipeline-dto.ts';
 
 const SERIES_MINUTES = 30;
 
@@ -26,6 +27,7 @@ export function metricsSnapshot(s: Pick<AppServices, 'app'>, batchId: string | n
     throughputPerMin: m.throughputPerMin,
     etaSeconds: m.etaMs === null ? null : Math.round(m.etaMs / 1000),
     passRate: m.passRate,
+    rates: decisionRates(m),
     retryRate: m.retryRate,
     dlqRate: m.dlqRate,
     errorRate: m.errorRate,

@@ -21,8 +21,7 @@ export async function startPipelineRuntime(s: AppServices, opts: { start: boolea
   const stagesByPack = new Map<string, Promise<RealStages>>();
 
   const resolve = async (batch: BatchRecord): Promise<BatchStages> => {
-    const packId = typeof batch.config['packId'] === 'string' ? (batch.config['packId'] as string) : null;
-    const pack = s.inference.resolveSdxlPack(packId);
+    const pack = s.inference.resolveSdxlPack(batch.config.packId);
     const clip = s.inference.clipPack();
     const key = `${pack.dir}|${clip?.dir ?? ''}`;
     let real = stagesByPack.get(key);

@@ -18,6 +18,7 @@ import { libraryFileHeaders, rendererContentType, sendFile } from './file-respon
 import { handleUpload } from './upload-route.ts';
 import { serveApiOverSockets } from './ws-api.ts';
 import { stderrServerLog, type ServerLog } from './server-log.ts';
+import type { HttpRoute } from './export-download-route.ts';
 
 export interface UiServerOptions {
   registry: ApiRegistry;
@@ -32,6 +33,8 @@ export interface UiServerOptions {
   token?: string;
   /** Refused and survived requests are reported here (stderr by default). */
   log?: ServerLog;
+  /** Extra GET routes (export downloads), tried after the token check, before static files. */
+  routes?: HttpRoute[];
 }
 
 export interface UiServer {
@@ -130,6 +133,7 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
       plain(res, 400, 'bad request: malformed %-escape in the path');
       return;
     }
+    for (const route of opts.routes ?? []) if (route(req, res, url, headers)) return;
     if (decoded.startsWith(WIRE.filesPath)) {
       const rel = decoded.slice(WIRE.filesPath.length);
       let file: string;

@@ -13,6 +13,8 @@ export const DEFAULT_SETTINGS: Settings = {
   claude: { polish: false, visionTagging: false, model: 'claude-sonnet-4-5' },
   s3: { enabled: false, bucket: '', prefix: 'assetql', region: 'us-east-1', endpoint: '', publicBaseUrl: '', accessKeyId: '', storageClassForArchive: '' },
   alerts: { costUsd: 10 },
+  exportRoot: '',
+  purgeDeletedAfterDays: 30,
 };
 
 const KEY = 'app.settings';

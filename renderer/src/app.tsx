@@ -3,6 +3,7 @@ import { SCREENS, useNavigation, type ScreenId } from './store/navigation.ts';
 import { startLiveEvents } from './store/live-events.ts';
 import { installTestHooks } from './store/test-hooks.ts';
 import { Toasts } from './components/toasts.tsx';
+import { ConfirmHost } from './components/confirm-dialog.tsx';
 import { NewBatchScreen } from './screens/new-batch/new-batch-screen.tsx';
 import { BrandDnaScreen } from './screens/brand-dna/brand-dna-screen.tsx';
 import { BatchesScreen } from './screens/batches/batches-screen.tsx';
@@ -72,6 +73,7 @@ export function App() {
         <Screen id={screen} />
       </main>
       <Toasts />
+      <ConfirmHost />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { toStyleScores } from '../../main/pipeline/records/style-scores.ts';
 import type { Database } from 'better-sqlite3';
 import type { RgbImage } from '../../workers/image/rgb-image.ts';
 import { resolveDataDir } from '../../main/core/data-dir.ts';
@@ -65,7 +66,7 @@ function bareLoop(db: Database, batchId: string): void {
       transitionTask(db, t.id, ['generating'], 'validating', { lease: { owner: 'bare', until: now + 30_000 } }, now);
     })();
     db.transaction(() => {
-      finishAttempt(db, a.id, { outcome: 'passed', scores: { styleScore: 1 }, gpuMs: 0, timings: { generate: 0 } }, now);
+      finishAttempt(db, a.id, { outcome: 'passed', scores: toStyleScores({ styleScore: 1 }), gpuMs: 0, timings: { generate: 0 } }, now);
       transitionTask(db, t.id, ['validating'], 'passed', { lastError: null }, now);
     })();
     transitionTask(db, t.id, ['passed'], 'tagging', { assetId: 'x' }, now);
@@ -89,7 +90,7 @@ export const cases: BenchCase[] = [
         const engine = createPipeline({ db: a.db, stages: cheapestStages(), config: { batchProgressIntervalMs: 250 } });
         await engine.start();
         const t0 = performance.now();
-        const batch = engine.createBatch({ name: 'bench', model: 'cheap', config: { threshold: 0 }, tasks: cheapRows(N), start: true });
+        const batch = engine.createBatch({ name: 'bench', model: 'cheap', config: { thresholds: { style: 0 } }, tasks: cheapRows(N), start: true });
         const s = await engine.waitForBatch(batch.id);
         const engineMs = performance.now() - t0;
         await engine.stop();

@@ -8,6 +8,8 @@
  * the bundled package (see runtime-location.ts for why a copy). It is picked once per process:
  * the dynamic loader keeps the first libonnxruntime.so.1 it loaded, so switching needs a restart.
  */
+// Must come first: ES modules evaluate in import order, and ORT reads the variable as it loads.
+import './telemetry-off.ts';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type * as OrtModule from 'onnxruntime-node';

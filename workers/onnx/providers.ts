@@ -1,8 +1,10 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import protobuf from 'protobufjs';
 import { bundledOrtVersion, createOrtSession, listSupportedBackends, loadedRuntimeDir, OrtTensorClass } from './ort.ts';
 import { runtimeBinDir } from './runtime-location.ts';
@@ -31,6 +33,11 @@ export interface ProviderStatus {
   reason: string;
   /** Time to create and run the probe session, when it was tried. */
   probeMs?: number;
+  /**
+   * What the native library printed while probing (e.g. Dawn's Vulkan warning): captured from a
+   * child process instead of reaching the terminal, and shown only by `doctor`.
+   */
+  nativeOutput?: string;
 }
 
 /** What to do when the CUDA provider libraries are absent (main/gpu-runtime installs them). */
@@ -62,7 +69,7 @@ export async function detectProviders(opts: DetectOptions = {}): Promise<Provide
   const probeDir = await mkdtemp(join(tmpdir(), 'assetql-ep-probe-'));
   const probePath = join(probeDir, 'relu.onnx');
   await writeFile(probePath, reluModel());
-  const out: ProviderStatus[] = [];
+  const out: Array<ProviderStatus | Promise<ProviderStatus>> = [];
   try {
     for (const name of PROVIDER_ORDER) {
       const status = (available: boolean, reason: string, probeMs?: number): ProviderStatus => ({
@@ -87,14 +94,23 @@ export async function detectProviders(opts: DetectOptions = {}): Promise<Provide
         continue;
       }
       const t0 = performance.now();
-      const err = await probe(probePath, name, opts.probeTimeoutMs ?? 15_000);
-      const ms = performance.now() - t0;
-      out.push(err ? status(false, `${PROVIDER_LABELS[name]} failed to start: ${err}`, ms) : status(true, 'probe session ran', ms));
+      const timeoutMs = opts.probeTimeoutMs ?? 15_000;
+      const finish = (result: { error: string | undefined; nativeOutput: string }): ProviderStatus => {
+        const ms = performance.now() - t0;
+        const s = result.error ? status(false, `${PROVIDER_LABELS[name]} failed to start: ${result.error}`, ms) : status(true, 'probe session ran', ms);
+        return result.nativeOutput ? { ...s, nativeOutput: result.nativeOutput } : s;
+      };
+      if (ISOLATED_PROBES.has(name) && !globalThis.__ASSETQL_BUNDLED__) {
+        // A child process: runs alongside the in-process probes that follow.
+        out.push(probeIsolated(name, timeoutMs).then(finish));
+      } else {
+        out.push(finish({ error: await probe(probePath, name, timeoutMs), nativeOutput: '' }));
+      }
     }
+    return await Promise.all(out);
   } finally {
     await rm(probeDir, { recursive: true, force: true });
   }
-  return out;
 }
 
 /** Reasons that need no session: wrong OS, provider not compiled in, libraries not installed. */
@@ -124,8 +140,48 @@ export function staticBlocker(name: ProviderName, platform: string, arch: string
   }
 }
 
+/**
+ * Providers whose native code writes to the process's stderr while being probed (Dawn, under
+ * WebGPU, warns about a missing Vulkan loader with a C++ source frame). They are probed in a
+ * child process so that output is captured, not printed on every CLI run.
+ */
+const ISOLATED_PROBES: ReadonlySet<ProviderName> = new Set(['webgpu']);
+
+declare global {
+  // Defined as true by scripts/build.mjs in the Electron bundle (no .ts child entry there).
+  var __ASSETQL_BUNDLED__: boolean | undefined;
+}
+
+/** Runs probe-child.ts through tsx in a child process; its stderr is the captured native output. */
+async function probeIsolated(name: ProviderName, timeoutMs: number): Promise<{ error: string | undefined; nativeOutput: string }> {
+  const entry = fileURLToPath(new URL('./probe-child.ts', import.meta.url));
+  // tsx's `--import` loader, resolved to a file so the child does not depend on its cwd.
+  const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  const child = spawn(process.execPath, ['--import', tsxLoader, entry], {
+    env: { ...process.env, ORT_DISABLE_TELEMETRY: '1', ASSETQL_PROBE_PROVIDER: name, ASSETQL_PROBE_TIMEOUT_MS: String(timeoutMs) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-8000)));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs + 10_000);
+  const exit = await new Promise<number | null>((resolve) => {
+    child.once('error', () => resolve(-1));
+    child.once('close', (c) => resolve(c));
+  });
+  clearTimeout(timer);
+  const line = stdout.trim().split('\n').pop() ?? '';
+  try {
+    const parsed = JSON.parse(line) as { error: string | null };
+    return { error: parsed.error ?? undefined, nativeOutput: stderr.trim() };
+  } catch {
+    return { error: `the probe process ended without an answer (exit ${exit})${stderr ? `: ${shortReason(stderr)}` : ''}`, nativeOutput: stderr.trim() };
+  }
+}
+
 /** Creates and runs the probe model with one provider; returns the failure reason or undefined. */
-async function probe(path: string, name: ProviderName, timeoutMs: number): Promise<string | undefined> {
+export async function probe(path: string, name: ProviderName, timeoutMs: number): Promise<string | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<string>((resolve) => {
     timer = setTimeout(() => resolve(`no answer within ${timeoutMs} ms`), timeoutMs);

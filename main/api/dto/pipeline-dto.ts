@@ -1,10 +1,13 @@
 import type { Database } from 'better-sqlite3';
-import type { AttemptDto, BatchCounts, BatchSummary, StyleScoresDto, TaskDetail, TaskSummary } from '../../../preload/api.ts';
+import type { AttemptDto, BatchCounts, BatchSummary, DecisionRates, StyleScoresDto, TaskDetail, TaskSummary } from '../../../preload/api.ts';
 import type { FileUrl } from '../../core/file-urls.ts';
 import type { AttemptRecord, BatchRecord, TaskRecord } from '../../pipeline/types.ts';
 import { countTasks } from '../../pipeline/ledger/batches.ts';
 import { listAttempts } from '../../pipeline/ledger/attempts.ts';
-import { computeMetrics } from '../../pipeline/metrics.ts';
+import { computeMetrics, type PipelineMetrics } from '../../pipeline/metrics.ts';
+import { decidePass } from '../../pipeline/records/decide-pass.ts';
+import type { BatchConfig } from '../../pipeline/records/batch-config.ts';
+import type { StyleScores } from '../../pipeline/records/style-scores.ts';
 import { thumbRelPath } from '../../library/library-paths.ts';
 
 /** Pipeline records → the contract's DTOs (dates as ISO strings, paths as URLs). */
@@ -21,16 +24,27 @@ export function batchSummaryDto(db: Database, b: BatchRecord): BatchSummary {
     held,
     cancelled: byState.cancelled,
   };
-  const eta = b.state === 'running' ? computeMetrics(db, b.id).etaMs : null;
+  const m = computeMetrics(db, b.id);
+  const eta = b.state === 'running' ? m.etaMs : null;
   const extra = db.prepare(`SELECT b.archived_at AS archivedAt, b.duplicated_from AS duplicatedFrom,
       (SELECT p.name FROM profiles p WHERE p.id = b.profile_id ORDER BY p.version DESC LIMIT 1) AS profileName
     FROM batches b WHERE b.id = ?`).get(b.id) as { archivedAt: number | null; duplicatedFrom: string | null; profileName: string | null } | undefined;
-  const packId = typeof b.config['packId'] === 'string' ? b.config['packId'] : typeof b.config['model'] === 'string' ? b.config['model'] : null;
   return {
     id: b.id, name: b.name, state: b.state, priority: b.priority, createdAt: iso(b.createdAt), counts,
     etaSeconds: eta === null ? null : Math.round(eta / 1000), profileId: b.profileId, profileVersion: b.profileVersion,
-    profileName: extra?.profileName ?? null, packId, source: b.source,
+    profileName: extra?.profileName ?? null, packId: b.config.packId, source: b.source,
     archived: extra?.archivedAt != null, duplicatedFrom: extra?.duplicatedFrom ?? null,
+    pauseReason: b.state === 'paused' ? b.pauseReason : null, config: b.config, rates: decisionRates(m, db, b.id),
+  };
+}
+
+/** The ledger's decisions as rates: the dashboard, the batch list and the CLI summary show these. */
+export function decisionRates(m: PipelineMetrics, db?: Database, batchId?: string): DecisionRates {
+  const d = m.decisions;
+  const retried = db && batchId ? (db.prepare('SELECT COUNT(*) AS n FROM tasks WHERE batch_id = ? AND style_retries > 0').get(batchId) as { n: number }).n : 0;
+  return {
+    finished: d.finished, passed: d.passed, approved: d.approved, review: d.review, rejected: d.rejected, retried,
+    passRate: m.passRate, approvedRate: m.approvedRate, reviewRate: m.dlqRate, retryRate: m.retryRate,
   };
 }
 
@@ -58,61 +72,48 @@ export function taskStats(db: Database, taskId: string): AttemptStats {
 export function taskSummaryDto(t: TaskRecord, stats: AttemptStats | undefined, fileUrl: FileUrl): TaskSummary {
   return {
     id: t.id, batchId: t.batchId, row: t.rowIndex, name: t.name, state: t.state, held: t.held, priority: t.priority,
-    attempts: stats?.n ?? 0, styleScore: stats?.score ?? null,
+    attempts: stats?.n ?? 0, styleScore: stats?.score ?? null, decision: t.decision,
     // A stored asset has a thumbnail; a task in review shows its latest attempt's image.
     thumbUrl: t.assetId ? fileUrl(thumbRelPath(t.assetId)) : stats?.image ? fileUrl(stats.image) : null,
     error: t.lastError,
   };
 }
 
-export function scoresDto(scores: Record<string, unknown> | null): StyleScoresDto | null {
-  if (!scores || typeof scores['styleScore'] !== 'number') return null;
-  const num = (k: string): number | null => (typeof scores[k] === 'number' ? (scores[k] as number) : null);
-  const pass = scores['pass'];
-  const checks: Record<string, boolean> = {};
-  if (pass && typeof pass === 'object') for (const [k, v] of Object.entries(pass)) if (typeof v === 'boolean') checks[k] = v;
-  const reasons = failureReasons(scores, checks);
+/** Scores + THE verdict (decidePass against the batch's config); the renderer shows it as is. */
+export function scoresDto(scores: StyleScores | null, config: Pick<BatchConfig, 'thresholds'>): StyleScoresDto | null {
+  if (!scores) return null;
+  const d = decidePass(scores, config);
   return {
-    styleScore: scores['styleScore'] as number,
-    clipSimilarity: num('clipSimilarity'),
-    colourDistance: num('colourDistance') ?? 0,
-    edgeSimilarity: num('edgeSimilarity') ?? 0,
-    pass: checks['overall'] ?? false,
-    checks,
-    reasons,
+    styleScore: scores.styleScore,
+    clipSimilarity: scores.clipSimilarity,
+    colourDistance: scores.colourDistance,
+    edgeSimilarity: scores.edgeSimilarity,
+    metrics: d.metrics,
+    pass: d.pass,
+    checks: d.checks,
+    reasons: d.reasons,
   };
 }
 
-export function attemptDto(a: AttemptRecord, fileUrl: FileUrl): AttemptDto {
+export function attemptDto(a: AttemptRecord, config: BatchConfig, fileUrl: FileUrl): AttemptDto {
+  const cand = a.params['candidate'] as { index?: number; of?: number } | undefined;
   return {
     n: a.n, kind: a.kind, prompt: a.prompt, negativePrompt: a.negativePrompt, params: a.params, outcome: a.outcome,
-    scores: scoresDto(a.scores), error: a.error, imageUrl: a.imagePath ? fileUrl(a.imagePath) : null, gpuMs: a.gpuMs,
+    candidate: cand && typeof cand.index === 'number' && typeof cand.of === 'number' ? { index: cand.index, of: cand.of } : null,
+    scores: scoresDto(a.scores, config), error: a.error, imageUrl: a.imagePath ? fileUrl(a.imagePath) : null, gpuMs: a.gpuMs,
     startedAt: iso(a.startedAt), endedAt: a.endedAt === null ? null : iso(a.endedAt),
   };
 }
 
-export function taskDetailDto(db: Database, t: TaskRecord, fileUrl: FileUrl): TaskDetail {
+export function taskDetailDto(db: Database, t: TaskRecord, config: BatchConfig, fileUrl: FileUrl): TaskDetail {
   const attempts = listAttempts(db, t.id);
   const last = [...attempts].reverse().find((a) => a.styleScore !== null);
   return {
     ...taskSummaryDto(t, { n: attempts.length, score: last?.styleScore ?? null, image: [...attempts].reverse().find((a) => a.imagePath)?.imagePath ?? null }, fileUrl),
     prompt: t.prompt, negativePrompt: t.negativePrompt, params: t.params, preflightConfidence: t.preflightConfidence,
-    assetId: t.assetId, attemptsList: attempts.map((a) => attemptDto(a, fileUrl)),
+    assetId: t.assetId, attemptsList: attempts.map((a) => attemptDto(a, config, fileUrl)),
   };
 }
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
 
-/** Plain-language reasons for each failed check, with the measured value and its target. */
-function failureReasons(scores: Record<string, unknown>, checks: Record<string, boolean>): string[] {
-  const n = (k: string): string => (typeof scores[k] === 'number' ? (scores[k] as number).toFixed(2) : '?');
-  const t = (scores['thresholds'] ?? {}) as Record<string, number | undefined>;
-  const out: string[] = [];
-  if (checks['styleScore'] === false) out.push(`style score ${n('styleScore')} is below the pass mark`);
-  if (checks['clipSimilarity'] === false) out.push(`CLIP similarity ${n('clipSimilarity')} < ${(t['clip'] ?? 0.85).toFixed(2)}: the content or rendering style differs from the references`);
-  if (checks['colourDistance'] === false) out.push(`colour distance ${n('colourDistance')} > ${t['colour'] ?? 15}: the palette drifts from the references`);
-  if (checks['edgeSimilarity'] === false) out.push(`edge similarity ${n('edgeSimilarity')} < ${(t['edge'] ?? 0.8).toFixed(2)}: texture or level of detail differs`);
-  if (checks['dimensions'] === false) out.push('the image is not the requested size');
-  if (checks['artifacts'] === false) out.push('the image looks blank, near-uniform or clipped');
-  return out;
-}

@@ -4,6 +4,8 @@ import type { AppServices } from '../app-services.ts';
 import type { RequestContext } from '../registry.ts';
 import { AppError } from '../../core/app-error.ts';
 import { createProfile, getProfile, listProfiles, updateProfileParams, type ProfileEdits } from '../../dna/profile-repo.ts';
+import { profileHistory } from '../../dna/profile-history.ts';
+import { addAssetToReferences } from '../../dna/add-asset-reference.ts';
 import { PARAM_KEYS, type LockKey, type ParamKey, type StyleProfile } from '../../dna/style-profile.ts';
 import { styleKeywords } from '../../dna/style-keywords.ts';
 import { getUpload } from '../../uploads/upload-store.ts';
@@ -49,6 +51,11 @@ export function profileDetail(s: AppServices, p: StyleProfile, ctx: RequestConte
     clipAvailable: p.clipCentroid !== null,
     versions,
     drift: drift.map((d) => ({ ...d, createdAt: new Date(d.createdAt).toISOString() })),
+    history: profileHistory(s.app.db, id).map((h) => ({
+      ...h,
+      createdAt: new Date(h.createdAt).toISOString(),
+      params: h.params.map((c) => ({ ...c, label: LABEL[c.key] })),
+    })),
   };
 }
 
@@ -82,6 +89,11 @@ export function registerDnaHandlers(s: AppServices): void {
     const files = refUploadIds.map((u) => getUpload(s.app.dataDir.library, u).path);
     const embedder = await s.inference.embedder().catch(() => null);
     const profile = await createProfile(s.app.db, s.app.dataDir, files, { name, embedder });
+    return profileDetail(s, profile, ctx);
+  });
+  s.registry.handle('library.addToRefs', async ({ assetId, profileId }, ctx) => {
+    const embedder = await s.inference.embedder().catch(() => null);
+    const profile = await addAssetToReferences(s.app, assetId, { ...(profileId ? { profileId } : {}), embedder });
     return profileDetail(s, profile, ctx);
   });
   s.registry.handle('profiles.update', ({ id, edits, locks }, ctx) => {

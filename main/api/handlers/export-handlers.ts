@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import type { ExportProgress } from '../../../preload/api.ts';
 import type { AppServices } from '../app-services.ts';
 import { AppError } from '../../core/app-error.ts';
 import { loadExportItems } from '../../library/export/load-items.ts';
 import { exportFiles } from '../../library/export/export-files.ts';
-import { exportZip } from '../../library/export/export-zip.ts';
+import { defaultZipName, exportZip } from '../../library/export/export-zip.ts';
+import { resolveExportDir } from '../../library/export/export-root.ts';
+import { searchQueryFromContract } from '../../library/contract-query.ts';
+import { downloadUrl, exportDownloads } from '../export-downloads.ts';
 import { exportUnity } from '../../library/export/unity/export-unity.ts';
 import { exportShopify } from '../../library/export/shopify/export-shopify.ts';
 import { recordExport } from '../../library/export/export-history-repo.ts';
@@ -17,14 +20,20 @@ export function registerExportHandlers(s: AppServices): void {
   const running = new Map<string, AbortController>();
   const lib = { db: s.app.db, dataDir: s.app.dataDir };
 
-  s.registry.handle('export.start', (req) => {
-    if (!isAbsolute(req.outDir)) throw new AppError('BadInput', `choose an absolute export folder (got '${req.outDir}')`);
+  s.registry.handle('export.start', (req, ctx) => {
+    // The grid's filter, translated once (contract-query.ts): the export takes what the grid shows.
     const items = loadExportItems(lib, {
       ...(req.assetIds ? { ids: req.assetIds } : {}),
-      ...(req.query?.batchId ? { batchId: req.query.batchId } : {}),
-      ...(req.query?.text ? { query: req.query.text } : {}),
+      ...(req.query ? { filter: searchQueryFromContract(req.query) } : {}),
     });
     if (items.length === 0) throw new AppError('BadInput', 'nothing to export: the selection is empty');
+    if (req.delivery === 'download') {
+      if (req.format !== 'zip') throw new AppError('BadInput', `only a ZIP can be downloaded; a ${req.format} export is written to a folder`);
+      if (ctx.transport === 'electron') throw new AppError('BadInput', 'the desktop app saves exports to a folder you choose');
+      const ticket = exportDownloads(s).create(items, `${defaultZipName()}.zip`);
+      return { exportId: ticket.id, downloadUrl: downloadUrl(ticket) };
+    }
+    const outDir = resolveExportDir(req.outDir, loadSettings(s.app.db).exportRoot, ctx.transport);
     const exportId = randomUUID();
     const controller = new AbortController();
     running.set(exportId, controller);
@@ -32,17 +41,18 @@ export function registerExportHandlers(s: AppServices): void {
     const total = items.length;
     const opts = {
       signal: controller.signal,
-      renameOnConflict: true,
+      // The dialog always sends its choice; older callers keep the app's previous behaviour.
+      onConflict: req.onConflict ?? 'rename',
       onProgress: (p: { itemsDone: number; bytesWritten: number }) => emit({ state: 'running', done: p.itemsDone, total, bytes: p.bytesWritten, outPath: null, error: null }),
     };
     const work = (async () => {
       switch (req.format) {
-        case 'zip': return exportZip(items, req.outDir, opts);
-        case 'unity': return exportUnity(items, req.outDir, { ...opts, ...(req.unityFolder ? { folder: req.unityFolder } : {}) });
-        case 'file': return exportFiles(items, req.outDir, opts);
+        case 'zip': return exportZip(items, outDir, opts);
+        case 'unity': return exportUnity(items, outDir, { ...opts, ...(req.unityFolder ? { folder: req.unityFolder } : {}) });
+        case 'file': return exportFiles(items, outDir, opts);
         case 'shopify': {
           const baseUrl = req.baseUrl || loadSettings(s.app.db).s3.publicBaseUrl || undefined;
-          return exportShopify(items, req.outDir, { ...opts, ...(baseUrl ? { publicBaseUrl: baseUrl } : {}), ...(req.shopifyTemplate ? { template: req.shopifyTemplate } : {}), prefix: loadSettings(s.app.db).s3.prefix });
+          return exportShopify(items, outDir, { ...opts, ...(baseUrl ? { publicBaseUrl: baseUrl } : {}), ...(req.shopifyTemplate ? { template: req.shopifyTemplate } : {}), prefix: loadSettings(s.app.db).s3.prefix });
         }
       }
     })();
@@ -57,7 +67,7 @@ export function registerExportHandlers(s: AppServices): void {
         emit({ state: e.kind === 'Cancelled' ? 'cancelled' : 'failed', done: 0, total, bytes: 0, outPath: null, error: e.message });
       },
     ).finally(() => running.delete(exportId));
-    return { exportId };
+    return { exportId, downloadUrl: null };
   });
 
   s.registry.handle('export.cancel', ({ exportId }) => {

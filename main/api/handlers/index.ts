@@ -10,6 +10,7 @@ import { registerPipelineHandlers } from './pipeline-handlers.ts';
 import { registerIntakeHandlers } from './intake-handlers.ts';
 import { registerBatchAdminHandlers } from './batch-admin-handlers.ts';
 import { registerLibraryHandlers } from './library-handlers.ts';
+import { registerPromptHandlers } from './prompt-handlers.ts';
 import { registerMaintenanceHandlers } from './maintenance-handlers.ts';
 import { startPipelineRuntime } from '../../runtime/pipeline-runtime.ts';
 import { startHotFolderRuntime } from '../../runtime/hot-folder-runtime.ts';
@@ -28,6 +29,7 @@ export async function registerAllHandlers(s: AppServices, opts: { background: bo
   registerSecretsHandlers(s);
   registerExportHandlers(s);
   registerLibraryHandlers(s);
+  registerPromptHandlers(s);
   registerMaintenanceHandlers(s);
   const engine = await startPipelineRuntime(s, { start: opts.background });
   registerPipelineHandlers(s, engine);

@@ -120,7 +120,7 @@ export function registerIntakeHandlers(s: AppServices, engine: PipelineEngine): 
       negativePrompt: plan.negativePrompt, style: plan.style, profileId: plan.profileId,
       refPaths: plan.refUploadIds.map((u) => getUpload(lib, u).path), config, source: 'ui', start: true,
     });
-    return { batchId: r.batchId, tasks: r.tasks, skippedRows: r.skippedRows, held: r.held };
+    return { batchId: r.batchId, tasks: r.tasks, skippedRows: r.skippedRows, held: r.held, skipped: r.skipped, reusedProfile: r.reusedProfile };
   });
 
   s.registry.handle('delta.list', ({ batchId, status }) => {
@@ -147,7 +147,7 @@ export function registerIntakeHandlers(s: AppServices, engine: PipelineEngine): 
       const batch = requireBatch(s.app.db, row.batchId);
       const key = computeTaskKey({
         batchId: batch.id, rowIndex: task.rowIndex, prompt: newPrompt, profileVersion: batch.profileVersion,
-        seed: task.params.seed, model: typeof batch.config['model'] === 'string' ? batch.config['model'] : '',
+        seed: task.params.seed, model: batch.config.packId,
       });
       const changed = s.app.db.prepare(`UPDATE tasks SET prompt = ?, task_key = ?, updated_at = ? WHERE id = ? AND state IN ('pending','preflight','queued')`).run(newPrompt, key, Date.now(), row.taskId).changes;
       if (changed === 0) throw new AppError('Conflict', 'this row has already been generated; re-run it from the review queue with the new prompt instead');

@@ -9,13 +9,19 @@ import { searchAssets } from '../../library/search-assets.ts';
 import { similarAssets, similarToImage } from '../../library/similar-assets.ts';
 import { getAssetTags, normaliseTag, overrideCategory, setAssetTags } from '../../library/tags-repo.ts';
 import { listAssetVersions } from '../../library/asset-versions.ts';
-import { archiveAsset, deleteAsset, restoreAsset } from '../../library/lifecycle.ts';
+import { archiveAsset, deleteAsset, purgeDeletedAssets, restoreAsset, undeleteAsset } from '../../library/lifecycle.ts';
+import { purgeAssetVersion } from '../../library/purge-asset.ts';
+import { requireAssetRow } from '../../library/asset-row.ts';
+import { searchQueryFromContract } from '../../library/contract-query.ts';
 import { onLibraryEvent } from '../../library/library-events.ts';
 import { libraryFile } from '../../library/library-paths.ts';
 import { readPngParametersText } from '../../library/read-png-parameters.ts';
 import { loadRgbImage } from '../../library/tag-asset.ts';
 import { getUpload } from '../../uploads/upload-store.ts';
 import { scoresDto, iso } from '../dto/pipeline-dto.ts';
+import { readStyleScores } from '../../pipeline/records/style-scores.ts';
+import { BatchConfigSchema } from '../../pipeline/records/batch-config.ts';
+import { getBatch } from '../../pipeline/ledger/batches.ts';
 
 function summaryDto(a: Asset, fileUrl: FileUrl): AssetSummary {
   return {
@@ -36,7 +42,7 @@ function detailDto(s: AppServices, a: Asset): AssetDetail {
     ...summaryDto(a, s.fileUrl),
     imageUrl: s.fileUrl(a.relPath),
     batchId: a.batchId, prompt: a.prompt, negativePrompt: a.negativePrompt, params: a.params, seed: a.seed ?? 0, model: a.model,
-    scores: scoresDto(a.scores as Record<string, unknown>),
+    scores: scoresDto(readStyleScores(a.scores), getBatch(s.app.db, a.batchId)?.config ?? BatchConfigSchema.parse({})),
     tags: tags.map((t) => ({ tag: t.tag, group: t.group, confidence: t.confidence ?? 1, source: t.source })),
     subcategories: a.subcategories,
     version: a.version,
@@ -52,13 +58,6 @@ function requireAsset(s: AppServices, id: string): Asset {
   return a;
 }
 
-const day = (iso: string | undefined, end: boolean): number | undefined => {
-  if (!iso) return undefined;
-  const t = Date.parse(iso.length === 10 ? `${iso}T${end ? '23:59:59.999' : '00:00:00'}Z` : iso);
-  if (Number.isNaN(t)) throw new AppError('BadInput', `'${iso}' is not a date (use YYYY-MM-DD)`);
-  return t;
-};
-
 export function registerLibraryHandlers(s: AppServices): void {
   const ctx = { db: s.app.db, dataDir: s.app.dataDir };
   // Library changes reach the renderer (and the grid refreshes) whatever caused them.
@@ -66,16 +65,9 @@ export function registerLibraryHandlers(s: AppServices): void {
   s.onClose(off);
 
   s.registry.handle('library.search', (q) => {
-    const from = day(q.from, false);
-    const to = day(q.to, true);
-    const r = searchAssets(s.app.db, {
-      text: q.text, sort: q.sort, limit: q.limit,
-      ...(q.batchId ? { batchId: q.batchId } : {}), ...(q.category ? { category: q.category } : {}),
-      ...(q.tags?.length ? { tags: q.tags } : {}), ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}),
-      ...(q.minScore !== undefined ? { minScore: q.minScore } : {}), ...(q.maxScore !== undefined ? { maxScore: q.maxScore } : {}),
-      ...(q.state ? { states: [q.state] } : {}), ...(q.cursor ? { cursor: q.cursor } : {}),
-    });
-    return { items: r.items.map((a) => summaryDto(a, s.fileUrl)), nextCursor: r.nextCursor, total: r.total ?? -1 };
+    // The first page counts exactly, so the header's number is what scrolling reaches.
+    const r = searchAssets(s.app.db, { ...searchQueryFromContract(q), limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : { withTotal: 'exact' as const }) });
+    return { items: r.items.map((a) => summaryDto(a, s.fileUrl)), nextCursor: r.nextCursor, total: r.total ?? -1, totalExact: r.total !== null && r.totalExact };
   });
 
   s.registry.handle('library.get', ({ id }) => detailDto(s, requireAsset(s, id)));
@@ -113,6 +105,23 @@ export function registerLibraryHandlers(s: AppServices): void {
   s.registry.handle('library.delete', ({ ids }) => {
     for (const id of ids) deleteAsset(ctx, id);
     return { changed: ids.length };
+  });
+
+  s.registry.handle('library.undelete', ({ ids }) => {
+    for (const id of ids) undeleteAsset(ctx, id);
+    return { changed: ids.length };
+  });
+  s.registry.handle('library.purge', async ({ ids }) => {
+    if (!ids) return { purged: (await purgeDeletedAssets(ctx)).length };
+    // Only deleted assets can be purged: a purge is never the first step of removing something.
+    const versions: string[] = [];
+    for (const id of ids) {
+      const row = requireAssetRow(s.app.db, id);
+      if (row.state !== 'deleted') throw new AppError('Conflict', `asset ${id} is ${row.state}; delete it before purging`);
+      versions.push(...(s.app.db.prepare('SELECT id FROM assets WHERE lineage_id = ? ORDER BY version').all(row.lineage_id) as { id: string }[]).map((r) => r.id));
+    }
+    for (const v of versions) await purgeAssetVersion(ctx, v);
+    return { purged: ids.length };
   });
 
   s.registry.handle('library.facets', () => {

@@ -7,6 +7,7 @@ import { requireTask } from '../../pipeline/ledger/tasks.ts';
 import { bestAttempt } from '../../pipeline/ledger/attempts.ts';
 import { attemptStats, batchSummaryDto, scoresDto, taskDetailDto, taskStats, taskSummaryDto } from '../dto/pipeline-dto.ts';
 import { metricsSnapshot } from '../../runtime/metrics-snapshot.ts';
+import type { BatchConfig } from '../../pipeline/records/batch-config.ts';
 
 /** Batches, tasks, the review queue (DLQ) and metrics: thin adapters over the pipeline engine. */
 export function registerPipelineHandlers(s: AppServices, engine: PipelineEngine): void {
@@ -30,7 +31,10 @@ export function registerPipelineHandlers(s: AppServices, engine: PipelineEngine)
   s.registry.handle('batches.cancel', ({ id }) => (engine.cancelBatch(id), batchDto(id)));
   s.registry.handle('batches.setPriority', ({ id, priority }) => (engine.setBatchPriority(id, priority), batchDto(id)));
 
-  s.registry.handle('tasks.get', ({ id }) => taskDetailDto(db, requireTask(db, id), s.fileUrl));
+  s.registry.handle('tasks.get', ({ id }) => {
+    const t = requireTask(db, id);
+    return taskDetailDto(db, t, requireBatch(db, t.batchId).config, s.fileUrl);
+  });
   s.registry.handle('tasks.setPriority', ({ ids, priority }) => {
     for (const id of ids) engine.setTaskPriority(id, priority);
     return { updated: ids.length };
@@ -45,7 +49,7 @@ export function registerPipelineHandlers(s: AppServices, engine: PipelineEngine)
 
   s.registry.handle('review.list', () => {
     const tasks = engine.listTasks({ states: ['dlq'] });
-    const batchNames = new Map<string, { name: string; refs: string[] }>();
+    const batchNames = new Map<string, { name: string; refs: string[]; config: BatchConfig }>();
     return tasks.map((t): ReviewItem => {
       let b = batchNames.get(t.batchId);
       if (!b) {
@@ -53,7 +57,7 @@ export function registerPipelineHandlers(s: AppServices, engine: PipelineEngine)
         const refs = batch.profileId
           ? (db.prepare('SELECT path FROM profile_refs WHERE profile_id = ? ORDER BY position').all(batch.profileId) as { path: string }[]).map((r) => s.fileUrl(r.path))
           : [];
-        b = { name: batch.name, refs };
+        b = { name: batch.name, refs, config: batch.config };
         batchNames.set(t.batchId, b);
       }
       const best = bestAttempt(db, t.id);
@@ -61,7 +65,7 @@ export function registerPipelineHandlers(s: AppServices, engine: PipelineEngine)
         taskId: t.id, batchId: t.batchId, batchName: b.name, name: t.name, prompt: t.prompt,
         reason: t.lastError ?? 'did not reach the style threshold',
         imageUrl: best?.imagePath ? s.fileUrl(best.imagePath) : null,
-        scores: scoresDto(best?.scores ?? null), refUrls: b.refs, attempts: taskStats(db, t.id).n,
+        scores: scoresDto(best?.scores ?? null, b.config), refUrls: b.refs, attempts: taskStats(db, t.id).n, attempt: best?.n ?? null,
       };
     });
   });

@@ -4,9 +4,10 @@ import { AppError, toErrorData } from '../../core/app-error.ts';
 import { getSetting } from '../../db/settings-repo.ts';
 import { exportFiles } from '../../library/export/export-files.ts';
 import { recordExport } from '../../library/export/export-history-repo.ts';
-import { EXPORT_FORMATS, type ExportFormat, type ExportOptions, type ExportResult } from '../../library/export/export-options.ts';
+import { CONFLICT_POLICIES, EXPORT_FORMATS, type ConflictPolicy, type ExportFormat, type ExportOptions, type ExportResult } from '../../library/export/export-options.ts';
 import { exportZip } from '../../library/export/export-zip.ts';
 import { loadExportItems, type ExportSelection } from '../../library/export/load-items.ts';
+import { searchQueryFromContract } from '../../library/contract-query.ts';
 import { exportShopify } from '../../library/export/shopify/export-shopify.ts';
 import { HANDLE_SOURCES, type HandleSource } from '../../library/export/shopify/shopify-handle.ts';
 import { exportUnity } from '../../library/export/unity/export-unity.ts';
@@ -20,12 +21,19 @@ export const exportCommand: Command = {
   summary: 'Export library assets as files, a ZIP, a Unity Assets folder or a Shopify product CSV',
   usage: `assetql export --format zip|unity|shopify|file --out <dir> [selection] [options] [--json] [--data-dir <dir>]
 
-Selection (combined with AND; none = every active and archived asset):
+Selection (combined with AND, the same filter as the app's Library; none = every active asset):
   --batch <id>          assets of one batch
   --query "<text>"      full-text search over name, prompt and tags (as in assetql search)
+  --category <name>     one category
+  --tag <tag>           has this tag (repeat for several: all must match)
+  --min-score <0-1>, --max-score <0-1>   style score range
+  --from <YYYY-MM-DD>, --to <YYYY-MM-DD> created in this date range
+  --state active|archived   which lifecycle state (default active; deleted assets never export)
   --ids a,b,c           these assets, in this order
 Options:
-  --rename              write under a new name when a target exists (default: refuse)
+  --on-conflict refuse|rename|overwrite   when a target file exists: refuse (default, nothing
+                        is written), write under a new name, or replace it (a Unity .meta is never touched)
+  --rename              same as --on-conflict rename
   --name <file>         ZIP or CSV file name
   --folder <Name>       Unity: folder under Assets/ (default AssetQL)
   --base-url <url>      Shopify: public URL of the synced bucket root (default: "publicBaseUrl" of the s3 setting)
@@ -35,8 +43,9 @@ Every export writes a manifest with the sha256 of each file and never writes out
   async run(argv: string[], io: CliIo): Promise<number> {
     const parsed = parseFlags(this, argv, io, {
       format: { type: 'string' }, out: { type: 'string' }, batch: { type: 'string' }, query: { type: 'string' },
-      ids: { type: 'string' }, folder: { type: 'string' }, 'base-url': { type: 'string' }, template: { type: 'string' },
-      'handle-from': { type: 'string' }, name: { type: 'string' }, rename: { type: 'boolean' }, json: { type: 'boolean' },
+      ids: { type: 'string' }, category: { type: 'string' }, tag: { type: 'string', multiple: true }, 'min-score': { type: 'string' },
+      'max-score': { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, state: { type: 'string' }, folder: { type: 'string' }, 'base-url': { type: 'string' }, template: { type: 'string' },
+      'handle-from': { type: 'string' }, name: { type: 'string' }, rename: { type: 'boolean' }, 'on-conflict': { type: 'string' }, json: { type: 'boolean' },
       'data-dir': { type: 'string' },
     }, { positionals: false });
     if (typeof parsed === 'number') return parsed;
@@ -52,18 +61,38 @@ Every export writes a manifest with the sha256 of each file and never writes out
         throw new AppError('BadInput', `--handle-from must be one of ${HANDLE_SOURCES.join(', ')}`);
       }
       const outDir = resolve(io.cwd, values.out);
-      const selection: ExportSelection = {
-        ...(values.batch ? { batchId: values.batch } : {}),
-        ...(values.query ? { query: values.query } : {}),
-        ...(values.ids ? { ids: values.ids.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+      const state = values.state ?? 'active';
+      if (state !== 'active' && state !== 'archived') throw new AppError('BadInput', `--state must be active or archived (got ${state}); deleted assets are never exported`);
+      const score = (name: 'min-score' | 'max-score'): number | undefined => {
+        const raw = values[name];
+        if (raw === undefined) return undefined;
+        const n = Number(raw);
+        if (!Number.isFinite(n) || n < 0 || n > 1) throw new AppError('BadInput', `--${name} must be a number from 0 to 1 (got ${raw})`);
+        return n;
       };
+      const [minScore, maxScore] = [score('min-score'), score('max-score')];
+      const ids = values.ids ? values.ids.split(',').map((s) => s.trim()).filter(Boolean) : null;
+      // The app's filter translation (contract-query.ts), so a CLI export means what the grid shows.
+      const filter = searchQueryFromContract({
+        state,
+        ...(values.batch ? { batchId: values.batch } : {}),
+        ...(values.query ? { text: values.query } : {}),
+        ...(values.category ? { category: values.category } : {}),
+        ...(values.tag?.length ? { tags: values.tag } : {}),
+        ...(minScore !== undefined ? { minScore } : {}),
+        ...(maxScore !== undefined ? { maxScore } : {}),
+        ...(values.from ? { from: values.from } : {}),
+        ...(values.to ? { to: values.to } : {}),
+      });
+      // Explicit ids are taken as given (active or archived) unless a state was asked for.
+      const selection: ExportSelection = ids ? { ids, ...(values.state || Object.keys(filter).length > 1 ? { filter } : {}) } : { filter };
       const ctx = openAppContext(values['data-dir']);
       try {
         const items = loadExportItems(ctx, selection);
         if (items.length === 0) throw new AppError('NotFound', 'no assets match the selection; nothing exported');
         const common: ExportOptions = {
           signal: io.signal,
-          ...(values.rename ? { renameOnConflict: true } : {}),
+          onConflict: onConflictFlag(values['on-conflict'], values.rename),
           ...(values.json || !io.stdout.isTTY
             ? {}
             : { onProgress: (p) => writeTerminalControl(io.stderr, `\r${p.itemsDone}/${p.itemsTotal} items, ${(p.bytesWritten / 1048576).toFixed(1)} MiB`) }),
@@ -113,3 +142,11 @@ Every export writes a manifest with the sha256 of each file and never writes out
     }
   },
 };
+
+function onConflictFlag(raw: string | undefined, rename: boolean | undefined): ConflictPolicy {
+  if (raw !== undefined && !(CONFLICT_POLICIES as readonly string[]).includes(raw)) {
+    throw new AppError('BadInput', `--on-conflict must be one of ${CONFLICT_POLICIES.join(', ')} (got ${raw})`);
+  }
+  if (raw !== undefined && rename && raw !== 'rename') throw new AppError('BadInput', `--rename and --on-conflict ${raw} contradict each other`);
+  return (raw as ConflictPolicy | undefined) ?? (rename ? 'rename' : 'refuse');
+}

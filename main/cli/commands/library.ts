@@ -14,9 +14,11 @@ import { searchAssets } from '../../library/search-assets.ts';
 import { tagAsset } from '../../library/tag-asset.ts';
 import { getAssetTags, overrideCategory, setAssetTags } from '../../library/tags-repo.ts';
 import { rebuildThumbnails } from '../../library/thumbnails.ts';
+import { addAssetToReferences } from '../../dna/add-asset-reference.ts';
+import { InferenceRuntime } from '../../runtime/inference-runtime.ts';
 import { rebuildDataFolder, type RebuildResult } from '../../library/rebuild-data-folder.ts';
 
-const SUBCOMMANDS = ['stats', 'archive', 'restore', 'delete', 'undelete', 'purge', 'archive-stale', 'versions', 'tag', 'category', 'thumbs', 'retag', 'rebuild'] as const;
+const SUBCOMMANDS = ['stats', 'archive', 'restore', 'delete', 'undelete', 'purge', 'archive-stale', 'versions', 'tag', 'category', 'thumbs', 'retag', 'add-to-refs', 'rebuild'] as const;
 type Sub = (typeof SUBCOMMANDS)[number];
 
 export const libraryCommand: Command = {
@@ -34,6 +36,8 @@ export const libraryCommand: Command = {
   category <id> <name> | --clear     user category override
   thumbs [--all]                     rebuild missing (or all) 256×256 thumbnails
   retag --clip-pack <dir> [--batch id]   CLIP zero-shot tagging of current assets
+  add-to-refs <id> [--profile <id>]  add an approved asset to its batch's (or the named) style
+                                     profile's references, saved as a new profile version
   rebuild                            re-index the library's images from their embedded recipes
                                      (after a lost, empty or damaged assetql.db: the old file is
                                      kept as assetql.db.damaged-<time>, never deleted)`,
@@ -46,7 +50,7 @@ export const libraryCommand: Command = {
         options: {
           days: { type: 'string' }, 'older-than': { type: 'string' }, add: { type: 'string', multiple: true },
           remove: { type: 'string', multiple: true }, clear: { type: 'boolean' }, all: { type: 'boolean' },
-          'clip-pack': { type: 'string' }, batch: { type: 'string' }, json: { type: 'boolean' }, 'data-dir': { type: 'string' },
+          'clip-pack': { type: 'string' }, batch: { type: 'string' }, profile: { type: 'string' }, json: { type: 'boolean' }, 'data-dir': { type: 'string' },
           help: { type: 'boolean', short: 'h' },
         },
         strict: true,
@@ -93,6 +97,7 @@ interface Flags {
   all?: boolean;
   'clip-pack'?: string;
   batch?: string;
+  profile?: string;
 }
 
 function needIds(sub: string, args: string[]): string[] {
@@ -145,6 +150,19 @@ async function runSub(ctx: AppContext, sub: Sub, args: string[], v: Flags, io: C
     }
     case 'thumbs':
       return rebuildThumbnails(ctx, { mode: v.all ? 'all' : 'missing', signal: io.signal });
+    case 'add-to-refs': {
+      const id = needIds(sub, args)[0]!;
+      // The same CLIP pack the app would use (Settings, else the installed one), so the new
+      // version keeps its CLIP centre; without one the profile is analysed without CLIP.
+      const runtime = new InferenceRuntime(ctx);
+      try {
+        const embedder = await runtime.embedder().catch(() => null);
+        const p = await addAssetToReferences(ctx, id, { ...(v.profile ? { profileId: v.profile } : {}), embedder });
+        return { profile: p.id, name: p.name, version: p.version, references: p.references.length };
+      } finally {
+        await runtime.close();
+      }
+    }
     case 'retag': {
       if (!v['clip-pack']) throw new AppError('BadInput', 'retag needs --clip-pack <dir>');
       const pool = new WorkerPool({ size: 1 });

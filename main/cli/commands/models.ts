@@ -14,6 +14,7 @@ import type { PackProvider } from '../../../models/manifest.ts';
 import { buildRecommendation } from '../../gpu-runtime/recommendation.ts';
 import { detectProviders, resolveProviders } from '../../../workers/onnx/providers.ts';
 import { escapeTerminalText, writeTerminalControl } from '../terminal-text.ts';
+import { runModelsStyle } from './models-style.ts';
 
 const USAGE = `assetql models <subcommand> [options]
 
@@ -28,6 +29,10 @@ const USAGE = `assetql models <subcommand> [options]
   create-test-pack <folder> [--kind sdxl|clip|all]
                                         write tiny RANDOM-WEIGHT packs for smoke tests and demos
                                         (their images are noise)
+  import <checkpoint.safetensors> --base <sdxl pack> [--name <name>]
+                                        an SDXL checkpoint as a new pack on the base pack's graphs
+  lora import <file.safetensors> [--name <name>] | lora list | lora remove <id or name>
+  lora cache [--clear] [--limit <GB>]   packs with LoRAs baked in (size-limited, least recently used go first)
 
 Options: --json (machine output), --data-dir <dir>, --catalog <file> (another catalog.json)`;
 
@@ -48,6 +53,8 @@ export const modelsCommand: Command = {
   summary: 'List, download, verify and locate model packs; create random-weight test packs',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
+    // Checkpoints and LoRAs have their own flags (models-style.ts).
+    if (argv[0] === 'import' || argv[0] === 'lora') return runModelsStyle(argv, io, USAGE);
     let values: Flags;
     let positionals: string[];
     try {

@@ -5,6 +5,8 @@ import { startUiServer } from '../../server/ui-server.ts';
 import { RENDERER_DIR } from '../../core/app-root.ts';
 import { assertPortFree, portError } from '../../server/port-check.ts';
 import { stderrServerLog, type ServerLog } from '../../server/server-log.ts';
+import { exportDownloads } from '../../api/export-downloads.ts';
+import { exportDownloadRoute } from '../../server/export-download-route.ts';
 
 
 export const serveCommand: Command = {
@@ -52,6 +54,7 @@ async function serve(host: string, port: number, dataDir: string | undefined, js
       bus: services.bus,
       rendererDir: RENDERER_DIR,
       libraryDir: services.app.dataDir.library,
+      routes: [exportDownloadRoute(exportDownloads(services), services.bus)],
       host,
       port,
       log,

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../core/app-error.ts';
+import { BatchConfigInputSchema } from '../../../preload/api.ts';
 
 /**
  * `name.json` next to `name.csv`: names a saved style profile instead of a references folder,
@@ -12,7 +13,8 @@ export const HotFolderSidecar = z.object({
   template: z.string().min(1).optional(),
   promptColumn: z.string().min(1).optional(),
   name: z.string().min(1).optional(),
-  config: z.record(z.string(), z.unknown()).optional(),
+  /** Any BatchConfig fields, with the same names and limits as the New batch screen and the CLI. */
+  config: BatchConfigInputSchema.optional(),
 });
 export type HotFolderSidecar = z.infer<typeof HotFolderSidecar>;
 

@@ -3,7 +3,7 @@ import { link, open, rename, stat, unlink } from 'node:fs/promises';
 import { AppError } from '../../core/app-error.ts';
 import { toCsv } from './csv-writer.ts';
 import type { ExportItem } from './export-item.ts';
-import type { ExportOptions, ExportResult, WrittenFile } from './export-options.ts';
+import { conflictPolicy, type ExportOptions, type ExportResult, type WrittenFile } from './export-options.ts';
 import { ExportWriter, asExportError, runExport } from './export-writer.ts';
 import { HashingStream } from './hashing-stream.ts';
 import { METADATA_CSV_HEADER, itemMetadata, metadataCsvRow, type ItemMetadata } from './item-metadata.ts';
@@ -33,13 +33,12 @@ export async function exportZip(items: readonly ExportItem[], outDir: string, op
   const folder = await OutputFolder.open(outDir);
   const writer = new ExportWriter(folder, options, items.length);
   const zipName = `${sanitizeBaseName((options.fileName ?? defaultZipName()).replace(/\.zip$/i, ''), 'assetql-export')}.zip`;
-  const target = await folder.reserve(zipName, options.renameOnConflict ?? false);
+  const target = await folder.reserve(zipName, conflictPolicy(options));
   if (target.renamed) writer.renamed.push({ from: zipName, to: target.rel });
   const tmpAbs = folder.resolveInside(`.${target.rel}.${randomBytes(4).toString('hex')}.partial`);
 
   return runExport(writer, async () => {
     const entries: WrittenFile[] = [];
-    const metadata: ItemMetadata[] = [];
     const out = await open(tmpAbs, 'wx');
     const zip = new ZipStreamWriter(out, (n) => {
       writer.bytesWritten += n;
@@ -47,33 +46,7 @@ export async function exportZip(items: readonly ExportItem[], outDir: string, op
     const checkAbort = (): void => writer.throwIfAborted();
     let archive: { sha256: string; bytes: number };
     try {
-      const used = new Set<string>();
-      for (const item of items) {
-        writer.throwIfAborted();
-        const entryName = uniqueEntry(`images/${sanitizeBaseName(item.name, item.assetId)}.png`, used);
-        const src = await open(item.filePath, 'r').catch(() => {
-          throw new AppError('NotFound', `source file missing: ${item.filePath}`, { file: item.filePath, assetId: item.assetId });
-        });
-        // One entry at a time keeps descriptors and memory bounded and gives accurate per-item progress.
-        let stored: { sha256: string; bytes: number };
-        try {
-          stored = await zip.addFile(entryName, src, (await src.stat()).mtime, checkAbort);
-        } finally {
-          await src.close();
-        }
-        entries.push({ path: entryName, sha256: stored.sha256, bytes: stored.bytes, assetId: item.assetId });
-        metadata.push(itemMetadata(item, entryName));
-        writer.itemDone(item.assetId);
-      }
-      const addText = async (name: string, text: string): Promise<void> => {
-        const buf = Buffer.from(text, 'utf8');
-        entries.push({ path: name, sha256: HashingStream.of(buf), bytes: buf.length });
-        await zip.addBuffer(name, buf, { compress: true });
-      };
-      await addText('metadata.csv', toCsv(METADATA_CSV_HEADER, metadata.map(metadataCsvRow)));
-      await addText('metadata.json', `${JSON.stringify({ items: metadata }, null, 2)}\n`);
-      const inner = buildManifest('zip', items, entries, []);
-      await zip.addBuffer('manifest.json', Buffer.from(manifestJson(inner)), { compress: true });
+      entries.push(...(await writeZipEntries(zip, items, { checkAbort, itemDone: (id) => writer.itemDone(id) })));
       archive = await zip.finish();
       await out.close();
     } catch (err) {
@@ -82,11 +55,12 @@ export async function exportZip(items: readonly ExportItem[], outDir: string, op
       await unlink(tmpAbs).catch(() => undefined);
       throw asExportError(err, tmpAbs);
     }
-    await commitTemp(tmpAbs, target.abs);
+    if (target.replaces) await rename(tmpAbs, target.abs); // --on-conflict overwrite: atomic swap
+    else await commitTemp(tmpAbs, target.abs);
     const zipFile: WrittenFile = { path: target.rel, sha256: archive.sha256, bytes: archive.bytes };
     writer.adopt(target.abs, zipFile);
     const outer = buildManifest('zip', items, [zipFile], writer.renamed, { entries });
-    const m = await writer.writeBuffer(manifestJson(outer), `${target.rel}.manifest.json`, undefined, true);
+    const m = await writer.writeBuffer(manifestJson(outer), `${target.rel}.manifest.json`, undefined, target.replaces ? 'overwrite' : 'rename');
     writer.progress();
     return {
       format: 'zip' as const,
@@ -120,6 +94,47 @@ async function commitTemp(tmpAbs: string, targetAbs: string): Promise<void> {
   }
 }
 
+/**
+ * The archive's content (images/, metadata.csv, metadata.json, manifest.json), shared by the
+ * export to a folder and the browser download, which streams the same bytes to the response.
+ */
+export async function writeZipEntries(
+  zip: ZipStreamWriter,
+  items: readonly ExportItem[],
+  hooks: { checkAbort(): void; itemDone(assetId: string): void },
+): Promise<WrittenFile[]> {
+  const entries: WrittenFile[] = [];
+  const metadata: ItemMetadata[] = [];
+  const used = new Set<string>();
+  for (const item of items) {
+    hooks.checkAbort();
+    const entryName = uniqueEntry(`images/${sanitizeBaseName(item.name, item.assetId)}.png`, used);
+    const src = await open(item.filePath, 'r').catch(() => {
+      throw new AppError('NotFound', `source file missing: ${item.filePath}`, { file: item.filePath, assetId: item.assetId });
+    });
+    // One entry at a time keeps descriptors and memory bounded and gives accurate per-item progress.
+    let stored: { sha256: string; bytes: number };
+    try {
+      stored = await zip.addFile(entryName, src, (await src.stat()).mtime, hooks.checkAbort);
+    } finally {
+      await src.close();
+    }
+    entries.push({ path: entryName, sha256: stored.sha256, bytes: stored.bytes, assetId: item.assetId });
+    metadata.push(itemMetadata(item, entryName));
+    hooks.itemDone(item.assetId);
+  }
+  const addText = async (name: string, text: string): Promise<void> => {
+    const buf = Buffer.from(text, 'utf8');
+    entries.push({ path: name, sha256: HashingStream.of(buf), bytes: buf.length });
+    await zip.addBuffer(name, buf, { compress: true });
+  };
+  await addText('metadata.csv', toCsv(METADATA_CSV_HEADER, metadata.map(metadataCsvRow)));
+  await addText('metadata.json', `${JSON.stringify({ items: metadata }, null, 2)}\n`);
+  const inner = buildManifest('zip', items, entries, []);
+  await zip.addBuffer('manifest.json', Buffer.from(manifestJson(inner)), { compress: true });
+  return entries;
+}
+
 function uniqueEntry(name: string, used: Set<string>): string {
   let n = 1;
   let candidate = name;
@@ -128,6 +143,6 @@ function uniqueEntry(name: string, used: Set<string>): string {
   return candidate;
 }
 
-function defaultZipName(now = new Date()): string {
+export function defaultZipName(now = new Date()): string {
   return `assetql-export-${now.toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z')}`;
 }

@@ -2,7 +2,7 @@ import { AppError } from '../../core/app-error.ts';
 import { requireAssetRow, rowToAsset } from '../asset-row.ts';
 import type { Asset, LibraryContext } from '../asset-types.ts';
 import { libraryFile } from '../library-paths.ts';
-import { searchAssets } from '../search-assets.ts';
+import { searchAssets, type SearchQuery } from '../search-assets.ts';
 import { getAssetTags } from '../tags-repo.ts';
 import type { ExportItem } from './export-item.ts';
 
@@ -14,6 +14,12 @@ export interface ExportSelection {
   query?: string;
   /** Archived assets are included unless this is false; deleted ones never are. */
   includeArchived?: boolean;
+  /**
+   * The library grid's filter (category, tags, scores, dates, lifecycle state…), as
+   * searchQueryFromContract builds it: when given, its states replace includeArchived, so an
+   * export takes exactly what the grid shows.
+   */
+  filter?: Omit<SearchQuery, 'limit' | 'cursor' | 'withTotal' | 'sort' | 'dir'>;
 }
 
 /**
@@ -22,7 +28,8 @@ export interface ExportSelection {
  * and fail loudly when one is unknown or deleted.
  */
 export function loadExportItems(ctx: LibraryContext, selection: ExportSelection = {}): ExportItem[] {
-  const states: Asset['state'][] = selection.includeArchived === false ? ['active'] : ['active', 'archived'];
+  const states: Asset['state'][] = (selection.filter?.states ?? (selection.includeArchived === false ? ['active'] : ['active', 'archived'])).filter((st) => st !== 'deleted');
+  if (states.length === 0) throw new AppError('BadInput', 'deleted assets cannot be exported; undelete them first');
   let assets: Asset[];
   if (selection.ids && selection.ids.length > 0) {
     assets = selection.ids.map((id) => rowToAsset(requireAssetRow(ctx.db, id)));
@@ -32,7 +39,7 @@ export function loadExportItems(ctx: LibraryContext, selection: ExportSelection 
     assets = assets.filter(
       (a) => (!selection.batchId || a.batchId === selection.batchId) && states.includes(a.state),
     );
-    if (selection.query) {
+    if (selection.query || selection.filter) {
       const matching = new Set(collect(ctx, selection, states).map((a) => a.id));
       assets = assets.filter((a) => matching.has(a.id));
     }
@@ -47,6 +54,7 @@ function collect(ctx: LibraryContext, selection: ExportSelection, states: Asset[
   let cursor: string | undefined;
   do {
     const page = searchAssets(ctx.db, {
+      ...selection.filter,
       ...(selection.query ? { text: selection.query } : {}),
       ...(selection.batchId ? { batchId: selection.batchId } : {}),
       states,

@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
+
+/** Where the archive's bytes go: a file (FileHandle fits) or an HTTP response (export-download). */
+export interface ZipSink {
+  write(buf: Buffer, offset: number, length: number, position: null): Promise<{ bytesWritten: number }>;
+}
 import { promisify } from 'node:util';
 import { crc32, deflateRaw } from 'node:zlib';
 
@@ -58,7 +63,7 @@ export class ZipStreamWriter {
   private finished = false;
 
   constructor(
-    private readonly out: FileHandle,
+    private readonly out: ZipSink,
     private readonly onBytes?: (n: number) => void,
   ) {}
 
@@ -173,7 +178,7 @@ export class ZipStreamWriter {
   }
 }
 
-async function writeAll(fh: FileHandle, buf: Buffer): Promise<void> {
+async function writeAll(fh: ZipSink, buf: Buffer): Promise<void> {
   let done = 0;
   while (done < buf.length) {
     const { bytesWritten } = await fh.write(buf, done, buf.length - done, null);

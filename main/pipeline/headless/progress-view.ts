@@ -23,15 +23,17 @@ export function progressLine(e: BatchProgressEvent, width = 80): string {
 /** The final table: passed, retried, in review, failed, time, GPU-seconds. */
 export function summaryTable(s: BatchSummary): string {
   const m = s.metrics;
-  const failed = m.counts.cancelled + m.counts.rejected + m.counts.dropped + (m.total - m.done - m.held);
+  const failed = m.counts.cancelled + m.counts.dropped + (m.total - m.done - m.held);
   const rows: [string, string][] = [
     ['batch', `${s.batch.name} (${s.batch.id})`],
     ['state', s.batch.state],
     ['rows', String(m.total)],
-    ['passed', String(m.counts.ready)],
+    ['passed', String(m.decisions.passed)],
+    ['approved', String(m.decisions.approved)],
     ['retried', String(s.retried)],
-    ['in review', String(m.counts.dlq + m.held)],
-    ['failed / not finished', String(failed)],
+    ['in review', String(m.decisions.review + m.held)],
+    ['rejected', String(m.decisions.rejected)],
+    ['cancelled / not finished', String(failed)],
     ['time', formatDuration(m.elapsedMs)],
     ['GPU-seconds', m.gpuSeconds.toFixed(1)],
     ['pass rate', `${(m.passRate * 100).toFixed(1)}%`],

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import type { StyleScores } from '../records/style-scores.ts';
 import type { AttemptOutcome, AttemptPlan, AttemptRecord } from '../types.ts';
 import { toAttempt, type AttemptRow } from './rows.ts';
 import { stmt } from './statements.ts';
@@ -6,7 +7,7 @@ import { stmt } from './statements.ts';
 /** Opens the attempt row for a plan; n counts every try of the task, 1-based. */
 export function insertAttempt(db: Database, taskId: string, plan: AttemptPlan, now = Date.now()): { id: number; n: number } {
   const { n } = stmt(db, 'SELECT COALESCE(MAX(n), 0) + 1 AS n FROM attempts WHERE task_id = ?').get(taskId) as { n: number };
-  const params = plan.escalation || plan.note ? { ...plan.params, escalation: plan.escalation, note: plan.note } : plan.params;
+  const params = plan.escalation || plan.note || plan.candidate ? { ...plan.params, escalation: plan.escalation, note: plan.note, candidate: plan.candidate } : plan.params;
   const res = stmt(
     db,
     `INSERT INTO attempts (task_id, n, kind, prompt, negative_prompt, params, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -16,7 +17,7 @@ export function insertAttempt(db: Database, taskId: string, plan: AttemptPlan, n
 
 export interface AttemptResult {
   outcome: AttemptOutcome;
-  scores?: Record<string, unknown> | null;
+  scores?: StyleScores | null;
   errorKind?: string | null;
   error?: string | null;
   imagePath?: string | null;

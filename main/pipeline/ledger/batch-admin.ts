@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { AppError } from '../../core/app-error.ts';
+import type { BatchConfig } from '../records/batch-config.ts';
 import type { BatchRecord, GenerationParams, TaskState } from '../types.ts';
 import type { NewBatch, NewTask } from './batches.ts';
 import { requireBatch } from './batches.ts';
@@ -97,7 +98,7 @@ export interface DuplicateChanges {
   name?: string;
   steps?: number;
   guidance?: number;
-  sampler?: string;
+  sampler?: BatchConfig['sampler'];
   width?: number;
   height?: number;
   /** 'keep' reuses every row's seed (same images on the same pack); 'new' draws fresh ones. */
@@ -132,7 +133,7 @@ export function duplicateBatchInput(db: Database, sourceId: string, changes: Dup
   if (rows.length === 0) {
     throw new AppError('BadInput', changes.onlyFailed ? `batch ${src.name} has no failed rows to run again` : `batch ${src.name} has no rows to copy`);
   }
-  const override: Partial<GenerationParams> = {
+  const override: Partial<Pick<BatchConfig, 'steps' | 'guidance' | 'sampler' | 'width' | 'height'>> = {
     ...(changes.steps !== undefined ? { steps: changes.steps } : {}),
     ...(changes.guidance !== undefined ? { guidance: changes.guidance } : {}),
     ...(changes.sampler !== undefined ? { sampler: changes.sampler } : {}),
@@ -153,11 +154,9 @@ export function duplicateBatchInput(db: Database, sourceId: string, changes: Dup
       priority: r.priority,
     };
   });
-  const { model, ...config } = src.config;
   return {
     name: changes.name?.trim() || `${src.name} (again)`,
-    config: { ...config, ...override },
-    model: typeof model === 'string' ? model : '',
+    config: { ...src.config, ...override },
     template: src.template,
     profileId: src.profileId,
     profileVersion: src.profileVersion,

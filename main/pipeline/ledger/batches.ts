@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { AppError } from '../../core/app-error.ts';
+import { BatchConfigSchema, type BatchConfigInput } from '../records/batch-config.ts';
 import { computeTaskKey } from '../task-key.ts';
 import { TASK_STATES, type BatchRecord, type BatchState, type GenerationParams, type TaskState } from '../types.ts';
 import { toBatch, type BatchRow } from './rows.ts';
@@ -24,10 +25,10 @@ export interface NewTask {
 export interface NewBatch {
   id?: string;
   name: string;
-  /** Saved BatchConfig JSON; the engine reads threshold/retries/model from it. */
-  config: Record<string, unknown>;
-  /** Model id that goes into every task key. */
-  model: string;
+  /** The batch's settings (validated into a full BatchConfig before it is stored). */
+  config: BatchConfigInput;
+  /** Model id that goes into every task key; stored as config.packId (overrides it when given). */
+  model?: string;
   template?: string | null;
   profileId?: string | null;
   profileVersion?: number | null;
@@ -47,6 +48,12 @@ export interface NewBatch {
 export function createBatch(db: Database, input: NewBatch, now = Date.now()): BatchRecord {
   const id = input.id ?? randomUUID();
   const taskState = input.initialTaskState ?? 'queued';
+  const parsed = BatchConfigSchema.safeParse({ ...input.config, ...(input.model ? { packId: input.model } : {}) });
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`);
+    throw new AppError('BadInput', `invalid batch configuration: ${issues.join('; ')}`, { issues });
+  }
+  const config = parsed.data;
   const rows = new Set<number>();
   for (const t of input.tasks) {
     if (rows.has(t.rowIndex)) throw new AppError('BadInput', `row ${t.rowIndex} appears twice in the batch`, { row: t.rowIndex });
@@ -62,7 +69,7 @@ export function createBatch(db: Database, input: NewBatch, now = Date.now()): Ba
       input.name,
       input.state ?? 'draft',
       input.priority ?? 0,
-      JSON.stringify({ ...input.config, model: input.model }),
+      JSON.stringify(config),
       input.template ?? null,
       input.profileId ?? null,
       input.profileVersion ?? null,
@@ -85,7 +92,7 @@ export function createBatch(db: Database, input: NewBatch, now = Date.now()): Ba
         prompt: t.prompt,
         profileVersion: input.profileVersion ?? null,
         seed: t.params.seed,
-        model: input.model,
+        model: config.packId,
       });
       ins.run(
         randomUUID(),
@@ -141,12 +148,14 @@ export function findBatchByRunKey(db: Database, runKey: string): BatchRecord | u
   return r ? toBatch(r) : undefined;
 }
 
-/** Sets the batch state when it is currently one of `from`; returns false when it was not. */
-export function setBatchState(db: Database, id: string, to: BatchState, from: readonly BatchState[], now = Date.now()): boolean {
+/**
+ * Sets the batch state when it is currently one of `from`; returns false when it was not. A pause
+ * by the engine stores its reason (shown until resume); any other move clears it.
+ */
+export function setBatchState(db: Database, id: string, to: BatchState, from: readonly BatchState[], now = Date.now(), pauseReason: string | null = null): boolean {
   const finished = to === 'done' || to === 'cancelled' ? now : null;
-  const res = db
-    .prepare(`UPDATE batches SET state = ?, updated_at = ?, finished_at = ? WHERE id = ? AND state IN (${placeholders(from.length)})`)
-    .run(to, now, finished, id, ...from);
+  const res = stmt(db, `UPDATE batches SET state = ?, updated_at = ?, finished_at = ?, pause_reason = ? WHERE id = ? AND state IN (${placeholders(from.length)})`)
+    .run(to, now, finished, to === 'paused' ? pauseReason : null, id, ...from);
   return res.changes === 1;
 }
 

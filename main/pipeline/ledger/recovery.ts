@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { IN_FLIGHT_STATES } from '../state-machine.ts';
-import type { AttemptPlan, AttemptRecord, EscalationNote, GenerationParams, TaskRecord } from '../types.ts';
+import type { AttemptPlan, AttemptRecord, CandidateNote, EscalationNote, GenerationParams, TaskRecord } from '../types.ts';
 import { finishAttempt, openAttempt } from './attempts.ts';
 import { isLeaseOwnerDead } from './lease-owner.ts';
 import { toTask, type TaskRow } from './rows.ts';
@@ -35,9 +35,10 @@ export function requeueStaleTasks(db: Database, now = Date.now()): TaskRecord[] 
 
 /** Attempt params carry escalation/note for the record; a replayed plan carries them separately. */
 export function replayPlan(a: AttemptRecord): AttemptPlan {
-  const { escalation, note, ...params } = a.params;
+  const { escalation, note, candidate, ...params } = a.params;
   const plan: AttemptPlan = { kind: a.kind, prompt: a.prompt, negativePrompt: a.negativePrompt, params: params as GenerationParams };
   if (escalation && typeof escalation === 'object') plan.escalation = escalation as EscalationNote;
   if (typeof note === 'string') plan.note = note;
+  if (candidate && typeof candidate === 'object') plan.candidate = candidate as CandidateNote;
   return plan;
 }

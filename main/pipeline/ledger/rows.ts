@@ -1,4 +1,6 @@
-import type { AttemptKind, AttemptOutcome, AttemptPlan, AttemptRecord, BatchRecord, BatchState, GenerationParams, TaskRecord, TaskState } from '../types.ts';
+import { readBatchConfig, type BatchConfig } from '../records/batch-config.ts';
+import { readStyleScores } from '../records/style-scores.ts';
+import type { AttemptKind, AttemptOutcome, AttemptPlan, AttemptRecord, BatchRecord, BatchState, GenerationParams, TaskDecision, TaskRecord, TaskState } from '../types.ts';
 
 /** Raw SQLite rows of the 003/006 tables and their mapping to records. */
 export interface BatchRow {
@@ -14,6 +16,7 @@ export interface BatchRow {
   csv_sha256: string | null;
   source: string;
   run_key: string | null;
+  pause_reason: string | null;
   gpu_ms: number;
   created_at: number;
   updated_at: number;
@@ -38,6 +41,7 @@ export interface TaskRow {
   preflight_confidence: number | null;
   held: number;
   asset_id: string | null;
+  decision: string | null;
   last_error: string | null;
   not_before: number;
   lease_until: number | null;
@@ -72,7 +76,8 @@ export function toBatch(r: BatchRow): BatchRecord {
     name: r.name,
     state: r.state as BatchState,
     priority: r.priority,
-    config: JSON.parse(r.config) as Record<string, unknown>,
+    config: configOf(r.config),
+    pauseReason: r.pause_reason ?? null,
     template: r.template,
     profileId: r.profile_id,
     profileVersion: r.profile_version,
@@ -106,6 +111,7 @@ export function toTask(r: TaskRow): TaskRecord {
     preflightConfidence: r.preflight_confidence,
     held: r.held === 1,
     assetId: r.asset_id,
+    decision: (r.decision as TaskDecision | null) ?? null,
     lastError: r.last_error,
     notBefore: r.not_before,
     leaseUntil: r.lease_until,
@@ -117,8 +123,7 @@ export function toTask(r: TaskRow): TaskRecord {
 }
 
 export function toAttempt(r: AttemptRow): AttemptRecord {
-  const scores = r.scores ? (JSON.parse(r.scores) as Record<string, unknown>) : null;
-  const s = scores?.['styleScore'];
+  const scores = r.scores ? readStyleScores(JSON.parse(r.scores)) : null;
   return {
     id: r.id,
     taskId: r.task_id,
@@ -129,7 +134,7 @@ export function toAttempt(r: AttemptRow): AttemptRecord {
     params: JSON.parse(r.params) as GenerationParams,
     outcome: r.outcome as AttemptOutcome | null,
     scores,
-    styleScore: typeof s === 'number' ? s : null,
+    styleScore: scores?.styleScore ?? null,
     errorKind: r.error_kind,
     error: r.error,
     imagePath: r.image_path,
@@ -138,4 +143,16 @@ export function toAttempt(r: AttemptRow): AttemptRecord {
     startedAt: r.started_at,
     endedAt: r.ended_at,
   };
+}
+
+/** Parsed configs by their JSON text: a batch's config never changes, and the engine reads it per claim. */
+const configCache = new Map<string, BatchConfig>();
+function configOf(json: string): BatchConfig {
+  let c = configCache.get(json);
+  if (!c) {
+    c = readBatchConfig(json);
+    if (configCache.size > 256) configCache.clear();
+    configCache.set(json, c);
+  }
+  return c;
 }

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { AppError } from '../../core/app-error.ts';
 import { assertTransition, CLAIMABLE_STATES } from '../state-machine.ts';
-import type { AttemptPlan, TaskRecord, TaskState } from '../types.ts';
+import type { AttemptPlan, TaskDecision, TaskRecord, TaskState } from '../types.ts';
 import { toTask, type TaskRow } from './rows.ts';
 import { placeholders, stmt } from './statements.ts';
 
@@ -58,6 +58,10 @@ export interface TaskPatch {
   held?: boolean;
   priority?: number;
   preflightConfidence?: number | null;
+  decision?: TaskDecision | null;
+  prompt?: string;
+  negativePrompt?: string;
+  taskKey?: string;
 }
 
 /**
@@ -109,6 +113,22 @@ export function transitionTask(db: Database, id: string, from: readonly TaskStat
   if (patch.preflightConfidence !== undefined) {
     sets.push('preflight_confidence = ?');
     args.push(patch.preflightConfidence);
+  }
+  if (patch.decision !== undefined) {
+    sets.push('decision = ?');
+    args.push(patch.decision);
+  }
+  if (patch.prompt !== undefined) {
+    sets.push('prompt = ?');
+    args.push(patch.prompt);
+  }
+  if (patch.negativePrompt !== undefined) {
+    sets.push('negative_prompt = ?');
+    args.push(patch.negativePrompt);
+  }
+  if (patch.taskKey !== undefined) {
+    sets.push('task_key = ?');
+    args.push(patch.taskKey);
   }
   const sql = `UPDATE tasks SET ${sets.join(', ')} WHERE id = ? AND state IN (${placeholders(from.length)})`;
   return stmt(db, sql).run(...args, id, ...from).changes === 1;

@@ -19,6 +19,8 @@ export function useHotkeys(map: HotkeyMap, enabled = true): void {
     if (!enabled) return;
     const onKey = (e: KeyboardEvent): void => {
       if (e.altKey || e.ctrlKey || e.metaKey || isTyping(e.target)) return;
+      // A modal dialog (confirmation, export…) owns the keyboard: no screen action behind it.
+      if (document.querySelector('[aria-modal="true"]')) return;
       const name = e.shiftKey && e.key.length === 1 ? `shift+${e.key.toUpperCase()}` : e.key;
       const fn = ref.current[name];
       if (fn) {

@@ -25,13 +25,17 @@ interface LibraryState {
 
 export const DEFAULT_FILTERS: LibraryFilters = { text: '', category: '', tags: [], minScore: 0, maxScore: 1, from: '', to: '', state: 'active', sort: 'date' };
 
+/** Rows per keyset page: a few screens of tiles, small enough to arrive in one frame's budget. */
+export const PAGE_SIZE = 300;
+
 /** Library search filters and the multi-selection (kept across screen switches). */
 export const useLibrary = create<LibraryState>((set, get) => ({
   filters: DEFAULT_FILTERS,
   selected: new Set(),
   focusId: null,
   setFilters(patch) {
-    set({ filters: { ...get().filters, ...patch } });
+    // A selection made under other filters would act on assets no longer shown: start over.
+    set({ filters: { ...get().filters, ...patch }, selected: new Set(), focusId: null });
   },
   toggle(id, additive) {
     const s = new Set(additive ? get().selected : []);
@@ -49,12 +53,23 @@ export const useLibrary = create<LibraryState>((set, get) => ({
 
 /** The filters as the contract's query (empty filters are left out). */
 export function toQuery(f: LibraryFilters): LibraryQuery {
-  const q: LibraryQuery = { text: f.text, sort: f.sort, state: f.state, limit: 200 };
+  const q: LibraryQuery = { text: f.text, sort: f.sort, state: f.state, limit: PAGE_SIZE };
   if (f.category) q.category = f.category;
   if (f.tags.length) q.tags = f.tags;
   if (f.minScore > 0) q.minScore = f.minScore;
   if (f.maxScore < 1) q.maxScore = f.maxScore;
-  if (f.from) q.from = new Date(f.from).toISOString();
-  if (f.to) q.to = new Date(`${f.to}T23:59:59`).toISOString();
+  if (f.from) q.from = f.from;
+  if (f.to) q.to = f.to;
   return q;
+}
+
+/** What a filter shows, in words (export and bulk confirmations name their scope). */
+export function describeFilters(f: LibraryFilters): string {
+  const parts: string[] = [f.state === 'active' ? 'active' : f.state];
+  if (f.text) parts.push(`matching “${f.text}”`);
+  if (f.category) parts.push(`category ${f.category}`);
+  if (f.tags.length) parts.push(`tagged ${f.tags.join(' + ')}`);
+  if (f.minScore > 0 || f.maxScore < 1) parts.push(`score ${f.minScore}–${f.maxScore}`);
+  if (f.from || f.to) parts.push(`created ${f.from || '…'} to ${f.to || '…'}`);
+  return parts.join(', ');
 }

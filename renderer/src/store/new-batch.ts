@@ -1,26 +1,35 @@
 import { create } from 'zustand';
-import type { BatchConfigDto, CsvReport, PromptPlan, RefImageReport, Settings } from '../../../preload/api.ts';
+import type { BatchConfig, BatchConfigInput, CsvReport, PromptPlan, RefImageReport, Settings } from '../../../preload/api.ts';
 
 export type StyleMode = 'on' | 'off' | 'locked';
 export type StyleKey = keyof PromptPlan['style'];
 
 export interface RefFile { uploadId: string; name: string; previewUrl: string }
 
-export const DEFAULT_CONFIG: BatchConfigDto = {
+/** The form edits the fields of the contract's BatchConfig (same names, same limits); packId null = the default pack. */
+export type FormConfig = Pick<BatchConfig, 'width' | 'height' | 'steps' | 'guidance' | 'sampler' | 'seed' | 'retries' | 'concurrency' | 'candidates' | 'lowConfidence' | 'polish' | 'thresholds'> & { packId: string | null };
+
+export const DEFAULT_CONFIG: FormConfig = {
   width: 1024,
   height: 1024,
   steps: 30,
   guidance: 7,
   sampler: 'euler',
-  seedMode: 'random',
-  seed: 1,
+  seed: { mode: 'random', base: 1 },
   packId: null,
   retries: 3,
   concurrency: 1,
+  candidates: 1,
   lowConfidence: 'continue',
   polish: false,
   thresholds: { style: 0.85, clip: 0.85, colour: 15, edge: 0.8, preflight: 0.75 },
 };
+
+/** What batches.create receives: the form's fields, the default pack left to the core. */
+export function configInput(c: FormConfig): BatchConfigInput {
+  const { packId, ...rest } = c;
+  return packId ? { ...rest, packId } : rest;
+}
 
 interface NewBatchState {
   name: string;
@@ -34,10 +43,10 @@ interface NewBatchState {
   negativePrompt: string;
   style: Record<StyleKey, StyleMode>;
   profileId: string | null;
-  config: BatchConfigDto;
+  config: FormConfig;
   configFromSettings: boolean;
   set(patch: Partial<NewBatchState>): void;
-  setConfig(patch: Partial<BatchConfigDto>): void;
+  setConfig(patch: Partial<FormConfig>): void;
   applySettings(s: Settings): void;
   reset(): void;
 }

@@ -17,7 +17,7 @@ function task(i: number, state: TaskState): TaskSummary {
   const done = state === 'ready' || state === 'passed';
   return {
     id: `${BATCH_ID}-t${i}`, batchId: BATCH_ID, row: i + 1, name: `asset-${String(i + 1).padStart(3, '0')}`, state, held: false, priority: 0,
-    attempts: 1 + (i % 3), styleScore: done ? 0.8 + (i % 20) / 100 : null, thumbUrl: done ? thumb(i) : null, error: state === 'failed' ? 'style score below 0.85' : null,
+    attempts: 1 + (i % 3), styleScore: done ? 0.8 + (i % 20) / 100 : null, decision: done ? 'passed' : null, thumbUrl: done ? thumb(i) : null, error: state === 'failed' ? 'style score below 0.85' : null,
   };
 }
 
@@ -45,7 +45,15 @@ export function installTestHooks(): void {
       const batch: BatchSummary = {
         id: BATCH_ID, name: 'Synthetic load test', state: 'running', priority: 0, createdAt: now,
         counts: { total: count, pending: count, active: 0, ready: 0, review: 0, failed: 0, held: 0, cancelled: 0 },
-        etaSeconds: 600, profileId: null, profileVersion: null, profileName: null, packId: null, source: 'ui', archived: false, duplicatedFrom: null,
+        etaSeconds: 600, profileId: null, profileVersion: null, profileName: null, packId: null, source: 'ui', archived: false, duplicatedFrom: null, pauseReason: null,
+        config: {
+          packId: 'sdxl-base-1.0', clipPackId: null, width: 1024, height: 1024, steps: 30, guidance: 7.5, sampler: 'euler', seed: { mode: 'random', base: 0 },
+          negativePrompt: '', qualityNegatives: true,
+          style: { colours: { mode: 'include' }, lighting: { mode: 'include' }, composition: { mode: 'include' }, medium: { mode: 'include' } },
+          thresholds: { style: 0.85, clip: 0.85, colour: 15, edge: 0.8, preflight: 0.75 },
+          retries: 3, concurrency: 1, candidates: 1, lowConfidence: 'continue', polish: false, polishModel: 'claude-haiku-4-5', loras: [],
+        },
+        rates: { finished: 0, passed: 0, approved: 0, review: 0, rejected: 0, retried: 0, passRate: 0, approvedRate: 0, reviewRate: 0, retryRate: 0 },
       };
       useBatches.getState().upsert(batch);
       useTasks.getState().setBatchTasks(BATCH_ID, Array.from({ length: count }, (_, i) => task(i, 'pending')));

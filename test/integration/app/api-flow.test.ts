@@ -55,7 +55,7 @@ describe('app API flow on tiny packs', () => {
     const settings = await call('settings.get', undefined);
     const created = await call('batches.create', {
       name: 'Fantasy items', plan,
-      config: { width: 64, height: 64, steps: 4, guidance: 7.5, sampler: 'euler', seedMode: 'fixed', seed: 1, packId: 'test-sdxl', retries: 1, concurrency: 1, lowConfidence: 'continue', polish: false, thresholds: { ...settings.thresholds, style: 0.3 } },
+      config: { width: 64, height: 64, steps: 4, guidance: 7.5, sampler: 'euler', seed: { mode: 'fixed', base: 1 }, packId: 'test-sdxl', retries: 1, concurrency: 1, lowConfidence: 'continue', polish: false, thresholds: { ...settings.thresholds, style: 0.3 } },
     });
     expect(created.tasks).toBe(36);
 
@@ -106,7 +106,7 @@ describe('app API flow on tiny packs', () => {
     const settings = await call('settings.get', undefined);
     const created = await call('batches.create', {
       name: 'Held rows', plan,
-      config: { width: 64, height: 64, steps: 2, guidance: 7, sampler: 'euler', seedMode: 'fixed', seed: 3, packId: 'test-sdxl', retries: 0, concurrency: 1, lowConfidence: 'hold', polish: false, thresholds: { ...settings.thresholds, preflight: 0.99 } },
+      config: { width: 64, height: 64, steps: 2, guidance: 7, sampler: 'euler', seed: { mode: 'fixed', base: 3 }, packId: 'test-sdxl', retries: 0, concurrency: 1, lowConfidence: 'hold', polish: false, thresholds: { ...settings.thresholds, preflight: 0.99 } },
     });
     expect(created.held).toBeGreaterThan(0);
     const deltas = await call('delta.list', { batchId: created.batchId, status: 'open' });

@@ -19,7 +19,7 @@ describe('batch management (rename, duplicate, re-run failed, archive, delete)',
     const engine = createPipeline({ db: l.db, stages: colourStages({ db: l.db, dataDir: l.dataDir }), config: { backoffBaseMs: 5, idlePollMs: 50 } });
     await engine.start();
     // threshold above 1: nothing passes, every row lands in review (a failed row).
-    const b = engine.createBatch({ name: 'admin batch', model: 'test-colour-v1', config: { threshold: 1.01, retries: 0 }, tasks: rows(3), start: true });
+    const b = engine.createBatch({ name: 'admin batch', model: 'test-colour-v1', config: { thresholds: { style: 1 }, retries: 0 }, tasks: rows(3), start: true });
     await engine.waitForBatch(b.id);
     const run = async (...args: string[]) => {
       const t = cliIo(l.dir);

@@ -13,7 +13,7 @@ describe('assetql batch', () => {
     lib = tempLibrary();
     const engine = createPipeline({ db: lib.db, stages: colourStages({ db: lib.db, dataDir: lib.dataDir }), config: { backoffBaseMs: 5, idlePollMs: 50 } });
     await engine.start();
-    const b = engine.createBatch({ name: 'cli batch', model: 'test-colour-v1', config: { threshold: 1.01, retries: 0 }, tasks: rows(3), start: true });
+    const b = engine.createBatch({ name: 'cli batch', model: 'test-colour-v1', config: { thresholds: { style: 1 }, retries: 0 }, tasks: rows(3), start: true });
     await engine.waitForBatch(b.id);
     await engine.stop();
     const run = async (...args: string[]) => {
@@ -25,7 +25,7 @@ describe('assetql batch', () => {
     expect(JSON.parse(list.out)[0]).toMatchObject({ id: b.id, state: 'done', counts: { review: 3, total: 3 } });
     const review = JSON.parse((await run('review', b.id, '--json')).out) as { id: string; reason: string }[];
     expect(review).toHaveLength(3);
-    expect(review[0]!.reason).toMatch(/threshold 1.01/);
+    expect(review[0]!.reason).toMatch(/threshold 1\b/);
     expect((await run('retry', review[0]!.id)).out).toMatch(/queued again/);
     expect((await run('reject', review[1]!.id)).code).toBe(0);
     expect((await run('pause', b.id)).out).toMatch(/is now paused/);

@@ -39,7 +39,7 @@ describe('control operations', () => {
     lib = tempLibrary();
     const e1 = newEngine(lib, 30);
     await e1.start();
-    const b = e1.createBatch({ name: 'p', model: 'm', config: { threshold: 0 }, tasks: rows(6, 32, 5), start: true });
+    const b = e1.createBatch({ name: 'p', model: 'm', config: { thresholds: { style: 0 } }, tasks: rows(6, 32, 5), start: true });
     await until(e1, (e) => e.to === 'generating');
     e1.pauseBatch(b.id);
     const s = await e1.waitForBatch(b.id);
@@ -66,7 +66,7 @@ describe('control operations', () => {
     lib = tempLibrary();
     const e = newEngine(lib, 200);
     await e.start();
-    const b = e.createBatch({ name: 'c', model: 'm', config: { threshold: 0 }, tasks: rows(5, 32, 50), start: true });
+    const b = e.createBatch({ name: 'c', model: 'm', config: { thresholds: { style: 0 } }, tasks: rows(5, 32, 50), start: true });
     await until(e, (x) => x.to === 'generating');
     const t0 = Date.now();
     e.cancelBatch(b.id);
@@ -87,8 +87,8 @@ describe('control operations', () => {
     e.on('task-state', (x) => {
       if (x.to === 'generating') order.push(`${x.batchId === low.id ? 'low' : 'high'}:${x.rowIndex}`);
     });
-    const low = e.createBatch({ name: 'low', model: 'm', config: { threshold: 0 }, tasks: rows(3), start: true });
-    const high = e.createBatch({ name: 'high', model: 'm', config: { threshold: 0 }, tasks: rows(3), start: true });
+    const low = e.createBatch({ name: 'low', model: 'm', config: { thresholds: { style: 0 } }, tasks: rows(3), start: true });
+    const high = e.createBatch({ name: 'high', model: 'm', config: { thresholds: { style: 0 } }, tasks: rows(3), start: true });
     e.setBatchPriority(high.id, 5);
     const third = e.listTasks({ batchId: low.id }).find((t) => t.rowIndex === 3)!;
     e.setTaskPriority(third.id, 9);
@@ -102,7 +102,7 @@ describe('control operations', () => {
     lib = tempLibrary();
     const e = newEngine(lib);
     await e.start();
-    const b = e.createBatch({ name: 'r', model: 'm', config: { threshold: 0.62, retries: 1 }, tasks: rows(3), start: true });
+    const b = e.createBatch({ name: 'r', model: 'm', config: { thresholds: { style: 0.62 }, retries: 1 }, tasks: rows(3), start: true });
     await e.waitForBatch(b.id);
     const dlq = e.listTasks({ batchId: b.id, states: ['dlq'] });
     expect(dlq.length).toBe(3);
@@ -136,7 +136,7 @@ describe('control operations', () => {
     const e = newEngine(lib);
     await e.start();
     const tasks = rows(3).map((t, i) => ({ ...t, held: i > 0, preflightConfidence: i > 0 ? 0.5 : 0.9 }));
-    const b = e.createBatch({ name: 'h', model: 'm', config: { threshold: 0 }, tasks, start: true });
+    const b = e.createBatch({ name: 'h', model: 'm', config: { thresholds: { style: 0 } }, tasks, start: true });
     const s1 = await e.waitForBatch(b.id);
     expect(s1.batch.state).toBe('done');
     expect(s1.metrics.counts.ready).toBe(1);

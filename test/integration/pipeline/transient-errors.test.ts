@@ -26,7 +26,7 @@ describe('transient and fatal errors', () => {
   it('OutOfMemory once: retried after backoff at the next smaller size, not counted as a style retry', async () => {
     const { engine, calls } = setup({ failures: [new AppError('OutOfMemory', 'CUDA out of memory')] });
     await engine.start();
-    const b = engine.createBatch({ name: 'oom', model: 'm', config: { threshold: 0 }, tasks: rows(1, 256), start: true });
+    const b = engine.createBatch({ name: 'oom', model: 'm', config: { thresholds: { style: 0 } }, tasks: rows(1, 256), start: true });
     const s = await engine.waitForBatch(b.id);
     expect(s.metrics.counts.ready).toBe(1);
     const [t] = engine.listTasks({ batchId: b.id });
@@ -47,7 +47,7 @@ describe('transient and fatal errors', () => {
     const err = () => new AppError('Timeout', 'worker did not answer');
     const { engine, calls } = setup({ failures: [err(), err(), err(), err()] }, 30);
     await engine.start();
-    const b = engine.createBatch({ name: 'timeouts', model: 'm', config: { threshold: 0 }, tasks: rows(1), start: true });
+    const b = engine.createBatch({ name: 'timeouts', model: 'm', config: { thresholds: { style: 0 } }, tasks: rows(1), start: true });
     await engine.waitForBatch(b.id);
     const [t] = engine.listTasks({ batchId: b.id });
     expect(t!.state).toBe('dlq');
@@ -67,7 +67,7 @@ describe('transient and fatal errors', () => {
       ]),
     });
     await engine.start();
-    const b = engine.createBatch({ name: 'fatal', model: 'm', config: { threshold: 0 }, tasks: rows(3), start: true });
+    const b = engine.createBatch({ name: 'fatal', model: 'm', config: { thresholds: { style: 0 } }, tasks: rows(3), start: true });
     const s = await engine.waitForBatch(b.id);
     const ts = engine.listTasks({ batchId: b.id });
     expect(ts.map((t) => t.state)).toEqual(['dlq', 'dlq', 'ready']);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planStyleRetry } from '../../../main/pipeline/escalation.ts';
+import { toStyleScores } from '../../../main/pipeline/records/style-scores.ts';
 import type { AttemptRecord } from '../../../main/pipeline/types.ts';
 
 const task = { prompt: 'a mug', negativePrompt: 'blurry', params: { width: 64, height: 64, steps: 20, guidance: 7, sampler: 'euler', seed: 5 } };
@@ -8,7 +9,7 @@ const caps = { ipAdapter: false, img2img: false };
 function attempt(n: number, over: Partial<AttemptRecord>): AttemptRecord {
   return {
     id: n, taskId: 't', n, kind: 'style-retry', prompt: task.prompt, negativePrompt: '', params: { ...task.params }, outcome: 'failed',
-    scores: { styleScore: 0.5 }, styleScore: 0.5, errorKind: null, error: null, imagePath: `attempts/b/t-${n}.png`, gpuMs: 1, timings: null, startedAt: 0, endedAt: 1, ...over,
+    scores: toStyleScores({ styleScore: 0.5 }), styleScore: 0.5, errorKind: null, error: null, imagePath: `attempts/b/t-${n}.png`, gpuMs: 1, timings: null, startedAt: 0, endedAt: 1, ...over,
   };
 }
 

@@ -11,7 +11,7 @@ function runFrame(): void {
 const { useTasks, queueTaskUpdate, queueTaskProgress } = await import('../../../renderer/src/store/tasks.ts');
 
 function task(id: string, row: number, state: TaskSummary['state'], styleScore: number | null = null): TaskSummary {
-  return { id, batchId: 'b1', row, name: id, state, held: false, priority: 0, attempts: 1, styleScore, thumbUrl: null, error: null };
+  return { id, batchId: 'b1', row, name: id, state, held: false, priority: 0, attempts: 1, styleScore, decision: null, thumbUrl: null, error: null };
 }
 
 describe('tasks store', () => {

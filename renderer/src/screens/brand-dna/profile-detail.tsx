@@ -4,6 +4,7 @@ import { useRequest } from '../../hooks/use-request.ts';
 import { Palette } from './palette.tsx';
 import { ParamGroups } from './param-groups.tsx';
 import { DriftChart } from './drift-chart.tsx';
+import { VersionHistory } from './version-history.tsx';
 
 /** One profile version: references, palette, parameters (editable), keywords and drift. */
 export function ProfileDetailView(props: { id: string }) {
@@ -52,6 +53,10 @@ export function ProfileDetailView(props: { id: string }) {
                 </div>
               ))}
             </dl>
+          </div>
+          <div className="card">
+            <h3>How each version changed</h3>
+            <VersionHistory history={p.history} onOpen={setVersion} />
           </div>
           <div className="card">
             <h3>Drift across batches</h3>

@@ -6,52 +6,91 @@ import { Loading } from '../../components/loading.tsx';
 import { useRequest } from '../../hooks/use-request.ts';
 import { useDebounced } from '../../hooks/use-debounced.ts';
 import { useEvent } from '../../hooks/use-event.ts';
-import { toQuery, useLibrary } from '../../store/library.ts';
+import { useHotkeys } from '../../hooks/use-hotkeys.ts';
+import { toQuery, useLibrary, PAGE_SIZE } from '../../store/library.ts';
 import { LibraryFiltersBar } from './library-filters.tsx';
 import { AssetGrid } from './asset-grid.tsx';
 import { AssetDetailPanel } from './asset-detail.tsx';
 import { SelectionBar } from './selection-bar.tsx';
 import { ExportDialog } from './export-dialog.tsx';
+import { useLibraryPages } from './use-library-pages.ts';
+import { DeletedActions } from './deleted-actions.tsx';
 
 /** Search, filter and sort every finished asset; inspect, tag, and export. */
 export function LibraryScreen() {
   const filters = useLibrary((s) => s.filters);
   const focusId = useLibrary((s) => s.focusId);
+  const focus = useLibrary((s) => s.focus);
   const query = useDebounced(useMemo(() => toQuery(filters), [filters]), 250);
-  const search = useRequest('library.search', query);
+  const pages = useLibraryPages(query);
   const facets = useRequest('library.facets', {});
+  const settings = useRequest('settings.get', {});
   const [exporting, setExporting] = useState(false);
-  useEvent('library.changed', () => search.reload());
+  // Live changes refresh a grid showing its first page; deeper in, a refresh would lose the
+  // scroll position, so the change is offered as a button instead.
+  const [stale, setStale] = useState(false);
+  useEvent('library.changed', () => {
+    if (pages.items.length <= PAGE_SIZE) pages.reload();
+    else setStale(true);
+  });
+  useHotkeys({ Escape: () => focus(null) }, focusId !== null && !exporting);
 
+  const filtered = Boolean(filters.text || filters.category || filters.tags.length || filters.minScore > 0 || filters.maxScore < 1 || filters.from || filters.to);
   let body;
-  if (search.error && !search.data) body = <ErrorState error={search.error} what="The library" onRetry={search.reload} />;
-  else if (!search.data) body = <Loading />;
-  else if (search.data.items.length === 0)
+  if (pages.error && pages.items.length === 0) body = <ErrorState error={pages.error} what="The library" onRetry={pages.reload} />;
+  else if (pages.total === null) body = <Loading />;
+  else if (pages.items.length === 0)
     body = (
-      <EmptyState title={filters.text || filters.category || filters.tags.length ? 'No matching assets' : 'The library is empty'}>
-        {filters.text || filters.category || filters.tags.length ? 'Try fewer filters or another search.' : 'Images that pass validation (or that you approve in Review) are filed here.'}
+      <EmptyState title={filtered ? 'No matching assets' : filters.state === 'active' ? 'The library is empty' : `No ${filters.state} assets`}>
+        {filtered ? 'Try fewer filters or another search.' : filters.state === 'active' ? 'Images that pass validation (or that you approve in Review) are filed here.' : ''}
       </EmptyState>
     );
-  else body = <AssetGrid items={search.data.items} />;
+  else body = <AssetGrid items={pages.items} onEndReached={pages.loadMore} />;
 
   return (
     <section className="screen screen-fill">
       <ScreenHeader
         title="Library"
-        subtitle={search.data ? <span className="num">{search.data.total} assets</span> : 'Every approved asset, searchable.'}
+        subtitle={
+          pages.total !== null ? (
+            <span className="num" data-testid="library-count" data-total={pages.total} data-loaded={pages.items.length}>
+              {pages.total} {filters.state} asset{pages.total === 1 ? '' : 's'}
+              {pages.items.length < pages.total ? ` · ${pages.items.length} loaded` : ''}
+            </span>
+          ) : (
+            'Every approved asset, searchable.'
+          )
+        }
         actions={
-          <button className="btn" onClick={() => setExporting(true)} data-testid="open-export">
-            Export…
-          </button>
+          <>
+            {stale ? (
+              <button
+                className="btn small"
+                onClick={() => {
+                  setStale(false);
+                  pages.reload();
+                }}
+              >
+                Library changed — refresh
+              </button>
+            ) : null}
+            {filters.state === 'deleted' ? <DeletedActions count={pages.total ?? 0} onPurged={pages.reload} /> : null}
+            <button className="btn" onClick={() => setExporting(true)} data-testid="open-export" disabled={filters.state === 'deleted'}>
+              Export…
+            </button>
+          </>
         }
       />
       <LibraryFiltersBar facets={facets.data} />
-      <SelectionBar onExport={() => setExporting(true)} onChanged={search.reload} />
+      <SelectionBar view={filters.state} purgeDays={settings.data?.purgeDeletedAfterDays ?? null} onExport={() => setExporting(true)} onGone={pages.drop} onChanged={pages.reload} />
       <div className={focusId ? 'library-body with-detail' : 'library-body'}>
         <div className="library-main">{body}</div>
-        {focusId ? <AssetDetailPanel key={focusId} id={focusId} /> : null}
+        {focusId ? <AssetDetailPanel key={focusId} id={focusId} onGone={(id) => {
+          pages.drop([id]);
+          focus(null);
+        }} onChanged={pages.reload} /> : null}
       </div>
-      {exporting ? <ExportDialog onClose={() => setExporting(false)} /> : null}
+      {exporting ? <ExportDialog total={pages.total} onClose={() => setExporting(false)} /> : null}
     </section>
   );
 }

@@ -4,6 +4,7 @@ import { useDebounced } from '../../hooks/use-debounced.ts';
 import { useRequest } from '../../hooks/use-request.ts';
 import { fmtScore } from '../../hooks/format.ts';
 import { planOf, useNewBatch } from '../../store/new-batch.ts';
+import { TokenCounter } from '../../components/token-counter.tsx';
 
 /** Live preview of the first prompts and their pre-flight confidence, re-run 400 ms after typing stops. */
 export function PreviewCard() {
@@ -50,6 +51,12 @@ export function PreviewCard() {
               </li>
             ))}
           </ol>
+          {d.prompts.length > 0 ? (
+            <div className="stack">
+              <h4>Longest prompt, as the model reads it</h4>
+              <TokenCounter text={d.prompts.reduce((a, b) => (b.prompt.length > a.prompt.length ? b : a)).prompt} packId={state.config.packId} />
+            </div>
+          ) : null}
         </>
       ) : null}
     </div>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { call } from '../../api.ts';
 import { asRequestError } from '../../hooks/use-request.ts';
-import { planOf, useNewBatch } from '../../store/new-batch.ts';
+import { configInput, planOf, useNewBatch } from '../../store/new-batch.ts';
 import { useBatches } from '../../store/batches.ts';
 import { useNavigation } from '../../store/navigation.ts';
 import { useToasts } from '../../store/toasts.ts';
@@ -28,7 +28,7 @@ export function StartBar() {
     setBusy(true);
     setProblem(null);
     try {
-      const r = await call('batches.create', { name: s.name.trim(), plan, config: s.config });
+      const r = await call('batches.create', { name: s.name.trim(), plan, config: configInput(s.config) });
       useToasts.getState().push('ok', `Started "${s.name}": ${r.tasks} tasks${r.skippedRows ? `, ${r.skippedRows} rows skipped` : ''}${r.held ? `, ${r.held} held` : ''}`);
       useBatches.getState().select(r.batchId);
       s.reset();

@@ -3,6 +3,7 @@ import type { ReviewItem, Sampler } from '../../../../preload/api.ts';
 import { call } from '../../api.ts';
 import { attempt } from '../../store/toasts.ts';
 import { Field } from '../../components/field.tsx';
+import { TokenCounter } from '../../components/token-counter.tsx';
 
 /** Edit the prompt and parameters of a failed task and send it back through the pipeline. */
 export function RerunForm(props: { item: ReviewItem; onDone(rerun: boolean): void }) {
@@ -33,8 +34,9 @@ export function RerunForm(props: { item: ReviewItem; onDone(rerun: boolean): voi
     >
       <h3>Edit &amp; regenerate</h3>
       <Field label="Prompt" wide>
-        <textarea className="input" rows={3} value={prompt} onChange={(e) => setPrompt(e.target.value)} autoFocus />
+        <textarea className="input" rows={3} value={prompt} onChange={(e) => setPrompt(e.target.value)} autoFocus data-testid="rerun-prompt" />
       </Field>
+      <TokenCounter text={prompt} />
       <Field label="Negative prompt (blank keeps it)" wide>
         <input className="input" value={negative} onChange={(e) => setNegative(e.target.value)} />
       </Field>

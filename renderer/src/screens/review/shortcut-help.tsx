@@ -2,7 +2,7 @@
 export function ShortcutHelp() {
   return (
     <span className="shortcut-help muted small" aria-label="Keyboard shortcuts">
-      <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>a</kbd> approve · <kbd>r</kbd> reject · <kbd>e</kbd> edit · <kbd>x</kbd> select · <kbd>⇧A</kbd> approve all/selected
+      <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>a</kbd> approve · <kbd>r</kbd> reject · <kbd>e</kbd> edit · <kbd>x</kbd> select · <kbd>⇧A</kbd> approve selected or all shown (asks first)
     </span>
   );
 }

@@ -74,6 +74,17 @@ export function SettingsForm(props: { settings: Settings; onSaved(s: Settings): 
         </div>
       </fieldset>
       <fieldset>
+        <legend>Exports &amp; deleted assets</legend>
+        <div className="form-grid">
+          <Field label="Export root" hint="Exports written to disk from the browser land only inside this folder; leave blank to allow downloads only.">
+            <input className="input mono" value={d.exportRoot} placeholder="/path/to/exports" onChange={(e) => setD({ ...d, exportRoot: e.target.value })} data-testid="export-root" />
+          </Field>
+          <Field label="Purge deleted after (days)" hint="Deleted assets can be undeleted until then.">
+            <input className="input num" type="number" min={1} max={3650} value={d.purgeDeletedAfterDays} onChange={(e) => setD({ ...d, purgeDeletedAfterDays: Number(e.target.value) })} />
+          </Field>
+        </div>
+      </fieldset>
+      <fieldset>
         <legend>Hot folder</legend>
         <div className="row gap">
           <label className="check">

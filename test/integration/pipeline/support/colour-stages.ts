@@ -86,7 +86,8 @@ export function colourValidate(): ValidateStage {
       }
       const mean = sum.map((v) => v / n);
       const d = Math.hypot(...mean.map((v, i) => v - (BRAND[i] ?? 0)));
-      return { styleScore: 1 - d / Math.hypot(255, 255, 255), colourDistance: d };
+      // colourDistance on the 0–100 scale StyleScores uses (share of the largest RGB distance).
+      return { styleScore: 1 - d / Math.hypot(255, 255, 255), colourDistance: (100 * d) / Math.hypot(255, 255, 255) };
     },
   };
 }

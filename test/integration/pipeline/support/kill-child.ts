@@ -22,7 +22,7 @@ await engine.start();
 const existing = findBatchByRunKey(db, 'kill-test');
 const batch =
   existing ??
-  engine.createBatch({ name: 'kill', model: 'test-colour-v1', runKey: 'kill-test', source: 'cli', config: { threshold: 0.55, retries: 3 }, tasks: rows(Number(n), 48, 3), start: true });
+  engine.createBatch({ name: 'kill', model: 'test-colour-v1', runKey: 'kill-test', source: 'cli', config: { thresholds: { style: 0.55 }, retries: 3 }, tasks: rows(Number(n), 48, 3), start: true });
 if (batch.state === 'paused') engine.resumeBatch(batch.id);
 process.stdout.write(`started ${batch.id}\n`);
 const s = await engine.waitForBatch(batch.id);
