@@ -232,6 +232,17 @@ export interface PackInfo {
   buildFrom: string | null;
   /** What the installed files were verified against (repository, revision, hashes), one line. */
   verification: string | null;
+  /** What an installed SDXL pack allows (New batch offers only these); null for other packs. */
+  limits: PackLimitsDto | null;
+}
+
+/** The sizes, steps, guidance and samplers an SDXL pack accepts (server-side: pack-limits.ts). */
+export interface PackLimitsDto {
+  sizes: { width: number; height: number }[];
+  defaultSize: { width: number; height: number };
+  steps: { min: number; max: number; default: number };
+  guidance: { min: number; max: number; default: number };
+  samplers: Sampler[];
 }
 
 export interface PackRecommendationDto {
@@ -287,7 +298,8 @@ export interface CsvReport {
 
 export interface RefImageReport { uploadId: string; name: string; width: number; height: number; ok: boolean; problem?: string; duplicateOf?: string }
 
-
+/** min/max of a numeric contract field (null: unbounded), as forms show them. */
+export interface FieldBounds { min: number | null; max: number | null; int: boolean }
 
 export const StyleInjectionSchema = z.object({
   colours: z.enum(['on', 'off', 'locked']),
@@ -544,6 +556,20 @@ export interface TokenCount {
 
 export interface ExportProgress { exportId: string; state: 'running' | 'done' | 'failed' | 'cancelled'; done: number; total: number; bytes: number; outPath: string | null; error: string | null }
 
+// ───────────────────────────── hot folder ─────────────────────────────
+
+/** One CSV dropped into the hot folder and what became of it (a batch, or why not). */
+export interface HotFolderDrop {
+  id: string;
+  name: string;
+  at: string;
+  state: 'started' | 'failed';
+  batchId: string | null;
+  /** Where the files went (done/ or failed/, with name.error.txt when failed). */
+  movedTo: string;
+  error: string | null;
+}
+
 // ───────────────────────────── metrics ─────────────────────────────
 
 export interface Alert { id: string; level: 'warning' | 'critical'; message: string; batchId: string | null; at: string }
@@ -624,6 +650,8 @@ export const requestSchemas = {
   'models.verify': z.object({ id: Id }),
   'models.locate': z.object({ dir: z.string().min(1).max(1000) }),
   'models.createTestPacks': Empty,
+  /** Free space where packs are downloaded (first run shows it next to each pack's size). */
+  'models.storage': Empty,
   'models.recommend': Empty,
   'models.convert': z.object({ id: Id }),
   'gpu.status': Empty,
@@ -650,6 +678,8 @@ export const requestSchemas = {
   'batches.resume': z.object({ id: Id }),
   'batches.cancel': z.object({ id: Id }),
   'batches.setPriority': z.object({ id: Id, priority: z.number().int().min(-1000).max(1000) }),
+  /** Bounds of every numeric BatchConfig field, read from BatchConfigSchema (the form's min/max). */
+  'batches.configBounds': Empty,
   'batches.rename': z.object({ id: Id, name: z.string().trim().min(1).max(200) }),
   'batches.duplicate': z.object({ id: Id, changes: DuplicateChangesSchema.default({}) }),
   'batches.rerunFailed': z.object({ id: Id }),
@@ -691,6 +721,8 @@ export const requestSchemas = {
   'export.cancel': z.object({ exportId: Id }),
   'sync.start': Empty,
 
+  /** The hot folder's drops since the app started, newest first, and whether it is watching. */
+  'hotFolder.drops': Empty,
   'metrics.get': z.object({ batchId: z.string().optional() }).optional(),
 } as const;
 
@@ -712,6 +744,7 @@ export interface RequestResults {
   'models.verify': { ok: boolean; problems: string[] };
   'models.locate': PackInfo;
   'models.createTestPacks': PackInfo[];
+  'models.storage': { dir: string; freeBytes: number | null };
   'models.recommend': ModelRecommendation;
   'models.convert': { started: boolean; id: string };
   'gpu.status': CudaRuntimeDto;
@@ -735,6 +768,7 @@ export interface RequestResults {
   'batches.resume': BatchSummary;
   'batches.cancel': BatchSummary;
   'batches.setPriority': BatchSummary;
+  'batches.configBounds': Record<string, FieldBounds>;
   'batches.rename': BatchSummary;
   'batches.duplicate': BatchSummary;
   'batches.rerunFailed': { queued: number; batch: BatchSummary };
@@ -766,6 +800,7 @@ export interface RequestResults {
   'export.start': { exportId: string; downloadUrl: string | null };
   'export.cancel': { cancelled: boolean };
   'sync.start': { started: boolean };
+  'hotFolder.drops': { watching: string | null; problem: string | null; drops: HotFolderDrop[] };
   'metrics.get': MetricsSnapshot;
 }
 
@@ -796,13 +831,14 @@ export interface EventPayloads {
   'sync.progress': { state: 'running' | 'done' | 'failed'; done: number; total: number; error: string | null };
   'library.changed': { assetIds: string[] };
   'delta.updated': { batchId: string };
+  'hotfolder.drop': HotFolderDrop;
   /** An engine-level problem that is not one row's fault (a stage could not be built, a model file is missing). */
   'engine.error': { message: string; kind: ApiErrorKind | string; batchId: string | null; at: string };
 }
 export type EventName = keyof EventPayloads;
 export const EVENT_NAMES = [
   'task.updated', 'task.progress', 'batch.updated', 'batch.deleted', 'metrics.updated', 'alert.raised',
-  'download.progress', 'gpu.progress', 'export.progress', 'sync.progress', 'library.changed', 'delta.updated', 'engine.error',
+  'download.progress', 'gpu.progress', 'export.progress', 'sync.progress', 'library.changed', 'delta.updated', 'hotfolder.drop', 'engine.error',
 ] as const satisfies readonly EventName[];
 type _AllEvents = Exclude<EventName, (typeof EVENT_NAMES)[number]> extends never ? true : never;
 const _allEvents: _AllEvents = true;
