@@ -1,6 +1,7 @@
 import { Field } from '../../components/field.tsx';
 import { useNewBatch, type FormConfig } from '../../store/new-batch.ts';
 import { useRequest } from '../../hooks/use-request.ts';
+import { LoraPicker } from './lora-picker.tsx';
 
 type NumKey = 'width' | 'height' | 'steps' | 'guidance' | 'retries' | 'concurrency' | 'candidates';
 
@@ -55,6 +56,7 @@ export function ConfigCard() {
             ))}
           </select>
         </Field>
+        <LoraPicker />
         {/* Same limits as BATCH_LIMITS in the contract (the core re-checks them). */}
         {num('retries', 'Style retries', 0, 10)}
         {num('concurrency', 'Concurrency', 1, 8)}
