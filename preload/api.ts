@@ -224,6 +224,17 @@ export interface PackInfo {
   path: string | null;
   testPack: boolean;
   downloadable: boolean;
+  /** What an installed SDXL pack allows (New batch offers only these); null for other packs. */
+  limits: PackLimitsDto | null;
+}
+
+/** The sizes, steps, guidance and samplers an SDXL pack accepts (server-side: pack-limits.ts). */
+export interface PackLimitsDto {
+  sizes: { width: number; height: number }[];
+  defaultSize: { width: number; height: number };
+  steps: { min: number; max: number; default: number };
+  guidance: { min: number; max: number; default: number };
+  samplers: Sampler[];
 }
 
 /** `models.importCheckpoint`: what was written, what was not and why (issue 15). */
@@ -277,7 +288,8 @@ export interface CsvReport {
 
 export interface RefImageReport { uploadId: string; name: string; width: number; height: number; ok: boolean; problem?: string; duplicateOf?: string }
 
-
+/** min/max of a numeric contract field (null: unbounded), as forms show them. */
+export interface FieldBounds { min: number | null; max: number | null; int: boolean }
 
 export const StyleInjectionSchema = z.object({
   colours: z.enum(['on', 'off', 'locked']),
@@ -534,6 +546,20 @@ export interface TokenCount {
 
 export interface ExportProgress { exportId: string; state: 'running' | 'done' | 'failed' | 'cancelled'; done: number; total: number; bytes: number; outPath: string | null; error: string | null }
 
+// ───────────────────────────── hot folder ─────────────────────────────
+
+/** One CSV dropped into the hot folder and what became of it (a batch, or why not). */
+export interface HotFolderDrop {
+  id: string;
+  name: string;
+  at: string;
+  state: 'started' | 'failed';
+  batchId: string | null;
+  /** Where the files went (done/ or failed/, with name.error.txt when failed). */
+  movedTo: string;
+  error: string | null;
+}
+
 // ───────────────────────────── metrics ─────────────────────────────
 
 export interface Alert { id: string; level: 'warning' | 'critical'; message: string; batchId: string | null; at: string }
@@ -621,6 +647,8 @@ export const requestSchemas = {
   'loras.cache': Empty,
   'loras.setCacheLimit': z.object({ bytes: z.number().int().min(0).max(2 ** 50) }).strict(),
   'loras.clearCache': Empty,
+  /** Free space where packs are downloaded (first run shows it next to each pack's size). */
+  'models.storage': Empty,
 
   'uploads.put': z.object({ name: z.string().min(1).max(255), dataBase64: z.string().max(200 * 1024 * 1024) }),
   'intake.parseCsv': z.object({ uploadId: Id }),
@@ -641,6 +669,8 @@ export const requestSchemas = {
   'batches.resume': z.object({ id: Id }),
   'batches.cancel': z.object({ id: Id }),
   'batches.setPriority': z.object({ id: Id, priority: z.number().int().min(-1000).max(1000) }),
+  /** Bounds of every numeric BatchConfig field, read from BatchConfigSchema (the form's min/max). */
+  'batches.configBounds': Empty,
   'batches.rename': z.object({ id: Id, name: z.string().trim().min(1).max(200) }),
   'batches.duplicate': z.object({ id: Id, changes: DuplicateChangesSchema.default({}) }),
   'batches.rerunFailed': z.object({ id: Id }),
@@ -682,6 +712,8 @@ export const requestSchemas = {
   'export.cancel': z.object({ exportId: Id }),
   'sync.start': Empty,
 
+  /** The hot folder's drops since the app started, newest first, and whether it is watching. */
+  'hotFolder.drops': Empty,
   'metrics.get': z.object({ batchId: z.string().optional() }).optional(),
 } as const;
 
@@ -710,6 +742,7 @@ export interface RequestResults {
   'loras.cache': LoraCacheDto;
   'loras.setCacheLimit': LoraCacheDto;
   'loras.clearCache': LoraCacheDto;
+  'models.storage': { dir: string; freeBytes: number | null };
   'uploads.put': Upload;
   'intake.parseCsv': CsvReport;
   'intake.checkRefs': RefImageReport[];
@@ -727,6 +760,7 @@ export interface RequestResults {
   'batches.resume': BatchSummary;
   'batches.cancel': BatchSummary;
   'batches.setPriority': BatchSummary;
+  'batches.configBounds': Record<string, FieldBounds>;
   'batches.rename': BatchSummary;
   'batches.duplicate': BatchSummary;
   'batches.rerunFailed': { queued: number; batch: BatchSummary };
@@ -758,6 +792,7 @@ export interface RequestResults {
   'export.start': { exportId: string; downloadUrl: string | null };
   'export.cancel': { cancelled: boolean };
   'sync.start': { started: boolean };
+  'hotFolder.drops': { watching: string | null; problem: string | null; drops: HotFolderDrop[] };
   'metrics.get': MetricsSnapshot;
 }
 
@@ -786,13 +821,14 @@ export interface EventPayloads {
   'sync.progress': { state: 'running' | 'done' | 'failed'; done: number; total: number; error: string | null };
   'library.changed': { assetIds: string[] };
   'delta.updated': { batchId: string };
+  'hotfolder.drop': HotFolderDrop;
   /** An engine-level problem that is not one row's fault (a stage could not be built, a model file is missing). */
   'engine.error': { message: string; kind: ApiErrorKind | string; batchId: string | null; at: string };
 }
 export type EventName = keyof EventPayloads;
 export const EVENT_NAMES = [
   'task.updated', 'task.progress', 'batch.updated', 'batch.deleted', 'metrics.updated', 'alert.raised',
-  'download.progress', 'export.progress', 'sync.progress', 'library.changed', 'delta.updated', 'engine.error',
+  'download.progress', 'export.progress', 'sync.progress', 'library.changed', 'delta.updated', 'hotfolder.drop', 'engine.error',
 ] as const satisfies readonly EventName[];
 type _AllEvents = Exclude<EventName, (typeof EVENT_NAMES)[number]> extends never ? true : never;
 const _allEvents: _AllEvents = true;

@@ -4,6 +4,7 @@ import { startLiveEvents } from './store/live-events.ts';
 import { installTestHooks } from './store/test-hooks.ts';
 import { Toasts } from './components/toasts.tsx';
 import { ConfirmHost } from './components/confirm-dialog.tsx';
+import { ConnectionBanner } from './components/connection-banner.tsx';
 import { NewBatchScreen } from './screens/new-batch/new-batch-screen.tsx';
 import { BrandDnaScreen } from './screens/brand-dna/brand-dna-screen.tsx';
 import { BatchesScreen } from './screens/batches/batches-screen.tsx';
@@ -70,6 +71,7 @@ export function App() {
         ))}
       </nav>
       <main className="content" data-testid={`screen-${screen}`}>
+        <ConnectionBanner />
         <Screen id={screen} />
       </main>
       <Toasts />

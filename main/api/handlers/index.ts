@@ -9,6 +9,7 @@ import { registerExportHandlers } from './export-handlers.ts';
 import { registerPipelineHandlers } from './pipeline-handlers.ts';
 import { registerIntakeHandlers } from './intake-handlers.ts';
 import { registerBatchAdminHandlers } from './batch-admin-handlers.ts';
+import { registerFirstRunHandlers } from './first-run-handlers.ts';
 import { registerLibraryHandlers } from './library-handlers.ts';
 import { registerPromptHandlers } from './prompt-handlers.ts';
 import { registerMaintenanceHandlers } from './maintenance-handlers.ts';
@@ -25,6 +26,7 @@ export async function registerAllHandlers(s: AppServices, opts: { background: bo
   registerUploadHandlers(s);
   registerModelsHandlers(s);
   registerStyleWeightsHandlers(s);
+  registerFirstRunHandlers(s);
   registerDnaHandlers(s);
   registerSecretsHandlers(s);
   registerExportHandlers(s);
@@ -35,8 +37,9 @@ export async function registerAllHandlers(s: AppServices, opts: { background: bo
   registerPipelineHandlers(s, engine);
   registerBatchAdminHandlers(s, engine);
   registerIntakeHandlers(s, engine);
-  if (opts.background) {
-    const hotFolder = startHotFolderRuntime(s, engine);
+  const hotFolder = opts.background ? startHotFolderRuntime(s, engine) : null;
+  s.registry.handle('hotFolder.drops', () => hotFolder?.drops() ?? { watching: null, problem: 'the hot folder runs only in the app', drops: [] });
+  if (opts.background && hotFolder) {
     s.onSettingsChanged(() => hotFolder.reconcile());
     await hotFolder.reconcile();
     startLifecycleRuntime(s);

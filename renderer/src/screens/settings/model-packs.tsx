@@ -3,7 +3,7 @@ import type { EventPayloads, PackInfo } from '../../../../preload/api.ts';
 import { AsyncView } from '../../components/async-view.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { call } from '../../api.ts';
-import { useRequest } from '../../hooks/use-request.ts';
+import { usePackList } from '../../store/packs.ts';
 import { useEvent } from '../../hooks/use-event.ts';
 import { attempt } from '../../store/toasts.ts';
 import { fmtBytes, fmtDuration } from '../../hooks/format.ts';
@@ -13,7 +13,7 @@ type Download = EventPayloads['download.progress'];
 
 /** Model packs: download (with progress), locate on disk, verify, or create tiny test packs. */
 export function ModelPacks() {
-  const packs = useRequest('models.list', {});
+  const packs = usePackList();
   const [downloads, setDownloads] = useState<Record<string, Download>>({});
   const [dir, setDir] = useState('');
   useEvent('download.progress', (p) => {

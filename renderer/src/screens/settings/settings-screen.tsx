@@ -7,6 +7,7 @@ import { ProviderStatus } from './provider-status.tsx';
 import { SecretsSection } from './secrets-section.tsx';
 import { SettingsForm } from './settings-form.tsx';
 import { AboutSection } from './about-section.tsx';
+import { HotFolderDrops } from './hot-folder-drops.tsx';
 import { MaintenanceSection } from './maintenance-section.tsx';
 
 /** Model packs, GPU status, keys and every default. */
@@ -23,6 +24,7 @@ export function SettingsScreen() {
         <AsyncView state={settings} what="Settings">
           {(s) => <SettingsForm settings={s} onSaved={settings.setData} />}
         </AsyncView>
+        <HotFolderDrops />
         <AboutSection />
         <MaintenanceSection />
       </div>
