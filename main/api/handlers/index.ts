@@ -3,6 +3,7 @@ import { registerAppHandlers } from './app-handlers.ts';
 import { registerUploadHandlers } from './upload-handlers.ts';
 import { registerModelsHandlers } from './models-handlers.ts';
 import { registerGpuHandlers } from './gpu-handlers.ts';
+import { registerStyleWeightsHandlers } from './style-weights-handlers.ts';
 import { registerDnaHandlers } from './dna-handlers.ts';
 import { registerSecretsHandlers } from './secrets-handlers.ts';
 import { registerExportHandlers } from './export-handlers.ts';
@@ -27,6 +28,7 @@ export async function registerAllHandlers(s: AppServices, opts: { background: bo
   registerUploadHandlers(s);
   registerModelsHandlers(s);
   registerGpuHandlers(s);
+  registerStyleWeightsHandlers(s);
   registerFirstRunHandlers(s);
   registerDnaHandlers(s);
   registerSecretsHandlers(s);
