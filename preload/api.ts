@@ -278,6 +278,39 @@ export interface PackLimitsDto {
   samplers: Sampler[];
 }
 
+/** `models.importCheckpoint`: what was written, what was not and why (issue 15). */
+export interface CheckpointImportDto {
+  packId: string;
+  name: string;
+  path: string;
+  mapped: number;
+  keptFromBase: number;
+  /** Export layout found per component: 'optimum' | 'ort-optimized'. */
+  layouts: Record<string, string>;
+  /** First 500 unused checkpoint tensors (unmappedCount has the total). */
+  unmapped: Array<{ key: string; reason: string }>;
+  unmappedCount: number;
+  mismatched: Array<{ key: string; target: string; checkpointShape: number[]; packShape: number[] }>;
+  smokeMs: number | null;
+}
+
+export interface LoraDto {
+  id: string;
+  name: string;
+  layers: number;
+  bytes: number;
+  /** From the file's metadata (trained tags or a declared trigger phrase); offered in the template. */
+  triggerWords: string[];
+  baseModel: string | null;
+  importedAt: string;
+}
+
+export interface LoraCacheDto {
+  limitBytes: number;
+  totalBytes: number;
+  variants: Array<{ key: string; packId: string; loras: Array<{ id: string; name: string; scale: number }>; bytes: number; lastUsedAt: string }>;
+}
+
 // ───────────────────────────── intake ─────────────────────────────
 
 export interface CsvIssue { row: number | null; column: string | null; value?: string; message: string }
@@ -663,6 +696,13 @@ export const requestSchemas = {
   'models.verify': z.object({ id: Id }),
   'models.locate': z.object({ dir: z.string().min(1).max(1000) }),
   'models.createTestPacks': Empty,
+  'models.importCheckpoint': z.object({ path: z.string().min(1).max(1000), baseId: Id, name: z.string().trim().min(1).max(80).optional() }).strict(),
+  'loras.list': Empty,
+  'loras.import': z.object({ path: z.string().min(1).max(1000), name: z.string().trim().min(1).max(80).optional() }).strict(),
+  'loras.remove': z.object({ id: Id }).strict(),
+  'loras.cache': Empty,
+  'loras.setCacheLimit': z.object({ bytes: z.number().int().min(0).max(2 ** 50) }).strict(),
+  'loras.clearCache': Empty,
   /** Free space where packs are downloaded (first run shows it next to each pack's size). */
   'models.storage': Empty,
 
@@ -755,6 +795,13 @@ export interface RequestResults {
   'models.verify': { ok: boolean; problems: string[] };
   'models.locate': PackInfo;
   'models.createTestPacks': PackInfo[];
+  'models.importCheckpoint': CheckpointImportDto;
+  'loras.list': LoraDto[];
+  'loras.import': LoraDto;
+  'loras.remove': { removed: string };
+  'loras.cache': LoraCacheDto;
+  'loras.setCacheLimit': LoraCacheDto;
+  'loras.clearCache': LoraCacheDto;
   'models.storage': { dir: string; freeBytes: number | null };
   'uploads.put': Upload;
   'intake.parseCsv': CsvReport;
