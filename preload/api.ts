@@ -203,6 +203,47 @@ export const SettingsSchema = z.object({
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
+/** Settings → Distributed; URLs are redacted (password and secret key replaced by ***). */
+export interface DistributedSettingsDto {
+  enabled: boolean;
+  generateLocally: boolean;
+  maxInFlight: number;
+  redisUrl: string;
+  storeUrl: string;
+  /** What the running coordinator uses now (settings apply at the next start). */
+  active: boolean;
+  activeError: string | null;
+}
+export interface DistributedCheckDto {
+  redis: { ok: boolean; message: string };
+  store: { ok: boolean; message: string };
+}
+export interface WorkerDto {
+  id: string;
+  host: string;
+  provider: string;
+  gpu: string | null;
+  gpuMemoryMb: number | null;
+  packs: { packId: string; hash: string; version: string }[];
+  currentJob: { batchId: string; rowIndex: number; since: string } | null;
+  imagesPerMin: number;
+  completed: number;
+  failed: number;
+  lastHeartbeat: string;
+  version: string;
+  local: boolean;
+}
+export interface WorkersDto {
+  /** Distributed generation is on and connected to Redis. */
+  active: boolean;
+  error: string | null;
+  workers: WorkerDto[];
+  /** Jobs per state across this coordinator's queues. */
+  jobs: Record<string, number>;
+  /** Images finished per worker in the last 10 minutes, from the ledger ('local' = no queue). */
+  throughput: { worker: string; host: string | null; images: number; perMin: number }[];
+}
+
 export interface ProviderStatusDto { name: string; available: boolean; reason: string; smokeMs?: number | null }
 export interface DoctorReport {
   platform: string;
@@ -235,6 +276,39 @@ export interface PackLimitsDto {
   steps: { min: number; max: number; default: number };
   guidance: { min: number; max: number; default: number };
   samplers: Sampler[];
+}
+
+/** `models.importCheckpoint`: what was written, what was not and why (issue 15). */
+export interface CheckpointImportDto {
+  packId: string;
+  name: string;
+  path: string;
+  mapped: number;
+  keptFromBase: number;
+  /** Export layout found per component: 'optimum' | 'ort-optimized'. */
+  layouts: Record<string, string>;
+  /** First 500 unused checkpoint tensors (unmappedCount has the total). */
+  unmapped: Array<{ key: string; reason: string }>;
+  unmappedCount: number;
+  mismatched: Array<{ key: string; target: string; checkpointShape: number[]; packShape: number[] }>;
+  smokeMs: number | null;
+}
+
+export interface LoraDto {
+  id: string;
+  name: string;
+  layers: number;
+  bytes: number;
+  /** From the file's metadata (trained tags or a declared trigger phrase); offered in the template. */
+  triggerWords: string[];
+  baseModel: string | null;
+  importedAt: string;
+}
+
+export interface LoraCacheDto {
+  limitBytes: number;
+  totalBytes: number;
+  variants: Array<{ key: string; packId: string; loras: Array<{ id: string; name: string; scale: number }>; bytes: number; lastUsedAt: string }>;
 }
 
 // ───────────────────────────── intake ─────────────────────────────
@@ -389,6 +463,10 @@ export interface AttemptDto {
   gpuMs: number | null;
   startedAt: string;
   endedAt: string | null;
+  /** Which machine made it (worker id and host) and with which provider; null = this machine, no queue. */
+  worker: string | null;
+  workerHost: string | null;
+  provider: string | null;
 }
 export interface TaskDetail extends TaskSummary { prompt: string; negativePrompt: string; params: Record<string, unknown>; preflightConfidence: number | null; assetId: string | null; attemptsList: AttemptDto[] }
 
@@ -597,6 +675,17 @@ export const requestSchemas = {
     exportRoot: SettingsSchema.shape.exportRoot,
     purgeDeletedAfterDays: SettingsSchema.shape.purgeDeletedAfterDays,
   }).partial().strict(),
+  'distributed.get': Empty,
+  'distributed.save': z.object({
+    enabled: z.boolean(),
+    generateLocally: z.boolean(),
+    maxInFlight: z.number().int().min(1).max(256),
+    /** Empty keeps the stored URL (the UI only ever sees the redacted form). */
+    redisUrl: z.string().max(2000).regex(/^(|rediss?:\/\/.+)$/, 'must start with redis:// or rediss://'),
+    storeUrl: z.string().max(2000).regex(/^(|(https?|s3):\/\/.+)$/, 'must start with http://, https:// or s3://'),
+  }).strict(),
+  'distributed.check': Empty,
+  'workers.list': Empty,
   'secrets.status': Empty,
   'secrets.setClaudeKey': z.object({ key: z.string().max(500) }),
   'secrets.setS3Secret': z.object({ secretAccessKey: z.string().max(500) }),
@@ -607,6 +696,13 @@ export const requestSchemas = {
   'models.verify': z.object({ id: Id }),
   'models.locate': z.object({ dir: z.string().min(1).max(1000) }),
   'models.createTestPacks': Empty,
+  'models.importCheckpoint': z.object({ path: z.string().min(1).max(1000), baseId: Id, name: z.string().trim().min(1).max(80).optional() }).strict(),
+  'loras.list': Empty,
+  'loras.import': z.object({ path: z.string().min(1).max(1000), name: z.string().trim().min(1).max(80).optional() }).strict(),
+  'loras.remove': z.object({ id: Id }).strict(),
+  'loras.cache': Empty,
+  'loras.setCacheLimit': z.object({ bytes: z.number().int().min(0).max(2 ** 50) }).strict(),
+  'loras.clearCache': Empty,
   /** Free space where packs are downloaded (first run shows it next to each pack's size). */
   'models.storage': Empty,
 
@@ -686,6 +782,10 @@ export interface RequestResults {
   'library.rebuildIndex': RebuildIndexResult;
   'settings.get': Settings;
   'settings.update': Settings;
+  'distributed.get': DistributedSettingsDto;
+  'distributed.save': DistributedSettingsDto;
+  'distributed.check': DistributedCheckDto;
+  'workers.list': WorkersDto;
   'secrets.status': { claude: boolean; s3: boolean; storage: 'safeStorage' | 'file' };
   'secrets.setClaudeKey': { stored: boolean };
   'secrets.setS3Secret': { stored: boolean };
@@ -695,6 +795,13 @@ export interface RequestResults {
   'models.verify': { ok: boolean; problems: string[] };
   'models.locate': PackInfo;
   'models.createTestPacks': PackInfo[];
+  'models.importCheckpoint': CheckpointImportDto;
+  'loras.list': LoraDto[];
+  'loras.import': LoraDto;
+  'loras.remove': { removed: string };
+  'loras.cache': LoraCacheDto;
+  'loras.setCacheLimit': LoraCacheDto;
+  'loras.clearCache': LoraCacheDto;
   'models.storage': { dir: string; freeBytes: number | null };
   'uploads.put': Upload;
   'intake.parseCsv': CsvReport;
