@@ -10,6 +10,7 @@ import { batchSummaryDto, taskStats, taskSummaryDto } from '../api/dto/pipeline-
 import { metricsSnapshot } from './metrics-snapshot.ts';
 import { loadSettings } from '../settings/app-settings.ts';
 import { DEFAULT_ALERTS } from '../pipeline/alerts.ts';
+import { packDirForLoras } from '../style-weights/batch-pack.ts';
 import { startDistributedRuntime } from './distributed-runtime.ts';
 import type { RgbImage } from '../../workers/image/rgb-image.ts';
 
@@ -22,7 +23,9 @@ export async function startPipelineRuntime(s: AppServices, opts: { start: boolea
   const stagesByPack = new Map<string, Promise<RealStages>>();
 
   const resolve = async (batch: BatchRecord): Promise<BatchStages> => {
-    const pack = s.inference.resolveSdxlPack(batch.config.packId);
+    const base = s.inference.resolveSdxlPack(batch.config.packId);
+    // LoRAs run as a cached pack variant with their weights baked in (full GPU speed).
+    const pack = { ...base, dir: await packDirForLoras(s.app.db, s.app.dataDir, base, batch.config.loras) };
     const clip = s.inference.clipPack();
     const key = `${pack.dir}|${clip?.dir ?? ''}`;
     let real = stagesByPack.get(key);
