@@ -43,6 +43,18 @@ export default tseslint.config(
     },
   },
   {
+    // One writer per table: only main/pipeline/ reaches the ledger modules; everything else goes
+    // through the engine (writes) or main/pipeline/ledger-api.ts (reads, batch admin).
+    files: ['main/**'],
+    ignores: ['main/pipeline/**', 'main/app/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [electronOnlyInShell, ortOnlyInWorkersOnnx],
+        patterns: [{ group: ['**/pipeline/ledger/*', '**/pipeline/ledger/**'], message: 'Only main/pipeline/ may import pipeline/ledger/*: use the engine (writes) or pipeline/ledger-api.ts (reads).' }],
+      }],
+    },
+  },
+  {
     files: ['renderer/**'],
     ignores: ['renderer/vite.config.ts'],
     rules: {
