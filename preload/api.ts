@@ -203,6 +203,47 @@ export const SettingsSchema = z.object({
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
+/** Settings → Distributed; URLs are redacted (password and secret key replaced by ***). */
+export interface DistributedSettingsDto {
+  enabled: boolean;
+  generateLocally: boolean;
+  maxInFlight: number;
+  redisUrl: string;
+  storeUrl: string;
+  /** What the running coordinator uses now (settings apply at the next start). */
+  active: boolean;
+  activeError: string | null;
+}
+export interface DistributedCheckDto {
+  redis: { ok: boolean; message: string };
+  store: { ok: boolean; message: string };
+}
+export interface WorkerDto {
+  id: string;
+  host: string;
+  provider: string;
+  gpu: string | null;
+  gpuMemoryMb: number | null;
+  packs: { packId: string; hash: string; version: string }[];
+  currentJob: { batchId: string; rowIndex: number; since: string } | null;
+  imagesPerMin: number;
+  completed: number;
+  failed: number;
+  lastHeartbeat: string;
+  version: string;
+  local: boolean;
+}
+export interface WorkersDto {
+  /** Distributed generation is on and connected to Redis. */
+  active: boolean;
+  error: string | null;
+  workers: WorkerDto[];
+  /** Jobs per state across this coordinator's queues. */
+  jobs: Record<string, number>;
+  /** Images finished per worker in the last 10 minutes, from the ledger ('local' = no queue). */
+  throughput: { worker: string; host: string | null; images: number; perMin: number }[];
+}
+
 export interface ProviderStatusDto { name: string; available: boolean; reason: string; smokeMs?: number | null }
 export interface DoctorReport {
   platform: string;
@@ -224,6 +265,50 @@ export interface PackInfo {
   path: string | null;
   testPack: boolean;
   downloadable: boolean;
+  /** What an installed SDXL pack allows (New batch offers only these); null for other packs. */
+  limits: PackLimitsDto | null;
+}
+
+/** The sizes, steps, guidance and samplers an SDXL pack accepts (server-side: pack-limits.ts). */
+export interface PackLimitsDto {
+  sizes: { width: number; height: number }[];
+  defaultSize: { width: number; height: number };
+  steps: { min: number; max: number; default: number };
+  guidance: { min: number; max: number; default: number };
+  samplers: Sampler[];
+}
+
+/** `models.importCheckpoint`: what was written, what was not and why (issue 15). */
+export interface CheckpointImportDto {
+  packId: string;
+  name: string;
+  path: string;
+  mapped: number;
+  keptFromBase: number;
+  /** Export layout found per component: 'optimum' | 'ort-optimized'. */
+  layouts: Record<string, string>;
+  /** First 500 unused checkpoint tensors (unmappedCount has the total). */
+  unmapped: Array<{ key: string; reason: string }>;
+  unmappedCount: number;
+  mismatched: Array<{ key: string; target: string; checkpointShape: number[]; packShape: number[] }>;
+  smokeMs: number | null;
+}
+
+export interface LoraDto {
+  id: string;
+  name: string;
+  layers: number;
+  bytes: number;
+  /** From the file's metadata (trained tags or a declared trigger phrase); offered in the template. */
+  triggerWords: string[];
+  baseModel: string | null;
+  importedAt: string;
+}
+
+export interface LoraCacheDto {
+  limitBytes: number;
+  totalBytes: number;
+  variants: Array<{ key: string; packId: string; loras: Array<{ id: string; name: string; scale: number }>; bytes: number; lastUsedAt: string }>;
 }
 
 // ───────────────────────────── intake ─────────────────────────────
@@ -244,7 +329,8 @@ export interface CsvReport {
 
 export interface RefImageReport { uploadId: string; name: string; width: number; height: number; ok: boolean; problem?: string; duplicateOf?: string }
 
-
+/** min/max of a numeric contract field (null: unbounded), as forms show them. */
+export interface FieldBounds { min: number | null; max: number | null; int: boolean }
 
 export const StyleInjectionSchema = z.object({
   colours: z.enum(['on', 'off', 'locked']),
@@ -377,6 +463,10 @@ export interface AttemptDto {
   gpuMs: number | null;
   startedAt: string;
   endedAt: string | null;
+  /** Which machine made it (worker id and host) and with which provider; null = this machine, no queue. */
+  worker: string | null;
+  workerHost: string | null;
+  provider: string | null;
 }
 export interface TaskDetail extends TaskSummary { prompt: string; negativePrompt: string; params: Record<string, unknown>; preflightConfidence: number | null; assetId: string | null; attemptsList: AttemptDto[] }
 
@@ -483,6 +573,8 @@ export const ExportRequestSchema = z.object({
   assetIds: z.array(Id).max(100_000).optional(),
   query: LibraryQuerySchema.partial().optional(),
   unityFolder: z.string().max(100).optional(),
+  /** When a target file exists: refuse, write under a new name, or replace it (the dialog's choice). */
+  onConflict: z.enum(['refuse', 'rename', 'overwrite']).optional(),
   shopifyTemplate: z.string().optional(),
   baseUrl: z.string().max(1000).optional(),
 });
@@ -499,6 +591,20 @@ export interface TokenCount {
 }
 
 export interface ExportProgress { exportId: string; state: 'running' | 'done' | 'failed' | 'cancelled'; done: number; total: number; bytes: number; outPath: string | null; error: string | null }
+
+// ───────────────────────────── hot folder ─────────────────────────────
+
+/** One CSV dropped into the hot folder and what became of it (a batch, or why not). */
+export interface HotFolderDrop {
+  id: string;
+  name: string;
+  at: string;
+  state: 'started' | 'failed';
+  batchId: string | null;
+  /** Where the files went (done/ or failed/, with name.error.txt when failed). */
+  movedTo: string;
+  error: string | null;
+}
 
 // ───────────────────────────── metrics ─────────────────────────────
 
@@ -570,6 +676,17 @@ export const requestSchemas = {
     exportRoot: SettingsSchema.shape.exportRoot,
     purgeDeletedAfterDays: SettingsSchema.shape.purgeDeletedAfterDays,
   }).partial().strict(),
+  'distributed.get': Empty,
+  'distributed.save': z.object({
+    enabled: z.boolean(),
+    generateLocally: z.boolean(),
+    maxInFlight: z.number().int().min(1).max(256),
+    /** Empty keeps the stored URL (the UI only ever sees the redacted form). */
+    redisUrl: z.string().max(2000).regex(/^(|rediss?:\/\/.+)$/, 'must start with redis:// or rediss://'),
+    storeUrl: z.string().max(2000).regex(/^(|(https?|s3):\/\/.+)$/, 'must start with http://, https:// or s3://'),
+  }).strict(),
+  'distributed.check': Empty,
+  'workers.list': Empty,
   'secrets.status': Empty,
   'secrets.setClaudeKey': z.object({ key: z.string().max(500) }),
   'secrets.setS3Secret': z.object({ secretAccessKey: z.string().max(500) }),
@@ -580,6 +697,15 @@ export const requestSchemas = {
   'models.verify': z.object({ id: Id }),
   'models.locate': z.object({ dir: z.string().min(1).max(1000) }),
   'models.createTestPacks': Empty,
+  'models.importCheckpoint': z.object({ path: z.string().min(1).max(1000), baseId: Id, name: z.string().trim().min(1).max(80).optional() }).strict(),
+  'loras.list': Empty,
+  'loras.import': z.object({ path: z.string().min(1).max(1000), name: z.string().trim().min(1).max(80).optional() }).strict(),
+  'loras.remove': z.object({ id: Id }).strict(),
+  'loras.cache': Empty,
+  'loras.setCacheLimit': z.object({ bytes: z.number().int().min(0).max(2 ** 50) }).strict(),
+  'loras.clearCache': Empty,
+  /** Free space where packs are downloaded (first run shows it next to each pack's size). */
+  'models.storage': Empty,
 
   'uploads.put': z.object({ name: z.string().min(1).max(255), dataBase64: z.string().max(200 * 1024 * 1024) }),
   'intake.parseCsv': z.object({ uploadId: Id }),
@@ -600,6 +726,8 @@ export const requestSchemas = {
   'batches.resume': z.object({ id: Id }),
   'batches.cancel': z.object({ id: Id }),
   'batches.setPriority': z.object({ id: Id, priority: z.number().int().min(-1000).max(1000) }),
+  /** Bounds of every numeric BatchConfig field, read from BatchConfigSchema (the form's min/max). */
+  'batches.configBounds': Empty,
   'batches.rename': z.object({ id: Id, name: z.string().trim().min(1).max(200) }),
   'batches.duplicate': z.object({ id: Id, changes: DuplicateChangesSchema.default({}) }),
   'batches.rerunFailed': z.object({ id: Id }),
@@ -641,6 +769,8 @@ export const requestSchemas = {
   'export.cancel': z.object({ exportId: Id }),
   'sync.start': Empty,
 
+  /** The hot folder's drops since the app started, newest first, and whether it is watching. */
+  'hotFolder.drops': Empty,
   'metrics.get': z.object({ batchId: z.string().optional() }).optional(),
 } as const;
 
@@ -653,6 +783,10 @@ export interface RequestResults {
   'library.rebuildIndex': RebuildIndexResult;
   'settings.get': Settings;
   'settings.update': Settings;
+  'distributed.get': DistributedSettingsDto;
+  'distributed.save': DistributedSettingsDto;
+  'distributed.check': DistributedCheckDto;
+  'workers.list': WorkersDto;
   'secrets.status': { claude: boolean; s3: boolean; storage: 'safeStorage' | 'file' };
   'secrets.setClaudeKey': { stored: boolean };
   'secrets.setS3Secret': { stored: boolean };
@@ -662,6 +796,14 @@ export interface RequestResults {
   'models.verify': { ok: boolean; problems: string[] };
   'models.locate': PackInfo;
   'models.createTestPacks': PackInfo[];
+  'models.importCheckpoint': CheckpointImportDto;
+  'loras.list': LoraDto[];
+  'loras.import': LoraDto;
+  'loras.remove': { removed: string };
+  'loras.cache': LoraCacheDto;
+  'loras.setCacheLimit': LoraCacheDto;
+  'loras.clearCache': LoraCacheDto;
+  'models.storage': { dir: string; freeBytes: number | null };
   'uploads.put': Upload;
   'intake.parseCsv': CsvReport;
   'intake.checkRefs': RefImageReport[];
@@ -679,6 +821,7 @@ export interface RequestResults {
   'batches.resume': BatchSummary;
   'batches.cancel': BatchSummary;
   'batches.setPriority': BatchSummary;
+  'batches.configBounds': Record<string, FieldBounds>;
   'batches.rename': BatchSummary;
   'batches.duplicate': BatchSummary;
   'batches.rerunFailed': { queued: number; batch: BatchSummary };
@@ -710,6 +853,7 @@ export interface RequestResults {
   'export.start': { exportId: string; downloadUrl: string | null };
   'export.cancel': { cancelled: boolean };
   'sync.start': { started: boolean };
+  'hotFolder.drops': { watching: string | null; problem: string | null; drops: HotFolderDrop[] };
   'metrics.get': MetricsSnapshot;
 }
 
@@ -738,13 +882,14 @@ export interface EventPayloads {
   'sync.progress': { state: 'running' | 'done' | 'failed'; done: number; total: number; error: string | null };
   'library.changed': { assetIds: string[] };
   'delta.updated': { batchId: string };
+  'hotfolder.drop': HotFolderDrop;
   /** An engine-level problem that is not one row's fault (a stage could not be built, a model file is missing). */
   'engine.error': { message: string; kind: ApiErrorKind | string; batchId: string | null; at: string };
 }
 export type EventName = keyof EventPayloads;
 export const EVENT_NAMES = [
   'task.updated', 'task.progress', 'batch.updated', 'batch.deleted', 'metrics.updated', 'alert.raised',
-  'download.progress', 'export.progress', 'sync.progress', 'library.changed', 'delta.updated', 'engine.error',
+  'download.progress', 'export.progress', 'sync.progress', 'library.changed', 'delta.updated', 'hotfolder.drop', 'engine.error',
 ] as const satisfies readonly EventName[];
 type _AllEvents = Exclude<EventName, (typeof EVENT_NAMES)[number]> extends never ? true : never;
 const _allEvents: _AllEvents = true;

@@ -6,6 +6,7 @@ import {
   type RequestResult,
 } from '../../preload/api.ts';
 import { AppError, toErrorData } from '../core/app-error.ts';
+import { issuesToSentences } from '../core/issue-sentences.ts';
 
 /** What a handler knows about the caller: how to turn a library path into a URL it can load. */
 export interface RequestContext {
@@ -51,11 +52,7 @@ export class ApiRegistry {
       const schema = requestSchemas[key];
       const parsed = schema.safeParse(rawArg ?? undefined);
       if (!parsed.success) {
-        const issues = parsed.error.issues
-          .slice(0, 5)
-          .map((i) => `${i.path.length ? i.path.join('.') : '(argument)'}: ${i.message}`)
-          .join('; ');
-        throw new AppError('BadInput', `invalid argument for ${key}: ${issues}`);
+        throw new AppError('BadInput', issuesToSentences(parsed.error.issues, rawArg), { request: key, fields: parsed.error.issues.map((i) => i.path.join('.')) });
       }
       const value = await handler(parsed.data as ParsedArg<RequestName>, ctx);
       return { ok: true, value };

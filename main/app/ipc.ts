@@ -2,12 +2,12 @@ import { ipcMain, type BrowserWindow, type WebFrameMain } from 'electron';
 import { ipcChannel, type ApiResult } from '../../preload/api.ts';
 import type { AppServices } from '../api/app-services.ts';
 import type { RequestContext } from '../api/registry.ts';
-import { APP_ORIGIN, assetUrl } from './protocols.ts';
+import { assetUrl } from './protocols.ts';
+import { isTrustedIpcSender } from './shell-security.ts';
 
-/** Only our own top-level page may call the API: a navigated or embedded frame may not. */
+/** Only our own top-level page may call the API (the rule is in shell-security.ts). */
 function isTrustedSender(frame: WebFrameMain | null, win: BrowserWindow): boolean {
-  if (!frame) return false;
-  return frame === win.webContents.mainFrame && frame.url.startsWith(`${APP_ORIGIN}/`);
+  return isTrustedIpcSender(frame ? { url: frame.url, isMainFrame: frame === win.webContents.mainFrame } : null);
 }
 
 export function connectIpc(services: AppServices, win: BrowserWindow): () => void {

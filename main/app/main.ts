@@ -2,6 +2,7 @@
  * Electron entry: wires the shared core (main/api) to one secure window. Everything else —
  * database, pipeline, inference — is the same code the CLI and the browser UI run.
  */
+import '../core/quiet-runtime.ts'; // first: onnxruntime's telemetry off before anything loads it
 import { app, BrowserWindow, dialog, session } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { createMainWindow } from './window.ts';
 import { registerShellHandlers } from './shell-handlers.ts';
 import { RENDERER_DIR } from '../core/app-root.ts';
 import { handleProtocols, registerPrivilegedSchemes } from './protocols.ts';
+import { allowNavigation, allowPermission } from './shell-security.ts';
 import { toErrorData } from '../core/app-error.ts';
 import { rebuildDataFolder } from '../library/rebuild-data-folder.ts';
 
@@ -22,8 +24,9 @@ let services: AppServices | null = null;
 
 async function start(): Promise<void> {
   await app.whenReady();
-  // Deny every permission prompt (camera, notifications, ...): an image tool needs none.
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  // Deny every permission request and check (camera, notifications, ...): an image tool needs none.
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(allowPermission(permission)));
+  session.defaultSession.setPermissionCheckHandler((_wc, permission) => allowPermission(permission));
   const userData = app.getPath('userData');
   services = await createAppServices({
     dataDir: userData,
@@ -42,8 +45,13 @@ app.on('window-all-closed', () => {
 });
 
 app.on('web-contents-created', (_event, contents) => {
-  // Defence in depth: no <webview> may ever be attached.
+  // Defence in depth, for every web contents (not only the main window): no <webview>, no
+  // navigation away from the app, no new windows.
   contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.on('will-navigate', (event, url) => {
+    if (!allowNavigation(url)) event.preventDefault();
+  });
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 });
 
 app.on('activate', () => {

@@ -1,12 +1,8 @@
 import { protocol, net } from 'electron';
 import { pathToFileURL } from 'node:url';
+import { APP_ORIGIN, ASSET_RESPONSE_HEADERS, resolveAppRequest, resolveAssetRequest } from './shell-security.ts';
 
-import { resolveInside } from '../core/safe-path.ts';
-import { contentSecurityPolicy } from '../server/content-security.ts';
-
-/** app:// serves the built renderer; asset:// serves the library (and nothing outside it). */
-export const APP_ORIGIN = 'app://renderer';
-export const ASSET_ORIGIN = 'asset://library';
+export { APP_ORIGIN, ASSET_ORIGIN } from './shell-security.ts';
 
 /** Must run before app 'ready': both schemes behave like https (secure, fetch, no CORS holes). */
 export function registerPrivilegedSchemes(): void {
@@ -16,33 +12,28 @@ export function registerPrivilegedSchemes(): void {
   ]);
 }
 
+/** Wires the pure request decisions of shell-security.ts (confinement, CSP) into Electron. */
 export function handleProtocols(rendererDir: string, libraryDir: string): void {
   protocol.handle('app', async (request) => {
-    const url = new URL(request.url);
-    if (url.host !== 'renderer') return new Response('not found', { status: 404 });
-    const rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
-    let file: string;
-    try {
-      file = resolveInside(rendererDir, rel);
-    } catch {
-      return new Response('forbidden', { status: 403 });
-    }
-    const res = await net.fetch(pathToFileURL(file).toString());
-    if (!file.endsWith('.html')) return res;
+    const target = resolveAppRequest(request.url, rendererDir);
+    if ('status' in target) return new Response(target.status === 404 ? 'not found' : 'forbidden', { status: target.status });
+    const res = await net.fetch(pathToFileURL(target.file).toString());
+    if (!target.csp) return res;
     const headers = new Headers(res.headers);
-    headers.set('content-security-policy', contentSecurityPolicy());
+    headers.set('content-security-policy', target.csp);
     return new Response(res.body, { status: res.status, headers });
   });
 
   protocol.handle('asset', async (request) => {
-    const url = new URL(request.url);
-    if (url.host !== 'library') return new Response('not found', { status: 404 });
+    const target = resolveAssetRequest(request.url, libraryDir);
+    if ('status' in target) return new Response(target.status === 404 ? 'not found' : 'forbidden', { status: target.status });
     try {
-      // resolveInside refuses '..', absolute paths and symlinks that leave the library.
-      const file = resolveInside(libraryDir, decodeURIComponent(url.pathname.slice(1)));
-      return await net.fetch(pathToFileURL(file).toString());
+      const res = await net.fetch(pathToFileURL(target.file).toString());
+      const headers = new Headers(res.headers);
+      for (const [k, v] of Object.entries(ASSET_RESPONSE_HEADERS)) headers.set(k, v);
+      return new Response(res.body, { status: res.status, headers });
     } catch {
-      return new Response('forbidden', { status: 403 });
+      return new Response('not found', { status: 404 });
     }
   });
 }
@@ -52,4 +43,3 @@ export function rendererIndexUrl(): string {
 }
 
 export { electronFileUrl as assetUrl } from '../core/file-urls.ts';
-

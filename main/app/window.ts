@@ -1,41 +1,24 @@
 import { BrowserWindow, shell } from 'electron';
-import { APP_ORIGIN, rendererIndexUrl } from './protocols.ts';
+import { rendererIndexUrl } from './protocols.ts';
+import { allowNavigation, mainWindowOptions, windowOpenDecision } from './shell-security.ts';
 
 /**
- * The one window, locked down per Electron's security checklist: context isolation, sandbox,
- * no Node integration, no navigation away from the app, no new windows (https links open in
- * the user's browser instead).
+ * The one window, locked down per Electron's security checklist. The settings and decisions
+ * live in shell-security.ts (tested without Electron); this file only wires them in.
  */
 export function createMainWindow(preloadPath: string): BrowserWindow {
-  const win = new BrowserWindow({
-    width: 1440,
-    height: 900,
-    minWidth: 1280,
-    minHeight: 800,
-    backgroundColor: '#111317',
-    show: false,
-    title: 'AssetQL',
-    webPreferences: {
-      preload: preloadPath,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      spellcheck: false,
-    },
-  });
+  const win = new BrowserWindow(mainWindowOptions(preloadPath));
   win.once('ready-to-show', () => win.show());
   win.webContents.on('will-navigate', (event, url) => {
-    if (!url.startsWith(`${APP_ORIGIN}/`)) event.preventDefault();
+    if (!allowNavigation(url)) event.preventDefault();
   });
   win.webContents.on('will-redirect', (event, url) => {
-    if (!url.startsWith(`${APP_ORIGIN}/`)) event.preventDefault();
+    if (!allowNavigation(url)) event.preventDefault();
   });
   win.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
+    const decision = windowOpenDecision(url);
+    if (decision.openExternally) void shell.openExternal(url);
+    return { action: decision.action };
   });
   void win.loadURL(rendererIndexUrl());
   return win;

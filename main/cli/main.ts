@@ -1,3 +1,5 @@
+// First: native libraries loaded by later imports read this environment as they load.
+import '../core/quiet-runtime.ts';
 import type { CliIo, Command } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
 import { toErrorData } from '../core/app-error.ts';

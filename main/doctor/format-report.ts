@@ -12,7 +12,11 @@ export function formatDoctorReport(r: DoctorReport): string {
   lines.push(`  onnxruntime   ${r.ortVersion}`);
   lines.push('');
   lines.push('Execution providers');
-  for (const p of r.providers) lines.push(`  ${p.available ? '✔' : '✘'} ${p.label.padEnd(24)} ${p.available ? 'available' : p.reason}`);
+  for (const p of r.providers) {
+    lines.push(`  ${p.available ? '✔' : '✘'} ${p.label.padEnd(24)} ${p.available ? 'available' : p.reason}`);
+    // Native warnings captured during the probe are shown here only, never on other commands.
+    if (p.nativeOutput) for (const l of p.nativeOutput.split('\n').slice(0, 6)) lines.push(`      ${p.label} said: ${l.trim()}`);
+  }
   lines.push(`  → using ${r.resolved.chosen.join(' + ')}${r.resolved.fallbackReason ? ' (no GPU provider is usable: see the reasons above)' : ''}`);
   if (r.gpuHints.length) {
     lines.push('');

@@ -5,9 +5,10 @@ import type { Database } from 'better-sqlite3';
 import type { DataDir } from '../core/data-dir.ts';
 import { createTestPack } from '../../models/test-pack/create-test-pack.ts';
 import { listInstalledPacks, type PackState } from '../../models/pack-store.ts';
-import { detectProviders, ortVersion, resolveProviders, type ProviderName, type ProviderStatus, type ResolvedProviders } from '../../workers/onnx/providers.ts';
+import { ortVersion, resolveProviders, type ProviderName, type ProviderStatus, type ResolvedProviders } from '../../workers/onnx/provider-types.ts';
+import type { SmokeResult } from '../../workers/sdxl/smoke-types.ts';
+import { detectProvidersInWorker, smokeRunInWorker } from '../inference/cpu-jobs.ts';
 import { gpuHints } from './gpu-hints.ts';
-import { smokeRun, type SmokeResult } from './smoke-run.ts';
 
 export interface DoctorPackInfo {
   id: string;
@@ -54,7 +55,8 @@ export interface DoctorOptions {
  */
 export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
   opts.onStage?.('detecting execution providers');
-  const providers = opts.providers ?? (await detectProviders());
+  // Probing and the smoke run load onnxruntime: both run in the CPU worker, not on this thread.
+  const providers = opts.providers ?? (await detectProvidersInWorker()).statuses;
   const resolved = resolveProviders(providers);
   const packs: DoctorPackInfo[] = opts.db
     ? listInstalledPacks(opts.db, opts.dataDir).map((p) => ({
@@ -74,10 +76,10 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
       const dir = await mkdtemp(join(tmpdir(), 'assetql-doctor-'));
       try {
         opts.onStage?.('building a tiny random-weight SDXL pack');
-        const manifest = await createTestPack(join(dir, 'sdxl'), { kind: 'sdxl', id: 'doctor-smoke' });
+        await createTestPack(join(dir, 'sdxl'), { kind: 'sdxl', id: 'doctor-smoke' });
         for (const name of available as ProviderName[]) {
           opts.onStage?.(`smoke run on ${name}`);
-          smoke.push(await smokeRun(join(dir, 'sdxl'), manifest, name));
+          smoke.push(await smokeRunInWorker(join(dir, 'sdxl'), name));
         }
       } finally {
         await rm(dir, { recursive: true, force: true });

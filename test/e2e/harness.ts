@@ -12,9 +12,12 @@ const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-n
 
 export interface ServerHandle { url: string; dataDir: string; stop(): Promise<void> }
 
-/** Starts `assetql serve --json` on a fresh data folder and reads its URL from the JSON line. */
-export async function startServer(): Promise<ServerHandle> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'assetql-e2e-'));
+/**
+ * Starts `assetql serve --json` on a fresh data folder (or on `seeded`, a folder a spec
+ * prepared; it is removed on stop too) and reads its URL from the JSON line.
+ */
+export async function startServer(seeded?: string): Promise<ServerHandle> {
+  const dataDir = seeded ?? mkdtempSync(join(tmpdir(), 'assetql-e2e-'));
   const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'bin/assetql.mjs'), 'serve', '--data-dir', dataDir, '--port', '0', '--json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));

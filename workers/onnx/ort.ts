@@ -3,6 +3,8 @@
  * workers/onnx so a different runtime build (or a bundled one) can be swapped in one place, and
  * so the main process never loads the native binding by accident.
  */
+// Must come first: ES modules evaluate in import order, and ORT reads the variable as it loads.
+import './telemetry-off.ts';
 import * as ort from 'onnxruntime-node';
 
 export type OrtTensor = ort.Tensor;

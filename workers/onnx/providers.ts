@@ -1,36 +1,22 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import protobuf from 'protobufjs';
 import { createOrtSession, listSupportedBackends, OrtTensorClass } from './ort.ts';
+import { PROVIDER_LABELS, PROVIDER_ORDER, type ProviderName, type ProviderStatus } from './provider-types.ts';
+
+export * from './provider-types.ts';
 
 /**
  * Which execution providers can actually run here, and why the others cannot. "Available" means
  * a real session was created and run with that provider — not merely that the binding lists it —
  * because a listed provider can still fail on a missing driver, library or adapter.
+ * Loads onnxruntime: only workers call it (main/ asks the worker pool: 'providers.detect').
  */
-export const PROVIDER_ORDER = ['cuda', 'dml', 'coreml', 'webgpu', 'cpu'] as const;
-export type ProviderName = (typeof PROVIDER_ORDER)[number];
-
-export const PROVIDER_LABELS: Record<ProviderName, string> = {
-  cuda: 'CUDA (NVIDIA)',
-  dml: 'DirectML (Windows GPU)',
-  coreml: 'CoreML (Apple)',
-  webgpu: 'WebGPU',
-  cpu: 'CPU',
-};
-
-export interface ProviderStatus {
-  name: ProviderName;
-  label: string;
-  available: boolean;
-  /** Why it is unavailable, or a note on what was checked when it is available. */
-  reason: string;
-  /** Time to create and run the probe session, when it was tried. */
-  probeMs?: number;
-}
 
 /** `npm run install:cuda` runs onnxruntime-node's own installer with this flag (see README). */
 export const CUDA_INSTALL_HINT = 'CUDA provider not installed: run `npm run install:cuda` (downloads the CUDA 12 provider libraries for onnxruntime-node)';
@@ -60,7 +46,7 @@ export async function detectProviders(opts: DetectOptions = {}): Promise<Provide
   const probeDir = await mkdtemp(join(tmpdir(), 'assetql-ep-probe-'));
   const probePath = join(probeDir, 'relu.onnx');
   await writeFile(probePath, reluModel());
-  const out: ProviderStatus[] = [];
+  const out: Array<ProviderStatus | Promise<ProviderStatus>> = [];
   try {
     for (const name of PROVIDER_ORDER) {
       const status = (available: boolean, reason: string, probeMs?: number): ProviderStatus => ({
@@ -85,14 +71,23 @@ export async function detectProviders(opts: DetectOptions = {}): Promise<Provide
         continue;
       }
       const t0 = performance.now();
-      const err = await probe(probePath, name, opts.probeTimeoutMs ?? 15_000);
-      const ms = performance.now() - t0;
-      out.push(err ? status(false, `${PROVIDER_LABELS[name]} failed to start: ${err}`, ms) : status(true, 'probe session ran', ms));
+      const timeoutMs = opts.probeTimeoutMs ?? 15_000;
+      const finish = (result: { error: string | undefined; nativeOutput: string }): ProviderStatus => {
+        const ms = performance.now() - t0;
+        const s = result.error ? status(false, `${PROVIDER_LABELS[name]} failed to start: ${result.error}`, ms) : status(true, 'probe session ran', ms);
+        return result.nativeOutput ? { ...s, nativeOutput: result.nativeOutput } : s;
+      };
+      if (ISOLATED_PROBES.has(name) && !globalThis.__ASSETQL_BUNDLED__) {
+        // A child process: runs alongside the in-process probes that follow.
+        out.push(probeIsolated(name, timeoutMs).then(finish));
+      } else {
+        out.push(finish({ error: await probe(probePath, name, timeoutMs), nativeOutput: '' }));
+      }
     }
+    return await Promise.all(out);
   } finally {
     await rm(probeDir, { recursive: true, force: true });
   }
-  return out;
 }
 
 /** Reasons that need no session: wrong OS, provider not compiled in, libraries not installed. */
@@ -122,8 +117,48 @@ export function staticBlocker(name: ProviderName, platform: string, arch: string
   }
 }
 
+/**
+ * Providers whose native code writes to the process's stderr while being probed (Dawn, under
+ * WebGPU, warns about a missing Vulkan loader with a C++ source frame). They are probed in a
+ * child process so that output is captured, not printed on every CLI run.
+ */
+const ISOLATED_PROBES: ReadonlySet<ProviderName> = new Set(['webgpu']);
+
+declare global {
+  // Defined as true by scripts/build.mjs in the Electron bundle (no .ts child entry there).
+  var __ASSETQL_BUNDLED__: boolean | undefined;
+}
+
+/** Runs probe-child.ts through tsx in a child process; its stderr is the captured native output. */
+async function probeIsolated(name: ProviderName, timeoutMs: number): Promise<{ error: string | undefined; nativeOutput: string }> {
+  const entry = fileURLToPath(new URL('./probe-child.ts', import.meta.url));
+  // tsx's `--import` loader, resolved to a file so the child does not depend on its cwd.
+  const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  const child = spawn(process.execPath, ['--import', tsxLoader, entry], {
+    env: { ...process.env, ORT_DISABLE_TELEMETRY: '1', ASSETQL_PROBE_PROVIDER: name, ASSETQL_PROBE_TIMEOUT_MS: String(timeoutMs) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-8000)));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs + 10_000);
+  const exit = await new Promise<number | null>((resolve) => {
+    child.once('error', () => resolve(-1));
+    child.once('close', (c) => resolve(c));
+  });
+  clearTimeout(timer);
+  const line = stdout.trim().split('\n').pop() ?? '';
+  try {
+    const parsed = JSON.parse(line) as { error: string | null };
+    return { error: parsed.error ?? undefined, nativeOutput: stderr.trim() };
+  } catch {
+    return { error: `the probe process ended without an answer (exit ${exit})${stderr ? `: ${shortReason(stderr)}` : ''}`, nativeOutput: stderr.trim() };
+  }
+}
+
 /** Creates and runs the probe model with one provider; returns the failure reason or undefined. */
-async function probe(path: string, name: ProviderName, timeoutMs: number): Promise<string | undefined> {
+export async function probe(path: string, name: ProviderName, timeoutMs: number): Promise<string | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<string>((resolve) => {
     timer = setTimeout(() => resolve(`no answer within ${timeoutMs} ms`), timeoutMs);
@@ -162,35 +197,8 @@ export function shortReason(err: unknown): string {
   return cleaned.length > 300 ? `${cleaned.slice(0, 300)}…` : cleaned;
 }
 
-export interface ResolvedProviders {
-  /** Providers to pass as executionProviders, best first, CPU last as ORT's per-node fallback. */
-  chosen: ProviderName[];
-  /** Set when the preferred provider (or every GPU provider) could not be used, and why. */
-  fallbackReason?: string;
-}
-
-/**
- * Picks the best available provider (CUDA > DirectML > CoreML > WebGPU > CPU), honouring an
- * explicit preference when it works and explaining the fallback when it does not.
- */
-export function resolveProviders(statuses: readonly ProviderStatus[], preference: ProviderName | 'auto' = 'auto'): ResolvedProviders {
-  const byName = new Map(statuses.map((s) => [s.name, s]));
-  const withCpu = (p: ProviderName): ProviderName[] => (p === 'cpu' ? ['cpu'] : [p, 'cpu']);
-  const best = PROVIDER_ORDER.find((n) => byName.get(n)?.available);
-  if (preference !== 'auto') {
-    const pref = byName.get(preference);
-    if (pref?.available) return { chosen: withCpu(preference) };
-    const why = pref ? pref.reason : 'not detected';
-    const to = best ?? 'cpu';
-    return { chosen: withCpu(to), fallbackReason: `${PROVIDER_LABELS[preference]} unavailable (${why}); using ${PROVIDER_LABELS[to]}` };
-  }
-  if (best && best !== 'cpu') return { chosen: withCpu(best) };
-  const gpuReasons = statuses.filter((s) => s.name !== 'cpu' && s.reason !== 'not checked').map((s) => `${s.label}: ${s.reason}`);
-  return { chosen: ['cpu'], fallbackReason: `no GPU provider available, using CPU (${gpuReasons.join('; ') || 'none detected'})` };
-}
-
 /** A one-node ONNX model (Relu over float32[4]), written by hand so the probe needs no fixture. */
-function reluModel(): Uint8Array {
+export function reluModel(): Uint8Array {
   const W = protobuf.Writer;
   const valueInfo = (name: string): Uint8Array => {
     const v = W.create();
@@ -215,8 +223,3 @@ function reluModel(): Uint8Array {
 }
 
 /** Version of the installed onnxruntime-node package (read from its package.json). */
-export function ortVersion(): string {
-  const require = createRequire(import.meta.url);
-  const pkg = require('onnxruntime-node/package.json') as { version?: unknown };
-  return typeof pkg.version === 'string' ? pkg.version : 'unknown';
-}

@@ -2,6 +2,8 @@ import type { AppServices } from '../app-services.ts';
 import type { PipelineEngine } from '../../pipeline/engine.ts';
 import { requireBatch, batchAdminInfo, renameBatch, setBatchArchived } from '../../pipeline/ledger-api.ts';
 import { batchSummaryDto } from '../dto/pipeline-dto.ts';
+import { schemaBounds } from '../dto/schema-bounds.ts';
+import { BatchConfigSchema } from '../../../preload/api.ts';
 import { deleteBatchAndFiles, duplicateBatch, rerunFailed, type BatchAdminDeps } from '../../runtime/batch-admin-ops.ts';
 
 /** The batch list (deleted hidden, archived on request) and rename/duplicate/re-run/archive/delete. */
@@ -25,6 +27,7 @@ export function registerBatchAdminHandlers(s: AppServices, engine: PipelineEngin
       })
       .map((b) => batchSummaryDto(db, b));
   });
+  s.registry.handle('batches.configBounds', () => schemaBounds(BatchConfigSchema));
   s.registry.handle('batches.rename', ({ id, name }) => (renameBatch(db, id, name), announce(id)));
   s.registry.handle('batches.archive', ({ id, archived }) => (setBatchArchived(db, id, archived), announce(id)));
   s.registry.handle('batches.duplicate', ({ id, changes }) => announce(duplicateBatch(deps, id, changes)));

@@ -41,7 +41,8 @@ export function registerExportHandlers(s: AppServices): void {
     const total = items.length;
     const opts = {
       signal: controller.signal,
-      renameOnConflict: true,
+      // The dialog always sends its choice; older callers keep the app's previous behaviour.
+      onConflict: req.onConflict ?? 'rename',
       onProgress: (p: { itemsDone: number; bytesWritten: number }) => emit({ state: 'running', done: p.itemsDone, total, bytes: p.bytesWritten, outPath: null, error: null }),
     };
     const work = (async () => {

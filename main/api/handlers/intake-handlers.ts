@@ -16,7 +16,7 @@ import { actor } from '../../core/actor.ts';
 import { buildProfile } from '../../dna/build-profile.ts';
 import { getProfile } from '../../dna/profile-repo.ts';
 import { styleKeywords } from '../../dna/style-keywords.ts';
-import { decodeImage } from '../../../workers/analysis/decode-image.ts';
+import { decodeInWorker as decodeImage } from '../../inference/cpu-jobs.ts';
 import type { StyleProfile } from '../../dna/style-profile.ts';
 import type { SdxlManifest } from '../../../models/manifest.ts';
 import { createBatchFromCsv } from '../../runtime/create-batch.ts';

@@ -1,5 +1,8 @@
 import { join } from 'node:path';
-import type { PackInfo } from '../../../preload/api.ts';
+import type { PackInfo, PackLimitsDto } from '../../../preload/api.ts';
+import { packLimits } from '../../intake/config/pack-limits.ts';
+import { SAMPLERS } from '../../intake/config/batch-config.ts';
+import type { SdxlManifest } from '../../../models/manifest.ts';
 import type { AppServices } from '../app-services.ts';
 import { AppError } from '../../core/app-error.ts';
 import { loadCatalog, findPack, packTotalBytes } from '../../../models/catalog.ts';
@@ -21,7 +24,7 @@ export function packInfos(s: AppServices): PackInfo[] {
     return {
       id: c.id, name: c.name, kind: c.kind, description: c.notes || `${c.role} · ${c.precision}`,
       sizeBytes: packTotalBytes(c) || null, installed: inst?.state === 'ok', path: inst?.dir ?? null,
-      testPack: false, downloadable: c.downloadable,
+      testPack: false, downloadable: c.downloadable, limits: limitsOf(inst),
     };
   });
   for (const p of installed) if (!catalog.packs.some((c) => c.id === p.id)) rows.push(installedInfo(p));
@@ -32,8 +35,15 @@ function installedInfo(p: InstalledPack): PackInfo {
   return {
     id: p.id, name: p.manifest?.name ?? p.id, kind: p.manifest?.kind ?? 'sdxl',
     description: p.testPack ? 'Random weights for trying the flow: its images are noise' : (p.manifest?.description ?? p.problem ?? ''),
-    sizeBytes: p.bytes, installed: p.state === 'ok', path: p.dir, testPack: p.testPack, downloadable: false,
+    sizeBytes: p.bytes, installed: p.state === 'ok', path: p.dir, testPack: p.testPack, downloadable: false, limits: limitsOf(p),
   };
+}
+
+/** The pack's limits as New batch shows them: the same packLimits() the server validates with. */
+function limitsOf(p: InstalledPack | undefined): PackLimitsDto | null {
+  if (!p || p.state !== 'ok' || p.manifest?.kind !== 'sdxl') return null;
+  const l = packLimits(p.manifest as SdxlManifest);
+  return { sizes: [...l.sizes], defaultSize: l.defaultSize, steps: l.steps, guidance: l.guidance, samplers: [...SAMPLERS] };
 }
 
 export function registerModelsHandlers(s: AppServices): void {

@@ -4,7 +4,7 @@ import { AppError, toErrorData } from '../../core/app-error.ts';
 import { getSetting } from '../../db/settings-repo.ts';
 import { exportFiles } from '../../library/export/export-files.ts';
 import { recordExport } from '../../library/export/export-history-repo.ts';
-import { EXPORT_FORMATS, type ExportFormat, type ExportOptions, type ExportResult } from '../../library/export/export-options.ts';
+import { CONFLICT_POLICIES, EXPORT_FORMATS, type ConflictPolicy, type ExportFormat, type ExportOptions, type ExportResult } from '../../library/export/export-options.ts';
 import { exportZip } from '../../library/export/export-zip.ts';
 import { loadExportItems, type ExportSelection } from '../../library/export/load-items.ts';
 import { searchQueryFromContract } from '../../library/contract-query.ts';
@@ -31,7 +31,9 @@ Selection (combined with AND, the same filter as the app's Library; none = every
   --state active|archived   which lifecycle state (default active; deleted assets never export)
   --ids a,b,c           these assets, in this order
 Options:
-  --rename              write under a new name when a target exists (default: refuse)
+  --on-conflict refuse|rename|overwrite   when a target file exists: refuse (default, nothing
+                        is written), write under a new name, or replace it (a Unity .meta is never touched)
+  --rename              same as --on-conflict rename
   --name <file>         ZIP or CSV file name
   --folder <Name>       Unity: folder under Assets/ (default AssetQL)
   --base-url <url>      Shopify: public URL of the synced bucket root (default: "publicBaseUrl" of the s3 setting)
@@ -43,7 +45,7 @@ Every export writes a manifest with the sha256 of each file and never writes out
       format: { type: 'string' }, out: { type: 'string' }, batch: { type: 'string' }, query: { type: 'string' },
       ids: { type: 'string' }, category: { type: 'string' }, tag: { type: 'string', multiple: true }, 'min-score': { type: 'string' },
       'max-score': { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, state: { type: 'string' }, folder: { type: 'string' }, 'base-url': { type: 'string' }, template: { type: 'string' },
-      'handle-from': { type: 'string' }, name: { type: 'string' }, rename: { type: 'boolean' }, json: { type: 'boolean' },
+      'handle-from': { type: 'string' }, name: { type: 'string' }, rename: { type: 'boolean' }, 'on-conflict': { type: 'string' }, json: { type: 'boolean' },
       'data-dir': { type: 'string' },
     }, { positionals: false });
     if (typeof parsed === 'number') return parsed;
@@ -90,7 +92,7 @@ Every export writes a manifest with the sha256 of each file and never writes out
         if (items.length === 0) throw new AppError('NotFound', 'no assets match the selection; nothing exported');
         const common: ExportOptions = {
           signal: io.signal,
-          ...(values.rename ? { renameOnConflict: true } : {}),
+          onConflict: onConflictFlag(values['on-conflict'], values.rename),
           ...(values.json || !io.stdout.isTTY
             ? {}
             : { onProgress: (p) => writeTerminalControl(io.stderr, `\r${p.itemsDone}/${p.itemsTotal} items, ${(p.bytesWritten / 1048576).toFixed(1)} MiB`) }),
@@ -140,3 +142,11 @@ Every export writes a manifest with the sha256 of each file and never writes out
     }
   },
 };
+
+function onConflictFlag(raw: string | undefined, rename: boolean | undefined): ConflictPolicy {
+  if (raw !== undefined && !(CONFLICT_POLICIES as readonly string[]).includes(raw)) {
+    throw new AppError('BadInput', `--on-conflict must be one of ${CONFLICT_POLICIES.join(', ')} (got ${raw})`);
+  }
+  if (raw !== undefined && rename && raw !== 'rename') throw new AppError('BadInput', `--rename and --on-conflict ${raw} contradict each other`);
+  return (raw as ConflictPolicy | undefined) ?? (rename ? 'rename' : 'refuse');
+}

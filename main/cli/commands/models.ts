@@ -10,6 +10,7 @@ import { defaultPackDir, listInstalledPacks, locatePack, registerPack, verifyPac
 import { createTestPack } from '../../../models/test-pack/create-test-pack.ts';
 import { describeVerification } from '../../../models/verification-summary.ts';
 import { escapeTerminalText, writeTerminalControl } from '../terminal-text.ts';
+import { runModelsStyle } from './models-style.ts';
 
 const USAGE = `assetql models <subcommand> [options]
 
@@ -20,6 +21,10 @@ const USAGE = `assetql models <subcommand> [options]
   create-test-pack <folder> [--kind sdxl|clip|all]
                                         write tiny RANDOM-WEIGHT packs for smoke tests and demos
                                         (their images are noise)
+  import <checkpoint.safetensors> --base <sdxl pack> [--name <name>]
+                                        an SDXL checkpoint as a new pack on the base pack's graphs
+  lora import <file.safetensors> [--name <name>] | lora list | lora remove <id or name>
+  lora cache [--clear] [--limit <GB>]   packs with LoRAs baked in (size-limited, least recently used go first)
 
 Options: --json (machine output), --data-dir <dir>, --catalog <file> (another catalog.json)`;
 
@@ -37,6 +42,8 @@ export const modelsCommand: Command = {
   summary: 'List, download, verify and locate model packs; create random-weight test packs',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
+    // Checkpoints and LoRAs have their own flags (models-style.ts).
+    if (argv[0] === 'import' || argv[0] === 'lora') return runModelsStyle(argv, io, USAGE);
     let values: Flags;
     let positionals: string[];
     try {

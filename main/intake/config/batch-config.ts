@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { AppError } from '../../core/app-error.ts';
+import { issuesToSentences } from '../../core/issue-sentences.ts';
 import {
   BatchConfigSchema,
   SamplerSchema,
@@ -58,7 +59,7 @@ export function parseBatchConfig(input: unknown, limits: PackLimits = SDXL_LIMIT
   const result = batchConfigSchema(limits).safeParse(input ?? {});
   if (!result.success) {
     const issues = result.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`);
-    throw new AppError('BadInput', `invalid batch configuration: ${issues.join('; ')}`, { issues });
+    throw new AppError('BadInput', issuesToSentences(result.error.issues, input), { issues });
   }
   return result.data;
 }

@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { watch, type FSWatcher } from 'chokidar';
@@ -38,6 +38,11 @@ export interface HotFolderOptions {
   /** How long to wait for `name/` or `name.json` after `name.csv` arrives (default 4 × stabilityMs). */
   siblingWaitMs?: number;
   limits?: PackLimits;
+  /**
+   * The installed pack a drop runs on (the sidecar's `pack`, else the default installed one)
+   * and its limits, asked per drop so packs installed after the watcher started count.
+   */
+  resolvePack?(packId: string | null): { id: string; limits: PackLimits };
   onEvent?(event: HotFolderEvent): void;
 }
 
@@ -53,7 +58,8 @@ export const FAILED_DIR = 'failed';
 
 /**
  * Watches a folder: dropping `name.csv` with a `name/` folder of references (or a
- * `name.json` sidecar naming a saved profile) starts a batch through `startBatch`. Files are
+ * `name.json` sidecar naming a saved profile) starts a batch through `startBatch`; an optional
+ * `name.template.txt` is the prompt template (the README example drops as it is). Files are
  * read only after their size is stable, then moved to done/ or failed/ (with
  * `name.error.txt` saying why), so nothing is processed twice. Batches start one at a time.
  */
@@ -126,8 +132,19 @@ export async function startHotFolder(options: HotFolderOptions): Promise<HotFold
         `no style references: put 1–5 reference images in a folder named '${name}/' next to ${name}.csv, or add ${name}.json with {"profileId": "<saved profile id>"}`,
       );
     }
-    const config = parseBatchConfig(sidecar.config ?? {}, limits);
-    const csv = await readCsvFile(csvFile, { usesTemplate: Boolean(sidecar.template), ...(sidecar.promptColumn ? { promptColumn: sidecar.promptColumn } : {}) });
+    const wantedPack = sidecar.pack ?? (typeof sidecar.config?.['packId'] === 'string' ? sidecar.config['packId'] : null);
+    const pack = options.resolvePack ? options.resolvePack(wantedPack) : null;
+    const config = parseBatchConfig(
+      {
+        ...sidecar.config,
+        ...(pack ? { packId: pack.id } : wantedPack ? { packId: wantedPack } : {}),
+        ...(sidecar.thresholds ? { thresholds: { ...(sidecar.config?.['thresholds'] as object | undefined), ...sidecar.thresholds } } : {}),
+      },
+      pack?.limits ?? limits,
+    );
+    const templateFile = join(folder, `${name}.template.txt`);
+    const template = sidecar.template ?? ((await exists(templateFile)) === 'file' ? (await readFile(templateFile, 'utf8')).trim() || null : null);
+    const csv = await readCsvFile(csvFile, { usesTemplate: Boolean(template), ...(sidecar.promptColumn ? { promptColumn: sidecar.promptColumn } : {}) });
     if (csv.rows.length === 0) {
       throw new AppError('BadInput', `${name}.csv has no usable rows:\n${csv.errors.map((e) => `  ${e.message}`).join('\n')}`);
     }
@@ -141,7 +158,7 @@ export async function startHotFolder(options: HotFolderOptions): Promise<HotFold
       references = refs.references;
       warnings.push(...refs.errors.map((e) => `reference skipped: ${e.message}`), ...refs.warnings.map((w) => w.message));
     }
-    return { name: sidecar.name ?? name, csvFile, csv, references, profileId: sidecar.profileId ?? null, template: sidecar.template ?? null, config, warnings, source: 'hot-folder' };
+    return { name: sidecar.name ?? name, csvFile, csv, references, profileId: sidecar.profileId ?? null, template, config, warnings, source: 'hot-folder' };
   }
 
   /** Moves name.csv, name.json and name/ into done|failed, suffixing on collision. */
@@ -151,6 +168,7 @@ export async function startHotFolder(options: HotFolderOptions): Promise<HotFold
     for (const [from, to] of [
       [csvFile, `${name}${stamp}.csv`],
       [sidecarFile, `${name}${stamp}.json`],
+      [join(folder, `${name}.template.txt`), `${name}${stamp}.template.txt`],
       [refsDir, `${name}${stamp}`],
     ] as const) {
       if (await exists(from)) await rename(from, join(dir, to));

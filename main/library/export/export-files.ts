@@ -1,5 +1,5 @@
 import type { ExportItem } from './export-item.ts';
-import type { ExportOptions, ExportResult } from './export-options.ts';
+import { companionPolicy, conflictPolicy, type ExportOptions, type ExportResult } from './export-options.ts';
 import { ExportWriter, runExport } from './export-writer.ts';
 import { itemMetadata } from './item-metadata.ts';
 import { buildManifest, manifestJson } from './manifest.ts';
@@ -26,11 +26,11 @@ export async function exportFiles(
       const png = await writer.copyFile(item.filePath, `${base}.png`, item.assetId);
       const finalBase = png.path.slice(0, -'.png'.length);
       const sidecar = `${JSON.stringify(itemMetadata(item, png.path), null, 2)}\n`;
-      await writer.writeBuffer(sidecar, `${finalBase}.json`, item.assetId, true);
+      await writer.writeBuffer(sidecar, `${finalBase}.json`, item.assetId, companionPolicy(options));
       writer.itemDone(item.assetId);
     }
     const manifest = buildManifest('file', items, writer.files, writer.renamed);
-    const m = await writer.writeBuffer(manifestJson(manifest), manifestName, undefined, options.renameOnConflict);
+    const m = await writer.writeBuffer(manifestJson(manifest), manifestName, undefined, conflictPolicy(options));
     return {
       format: 'file' as const,
       outDir: folder.root,

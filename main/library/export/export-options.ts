@@ -11,10 +11,21 @@ export interface ExportOptions {
   signal?: AbortSignal;
   onProgress?: (p: ExportProgress) => void;
   /**
-   * When a target file already exists: false (default) refuses with a Conflict error;
-   * true writes under a new unique name instead. Existing files are never overwritten.
+   * When a target file already exists on disk: 'refuse' (the default) fails with a Conflict
+   * error before anything is written; 'rename' writes under a new unique name; 'overwrite'
+   * replaces the file (atomically: written beside it, then renamed over it). A Unity `.meta`
+   * is never written or replaced whatever the policy.
    */
+  onConflict?: ConflictPolicy;
+  /** Older spelling of onConflict: 'rename' (true) or 'refuse' (false). */
   renameOnConflict?: boolean;
+}
+
+export const CONFLICT_POLICIES = ['refuse', 'rename', 'overwrite'] as const;
+export type ConflictPolicy = (typeof CONFLICT_POLICIES)[number];
+
+export function conflictPolicy(options: Pick<ExportOptions, 'onConflict' | 'renameOnConflict'>): ConflictPolicy {
+  return options.onConflict ?? (options.renameOnConflict ? 'rename' : 'refuse');
 }
 
 export interface WrittenFile {
@@ -38,3 +49,8 @@ export interface ExportResult {
 
 export const EXPORT_FORMATS = ['file', 'zip', 'unity', 'shopify'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** Files that accompany others (sidecars, manifests): never refused, replaced only on overwrite. */
+export function companionPolicy(options: Pick<ExportOptions, 'onConflict' | 'renameOnConflict'>): ConflictPolicy {
+  return conflictPolicy(options) === 'overwrite' ? 'overwrite' : 'rename';
+}

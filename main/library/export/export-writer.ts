@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { stat, unlink } from 'node:fs/promises';
+import { rename, stat, unlink } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError } from '../../core/app-error.ts';
-import type { ExportOptions, ExportProgress, WrittenFile } from './export-options.ts';
+import { conflictPolicy, type ConflictPolicy, type ExportOptions, type ExportProgress, type WrittenFile } from './export-options.ts';
 import { HashingStream } from './hashing-stream.ts';
 import type { OutputFolder } from './output-folder.ts';
 
@@ -30,33 +31,37 @@ export class ExportWriter {
   }
 
   /** Copies a source file to relPath (renamed when allowed and taken). */
-  async copyFile(sourcePath: string, relPath: string, assetId?: string, renameOnConflict?: boolean): Promise<WrittenFile> {
+  async copyFile(sourcePath: string, relPath: string, assetId?: string, policy?: ConflictPolicy | boolean): Promise<WrittenFile> {
     try {
       await stat(sourcePath);
     } catch {
       throw new AppError('NotFound', `source file missing: ${sourcePath}`, { file: sourcePath, ...(assetId ? { assetId } : {}) });
     }
-    return this.writeStream(createReadStream(sourcePath), relPath, assetId, renameOnConflict);
+    return this.writeStream(createReadStream(sourcePath), relPath, assetId, policy);
   }
 
-  async writeBuffer(data: Buffer | string, relPath: string, assetId?: string, renameOnConflict?: boolean): Promise<WrittenFile> {
-    return this.writeStream(Readable.from([Buffer.from(data)]), relPath, assetId, renameOnConflict);
+  async writeBuffer(data: Buffer | string, relPath: string, assetId?: string, policy?: ConflictPolicy | boolean): Promise<WrittenFile> {
+    return this.writeStream(Readable.from([Buffer.from(data)]), relPath, assetId, policy);
   }
 
-  async writeStream(source: Readable, relPath: string, assetId?: string, renameOnConflict?: boolean): Promise<WrittenFile> {
+  async writeStream(source: Readable, relPath: string, assetId?: string, policy?: ConflictPolicy | boolean): Promise<WrittenFile> {
     this.throwIfAborted();
-    const target = await this.folder.reserve(relPath, renameOnConflict ?? this.options.renameOnConflict ?? false);
+    const target = await this.folder.reserve(relPath, policy ?? conflictPolicy(this.options));
     if (target.renamed) this.renamed.push({ from: relPath, to: target.rel });
     const hasher = new HashingStream((n) => {
       this.bytesWritten += n;
     });
-    // 'wx' fails if something appeared since reserve(): still never overwrites.
-    const out = createWriteStream(target.abs, { flags: 'wx' });
-    this.created.push(target.abs);
+    // 'wx' fails if something appeared since reserve(): never overwrites by accident. An
+    // overwrite asked for is written beside the old file and renamed over it when complete.
+    const writeAbs = target.replaces ? `${target.abs}.${randomBytes(4).toString('hex')}.partial` : target.abs;
+    const out = createWriteStream(writeAbs, { flags: 'wx' });
+    if (!target.replaces) this.created.push(target.abs);
     try {
       await pipeline(source, hasher, out, this.options.signal ? { signal: this.options.signal } : {});
+      if (target.replaces) await rename(writeAbs, target.abs);
     } catch (err) {
       source.destroy();
+      if (target.replaces) await unlink(writeAbs).catch(() => undefined);
       throw asExportError(err, target.abs);
     }
     const file: WrittenFile = { path: target.rel, sha256: hasher.sha256(), bytes: hasher.bytes, ...(assetId ? { assetId } : {}) };

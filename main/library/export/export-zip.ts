@@ -3,7 +3,7 @@ import { link, open, rename, stat, unlink } from 'node:fs/promises';
 import { AppError } from '../../core/app-error.ts';
 import { toCsv } from './csv-writer.ts';
 import type { ExportItem } from './export-item.ts';
-import type { ExportOptions, ExportResult, WrittenFile } from './export-options.ts';
+import { conflictPolicy, type ExportOptions, type ExportResult, type WrittenFile } from './export-options.ts';
 import { ExportWriter, asExportError, runExport } from './export-writer.ts';
 import { HashingStream } from './hashing-stream.ts';
 import { METADATA_CSV_HEADER, itemMetadata, metadataCsvRow, type ItemMetadata } from './item-metadata.ts';
@@ -33,7 +33,7 @@ export async function exportZip(items: readonly ExportItem[], outDir: string, op
   const folder = await OutputFolder.open(outDir);
   const writer = new ExportWriter(folder, options, items.length);
   const zipName = `${sanitizeBaseName((options.fileName ?? defaultZipName()).replace(/\.zip$/i, ''), 'assetql-export')}.zip`;
-  const target = await folder.reserve(zipName, options.renameOnConflict ?? false);
+  const target = await folder.reserve(zipName, conflictPolicy(options));
   if (target.renamed) writer.renamed.push({ from: zipName, to: target.rel });
   const tmpAbs = folder.resolveInside(`.${target.rel}.${randomBytes(4).toString('hex')}.partial`);
 
@@ -55,11 +55,12 @@ export async function exportZip(items: readonly ExportItem[], outDir: string, op
       await unlink(tmpAbs).catch(() => undefined);
       throw asExportError(err, tmpAbs);
     }
-    await commitTemp(tmpAbs, target.abs);
+    if (target.replaces) await rename(tmpAbs, target.abs); // --on-conflict overwrite: atomic swap
+    else await commitTemp(tmpAbs, target.abs);
     const zipFile: WrittenFile = { path: target.rel, sha256: archive.sha256, bytes: archive.bytes };
     writer.adopt(target.abs, zipFile);
     const outer = buildManifest('zip', items, [zipFile], writer.renamed, { entries });
-    const m = await writer.writeBuffer(manifestJson(outer), `${target.rel}.manifest.json`, undefined, true);
+    const m = await writer.writeBuffer(manifestJson(outer), `${target.rel}.manifest.json`, undefined, target.replaces ? 'overwrite' : 'rename');
     writer.progress();
     return {
       format: 'zip' as const,

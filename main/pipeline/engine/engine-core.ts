@@ -247,6 +247,7 @@ export class Engine implements EngineHooks {
       { prompt: plan.prompt, negativePrompt: plan.negativePrompt, params: plan.params, ...(initImage ? { initImage } : {}) },
       {
         signal: c.abort.signal,
+        attempt: { task, n: c.attemptN },
         onProgress: (p) =>
           this.progress.push(task.id, {
             batchId: task.batchId,

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { RequestArg, RequestName, RequestResult } from '../../../preload/api.ts';
 import { call, RequestError } from '../api.ts';
+import { useConnection } from '../store/connection.ts';
 
 export interface RequestState<T> {
   data: T | null;
@@ -29,6 +30,8 @@ export function useRequest<K extends RequestName>(name: K, arg: RequestArg<K> | 
   const [loading, setLoading] = useState(key !== null);
   const [nonce, setNonce] = useState(0);
   const generation = useRef(0);
+  // After a reconnect every visible view reloads once: the server may have moved on (or restarted).
+  const epoch = useConnection((s) => s.epoch);
 
   useEffect(() => {
     if (key === null) {
@@ -50,7 +53,7 @@ export function useRequest<K extends RequestName>(name: K, arg: RequestArg<K> | 
         setLoading(false);
       },
     );
-  }, [name, key, nonce]);
+  }, [name, key, nonce, epoch]);
 
   const reload = useCallback(() => setNonce((n) => n + 1), []);
   return { data, error, loading, reload, setData };

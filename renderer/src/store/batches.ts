@@ -7,6 +7,7 @@ interface BatchesState {
   taskId: string | null;
   setAll(list: BatchSummary[]): void;
   upsert(b: BatchSummary): void;
+  remove(id: string): void;
   select(id: string | null): void;
   openTask(id: string | null): void;
 }
@@ -25,6 +26,10 @@ export const useBatches = create<BatchesState>((set, get) => ({
   },
   upsert(b) {
     set({ batches: { ...get().batches, [b.id]: b } });
+  },
+  remove(id) {
+    const { [id]: _gone, ...rest } = get().batches;
+    set({ batches: rest, selectedId: get().selectedId === id ? null : get().selectedId });
   },
   select(id) {
     set({ selectedId: id, taskId: null });

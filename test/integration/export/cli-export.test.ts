@@ -91,4 +91,19 @@ describe('assetql export', () => {
     expect(h.err()).toMatch(/no assets match/);
     expect(await exportCommand.run(['--bogus'], fakeIo(out).io)).toBe(2);
   });
+
+  it('Unity into an existing project: refuses by default, --on-conflict rename|overwrite otherwise', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'assetql-cli-out-'));
+    const args = ['--format', 'unity', '--out', 'Proj', '--folder', 'Gen', '--ids', ids[0]!, '--data-dir', dataDir];
+    expect(await exportCommand.run(args, fakeIo(out).io)).toBe(0);
+    const refused = fakeIo(out);
+    expect(await exportCommand.run(args, refused.io)).toBe(1);
+    expect(refused.err()).toMatch(/Red Fox\.png already exists; choose another folder, or --on-conflict rename\|overwrite/);
+    expect(await exportCommand.run([...args, '--on-conflict', 'rename'], fakeIo(out).io)).toBe(0);
+    expect(await exportCommand.run([...args, '--on-conflict', 'overwrite'], fakeIo(out).io)).toBe(0);
+    expect((await readdir(join(out, 'Proj', 'Assets', 'Gen'))).sort()).toEqual(['Editor', 'Red Fox-2.png', 'Red Fox.png']);
+    const bad = fakeIo(out);
+    expect(await exportCommand.run([...args, '--on-conflict', 'merge'], bad.io)).toBe(1);
+    expect(bad.err()).toMatch(/--on-conflict must be one of refuse, rename, overwrite \(got merge\)/);
+  });
 });

@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ExportManifest } from '../../../main/library/export/manifest.ts';
@@ -37,7 +37,7 @@ describe('Unity export', () => {
     await writeFile(join(dir, 'hero.png.meta'), meta);
     await writeFile(join(dir, 'coin.png.meta'), meta); // orphan meta: kept, and Unity reuses its GUID
     const before = await stat(join(dir, 'hero.png.meta'));
-    const res = await exportUnity(items, out, { folder: 'Icons' });
+    const res = await exportUnity(items, out, { folder: 'Icons', onConflict: 'rename' });
     expect(await readFile(join(dir, 'hero.png'), 'utf8')).toBe('user art');
     expect(await readFile(join(dir, 'hero.png.meta'), 'utf8')).toBe(meta);
     expect((await stat(join(dir, 'hero.png.meta'))).mtimeMs).toBe(before.mtimeMs);
@@ -48,10 +48,47 @@ describe('Unity export', () => {
     expect(m.extra?.['meta_files_kept']).toEqual(['Assets/Icons/coin.png.meta']);
 
     // Re-export: same script is kept, a new manifest name is used, still no .meta written.
-    const again = await exportUnity(items.slice(0, 1), out, { folder: 'Icons' });
+    const again = await exportUnity(items.slice(0, 1), out, { folder: 'Icons', onConflict: 'rename' });
     expect(again.files.map((f) => f.path)).toEqual(['Assets/Icons/hero-3.png']);
     expect(again.manifestPath).toBe('assetql-unity-Icons.manifest-2.json');
     expect((await readdir(dir)).filter((f) => f.endsWith('.meta'))).toHaveLength(2);
+  });
+
+  it('refuses by default when a PNG exists, before writing anything', async () => {
+    const { items } = await makeItems(['hero', 'coin']);
+    const out = await tempOut();
+    const dir = join(out, 'Assets', 'Icons');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'coin.png'), 'user art');
+    await expect(exportUnity(items, out, { folder: 'Icons' })).rejects.toMatchObject({ kind: 'Conflict', message: expect.stringMatching(/coin\.png already exists.*--on-conflict rename\|overwrite/) });
+    expect((await readdir(dir)).sort()).toEqual(['coin.png']);
+    expect(await readFile(join(dir, 'coin.png'), 'utf8')).toBe('user art');
+    expect(await readdir(out)).toEqual(['Assets']);
+  });
+
+  it('--on-conflict overwrite replaces the PNG but never the .meta', async () => {
+    const { items } = await makeItems(['hero']);
+    const out = await tempOut();
+    const dir = join(out, 'Assets', 'Icons');
+    await mkdir(dir, { recursive: true });
+    const meta = 'fileFormatVersion: 2\nguid: 0123456789abcdef0123456789abcdef\n';
+    await writeFile(join(dir, 'hero.png'), 'old art');
+    await writeFile(join(dir, 'hero.png.meta'), meta);
+    const res = await exportUnity(items, out, { folder: 'Icons', onConflict: 'overwrite' });
+    expect(res.files[0]?.path).toBe('Assets/Icons/hero.png');
+    expect((await readFile(join(dir, 'hero.png'))).equals(await readFile(items[0]!.filePath))).toBe(true);
+    expect(await readFile(join(dir, 'hero.png.meta'), 'utf8')).toBe(meta);
+    expect((await readdir(dir)).filter((f) => f.includes('partial'))).toEqual([]);
+  });
+
+  it('refuses a symlinked Assets/ that points outside the project before creating anything', async () => {
+    const { items } = await makeItems(['hero']);
+    const out = await tempOut();
+    const outside = await tempOut();
+    await symlink(outside, join(out, 'Assets'));
+    await expect(exportUnity(items, out, { folder: 'Icons' })).rejects.toMatchObject({ kind: 'BadInput', message: expect.stringMatching(/link that leads outside the output folder/) });
+    expect(await readdir(outside)).toEqual([]); // no Icons/ made through the link
+    expect(await readdir(out)).toEqual(['Assets']);
   });
 
   it('sanitises hostile folder names and refuses reserved ones', async () => {

@@ -1,4 +1,4 @@
-import { mkdtemp, symlink, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readdir, symlink, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -29,6 +29,24 @@ describe('OutputFolder', () => {
     const outside = await mkdtemp(join(tmpdir(), 'assetql-outside-'));
     await symlink(outside, join(f.root, 'link'));
     await expect(f.reserve('link/x.png', false)).rejects.toMatchObject({ kind: 'BadInput' });
+    // Deeper paths through the link are refused before any folder is made behind it.
+    await expect(f.reserve('link/a/b/x.png', 'rename')).rejects.toMatchObject({ kind: 'BadInput' });
+    expect(await readdir(outside)).toEqual([]);
+  });
+
+  it('follows a link that stays inside the folder', async () => {
+    const f = await folder();
+    await mkdir(join(f.root, 'real'));
+    await symlink(join(f.root, 'real'), join(f.root, 'alias'));
+    const r = await f.reserve('alias/sub/x.png', 'refuse');
+    expect(r.abs).toBe(join(f.root, 'alias', 'sub', 'x.png'));
+    expect(await readdir(join(f.root, 'real'))).toEqual(['sub']);
+  });
+
+  it('overwrite hands out the existing name and marks it as a replacement', async () => {
+    const f = await folder();
+    await writeFile(join(f.root, 'a.png'), 'x');
+    expect(await f.reserve('a.png', 'overwrite')).toMatchObject({ rel: 'a.png', renamed: false, replaces: true });
   });
 
   it('refuses an existing file unless renaming is allowed, and never hands out a name twice', async () => {

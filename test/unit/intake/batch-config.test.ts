@@ -30,10 +30,10 @@ describe('batch configuration', () => {
   });
 
   it('rejects values outside the SDXL ranges with the field named', () => {
-    expect(() => parseBatchConfig({ steps: 20 })).toThrow(/steps: .*30/);
-    expect(() => parseBatchConfig({ guidance: 12 })).toThrow(/guidance/);
+    expect(() => parseBatchConfig({ steps: 20 })).toThrow(/Steps must be between 30 and 50 for this pack \(you gave 20\)\./);
+    expect(() => parseBatchConfig({ guidance: 12 })).toThrow(/Guidance \(CFG scale\) must be between 7 and 9 for this pack \(you gave 12\)/);
     expect(() => parseBatchConfig({ width: 1000, height: 1000 })).toThrow(/size 1000x1000 is not allowed for this pack; choose one of 1024x1024/);
-    expect(() => parseBatchConfig({ sampler: 'ddim' })).toThrow(/sampler/);
+    expect(() => parseBatchConfig({ sampler: 'ddim' })).toThrow(/Sampler must be one of “euler”/);
   });
 
   it('takes sizes and step ranges from a test pack manifest', () => {

@@ -2,7 +2,7 @@ import { AppError } from '../../../core/app-error.ts';
 import { publicObjectUrl, rawObjectKey } from '../../sync/object-keys.ts';
 import { toCsv, type CsvCell } from '../csv-writer.ts';
 import type { ExportItem } from '../export-item.ts';
-import type { ExportOptions, ExportResult } from '../export-options.ts';
+import { companionPolicy, type ExportOptions, type ExportResult } from '../export-options.ts';
 import { ExportWriter, runExport } from '../export-writer.ts';
 import { buildManifest, manifestJson } from '../manifest.ts';
 import { OutputFolder } from '../output-folder.ts';
@@ -97,7 +97,7 @@ export async function exportShopify(items: readonly ExportItem[], outDir: string
       products: groups.size,
       image_urls: items.map((it) => ({ assetId: it.assetId, url: publicObjectUrl(baseUrl, rawObjectKey(options.prefix, it.batchId, it.assetId)) })),
     });
-    const m = await writer.writeBuffer(manifestJson(manifest), `${csvFile.path}.manifest.json`, undefined, true);
+    const m = await writer.writeBuffer(manifestJson(manifest), `${csvFile.path}.manifest.json`, undefined, companionPolicy(options));
     return {
       format: 'shopify' as const,
       outDir: folder.root,

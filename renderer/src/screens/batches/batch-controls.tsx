@@ -4,6 +4,7 @@ import { call } from '../../api.ts';
 import { attempt } from '../../store/toasts.ts';
 import { useBatches } from '../../store/batches.ts';
 import { useTasks } from '../../store/tasks.ts';
+import { confirmAction } from '../../store/confirm.ts';
 
 /** Pause / resume / cancel / priority for a batch; the ledger makes them survive a restart. */
 export function BatchControls(props: { batch: BatchSummary }) {
@@ -14,6 +15,16 @@ export function BatchControls(props: { batch: BatchSummary }) {
   const act = async (what: string, fn: () => Promise<BatchSummary>): Promise<void> => {
     const next = await attempt(what, fn, (v) => `${v.name}: ${v.state}`);
     if (next) upsert(next);
+  };
+  const cancel = async (): Promise<void> => {
+    const open = b.counts.total - b.counts.ready - b.counts.review - b.counts.failed - b.counts.cancelled;
+    const ok = await confirmAction({
+      title: 'Cancel batch',
+      message: `Cancel “${b.name}”? Its ${open} unfinished row(s) stop and will not be generated; the ${b.counts.ready} finished asset(s) stay in the library. Only this batch is affected.`,
+      confirmLabel: `Cancel ${open} row(s)`,
+      danger: true,
+    });
+    if (ok) await act('Cancel', () => call('batches.cancel', { id: b.id }));
   };
   return (
     <div className="controls" role="group" aria-label="Batch controls">
@@ -41,11 +52,10 @@ export function BatchControls(props: { batch: BatchSummary }) {
       <button
         className="btn danger"
         disabled={finished}
-        onClick={() => {
-          if (confirm(`Cancel "${b.name}"? Finished assets stay in the library.`)) void act('Cancel', () => call('batches.cancel', { id: b.id }));
-        }}
+        data-testid="cancel-batch"
+        onClick={() => void cancel()}
       >
-        Cancel
+        Cancel batch…
       </button>
       <label className="inline-field">
         Priority

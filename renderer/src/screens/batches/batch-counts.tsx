@@ -1,9 +1,11 @@
 import type { BatchSummary } from '../../../../preload/api.ts';
-import { fmtDuration } from '../../hooks/format.ts';
+import { useStale } from '../../store/connection.ts';
+import { etaText } from './batch-list.tsx';
 
 /** The counts strip above the grid; each cell has reserved width so live numbers don't shift. */
 export function BatchCounts(props: { batch: BatchSummary }) {
   const c = props.batch.counts;
+  const stale = useStale();
   const cells: [string, number | string, string][] = [
     ['total', c.total, 'idle'],
     ['pending', c.pending, 'idle'],
@@ -12,7 +14,7 @@ export function BatchCounts(props: { batch: BatchSummary }) {
     ['review', c.review, 'warn'],
     ['failed', c.failed, 'bad'],
     ['held', c.held, 'warn'],
-    ['ETA', fmtDuration(props.batch.etaSeconds), 'idle'],
+    ['ETA', etaText(props.batch, stale) || '—', 'idle'],
   ];
   return (
     <dl className="counts" aria-label="Task counts">

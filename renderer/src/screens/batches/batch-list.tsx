@@ -2,26 +2,39 @@ import type { BatchSummary } from '../../../../preload/api.ts';
 import { ProgressBar } from '../../components/progress-bar.tsx';
 import { StateBadge } from '../../components/state-badge.tsx';
 import { fmtDuration } from '../../hooks/format.ts';
+import { useStale } from '../../store/connection.ts';
 
-/** The batch list: name, state, segmented progress, counts and ETA (fixed-width numbers). */
+/**
+ * The batch list: name, state, profile and pack, segmented progress, counts and ETA (fixed-width
+ * numbers). With the link down the state reads "last known" and no ETA is shown: a frozen
+ * "running, ETA 2s" would claim progress nobody can see.
+ */
 export function BatchList(props: { batches: BatchSummary[]; selectedId: string | null; onSelect(id: string): void }) {
+  const stale = useStale();
   return (
     <ul className="batch-list" aria-label="Batches">
       {props.batches.map((b) => {
         const c = b.counts;
         return (
           <li key={b.id}>
-            <button className={b.id === props.selectedId ? 'batch-item active' : 'batch-item'} onClick={() => props.onSelect(b.id)} aria-current={b.id === props.selectedId}>
+            <button className={b.id === props.selectedId ? 'batch-item active' : 'batch-item'} onClick={() => props.onSelect(b.id)} aria-current={b.id === props.selectedId} data-batch-id={b.id}>
               <span className="row-between">
                 <span className="ellipsis">{b.name}</span>
-                <StateBadge state={b.state} />
+                <span className="badges">
+                  {b.archived ? <span className="badge tone-idle">archived</span> : null}
+                  <StateBadge state={stale ? `${b.state}?` : b.state} />
+                </span>
+              </span>
+              <span className="muted small ellipsis batch-meta" title={`profile ${b.profileName ?? '—'} · pack ${b.packId ?? '—'}`}>
+                {b.profileName ?? 'no profile'}
+                {b.profileVersion ? ` v${b.profileVersion}` : ''} · {b.packId ?? 'default pack'}
               </span>
               <ProgressBar total={c.total} ready={c.ready} review={c.review} failed={c.failed} label={`${b.name} progress`} />
               <span className="row-between muted small num">
                 <span>
-                  {c.ready}/{c.total} ready · {c.review} review
+                  {c.ready}/{c.total} ready · {c.review} review{c.failed ? ` · ${c.failed} failed` : ''}
                 </span>
-                <span>ETA {fmtDuration(b.etaSeconds)}</span>
+                <span data-testid="batch-eta">{etaText(b, stale)}</span>
               </span>
             </button>
           </li>
@@ -29,4 +42,10 @@ export function BatchList(props: { batches: BatchSummary[]; selectedId: string |
       })}
     </ul>
   );
+}
+
+export function etaText(b: BatchSummary, stale: boolean): string {
+  if (stale) return 'last known';
+  if (b.state !== 'running') return b.state === 'done' ? 'finished' : '';
+  return `ETA ${fmtDuration(b.etaSeconds)}`;
 }

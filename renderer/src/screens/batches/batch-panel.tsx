@@ -6,6 +6,8 @@ import { useRequest } from '../../hooks/use-request.ts';
 import { usePoll } from '../../hooks/use-poll.ts';
 import { useTasks } from '../../store/tasks.ts';
 import { BatchControls } from './batch-controls.tsx';
+import { BatchAdminActions } from './batch-admin-actions.tsx';
+import { useStale } from '../../store/connection.ts';
 import { TaskGrid } from './task-grid.tsx';
 import { BatchCounts } from './batch-counts.tsx';
 
@@ -17,7 +19,8 @@ export function BatchPanel(props: { batch: BatchSummary; onOpenTask(id: string):
   const ids = useTasks((s) => s.order[id]);
   const tasks = useRequest('batches.tasks', synthetic ? null : { id });
   const setBatchTasks = useTasks((s) => s.setBatchTasks);
-  usePoll(tasks.reload, 5000, !synthetic && props.batch.state === 'running');
+  const stale = useStale();
+  usePoll(tasks.reload, 5000, !synthetic && !stale && props.batch.state === 'running');
 
   useEffect(() => {
     if (tasks.data) setBatchTasks(id, tasks.data);
@@ -35,6 +38,7 @@ export function BatchPanel(props: { batch: BatchSummary; onOpenTask(id: string):
         <h2 className="ellipsis">{props.batch.name}</h2>
         <BatchControls batch={props.batch} />
       </div>
+      {synthetic ? null : <BatchAdminActions batch={props.batch} />}
       <BatchCounts batch={props.batch} />
       {grid}
     </div>

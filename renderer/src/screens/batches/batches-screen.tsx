@@ -1,4 +1,5 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
+import { useStale } from '../../store/connection.ts';
 import { ScreenHeader } from '../../components/screen-header.tsx';
 import { ErrorState } from '../../components/error-state.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
@@ -12,7 +13,9 @@ import { BatchPanel } from './batch-panel.tsx';
 import { TaskDrawer } from './task-drawer.tsx';
 
 export function BatchesScreen() {
-  const list = useRequest('batches.list', {});
+  const [includeArchived, setIncludeArchived] = useState(false);
+  const list = useRequest('batches.list', { includeArchived });
+  const stale = useStale();
   const { batches, selectedId, taskId, setAll, select, openTask } = useBatches();
   const go = useNavigation((s) => s.go);
 
@@ -20,8 +23,8 @@ export function BatchesScreen() {
     if (list.data) setAll(list.data);
   }, [list.data, setAll]);
 
-  const all = sortedBatches(batches);
-  usePoll(list.reload, 4000, all.some((b) => b.state === 'running' && !b.id.startsWith('e2e-')));
+  const all = sortedBatches(batches).filter((b) => includeArchived || !b.archived);
+  usePoll(list.reload, 4000, !stale && all.some((b) => b.state === 'running' && !b.id.startsWith('e2e-')));
   const selected = (selectedId && batches[selectedId]) || all[0] || null;
 
   let body;
@@ -50,7 +53,15 @@ export function BatchesScreen() {
 
   return (
     <section className="screen screen-fill">
-      <ScreenHeader title="Batches" subtitle="Every batch and its tasks, live." />
+      <ScreenHeader
+        title="Batches"
+        subtitle="Every batch and its tasks, live."
+        actions={
+          <label className="check">
+            <input type="checkbox" checked={includeArchived} onChange={(e) => setIncludeArchived(e.target.checked)} /> Show archived
+          </label>
+        }
+      />
       {body}
       {taskId ? <TaskDrawer taskId={taskId} onClose={() => openTask(null)} /> : null}
     </section>

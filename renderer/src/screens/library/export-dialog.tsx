@@ -40,6 +40,7 @@ export function ExportDialog(props: { total: number | null; onClose(): void }) {
   const [delivery, setDelivery] = useState<Delivery>('download');
   const [outDir, setOutDir] = useState('');
   const [unityFolder, setUnityFolder] = useState('AssetQL');
+  const [onConflict, setOnConflict] = useState<'rename' | 'refuse' | 'overwrite'>('rename');
   const [baseUrl, setBaseUrl] = useState('');
   const [progress, setProgress] = useState<ExportProgress | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
@@ -60,7 +61,7 @@ export function ExportDialog(props: { total: number | null; onClose(): void }) {
       const scope = selected.size ? { assetIds: [...selected] } : { query: toQuery(filters) };
       const extra = format === 'unity' ? { unityFolder } : format === 'shopify' && baseUrl ? { baseUrl } : {};
       const where = toDisk ? { delivery: 'folder' as const, ...(outDir.trim() ? { outDir: outDir.trim() } : {}) } : { delivery: 'download' as const };
-      const r = await call('export.start', { format, ...where, ...scope, ...extra });
+      const r = await call('export.start', { format, ...where, ...scope, ...extra, ...(toDisk ? { onConflict } : {}) });
       mine.current = r.exportId;
       setProgress(latest.current.get(r.exportId) ?? { exportId: r.exportId, state: 'running', done: 0, total: 0, bytes: 0, outPath: null, error: null });
       if (r.downloadUrl) startDownload(r.downloadUrl);
@@ -122,6 +123,15 @@ export function ExportDialog(props: { total: number | null; onClose(): void }) {
             Writing to the server’s disk needs an export root: set one in Settings → Exports{format === 'zip' ? ', or download the ZIP instead' : ''}.
           </p>
         )
+      ) : null}
+      {toDisk ? (
+        <Field label="If a file already exists">
+          <select className="input" value={onConflict} onChange={(e) => setOnConflict(e.target.value as typeof onConflict)} data-testid="export-on-conflict">
+            <option value="rename">Keep it, write the new one under a new name</option>
+            <option value="refuse">Stop the export (nothing is written)</option>
+            <option value="overwrite">Replace it</option>
+          </select>
+        </Field>
       ) : null}
       {format === 'unity' ? (
         <Field label="Assets/ folder" hint="Existing .meta files are never overwritten.">

@@ -8,6 +8,7 @@ import { MappingCard } from './mapping-card.tsx';
 import { PreviewCard } from './preview-card.tsx';
 import { ConfigCard } from './config-card.tsx';
 import { StartBar } from './start-bar.tsx';
+import { FirstRun } from './first-run.tsx';
 
 /** CSV + references in; a plan, a live prompt preview and a configuration out; Start. */
 export function NewBatchScreen() {
@@ -19,6 +20,7 @@ export function NewBatchScreen() {
   return (
     <section className="screen">
       <ScreenHeader title="New batch" subtitle="Drop a CSV (one row per asset) and 1–5 style references, check the prompts, then start." />
+      <FirstRun />
       <div className="new-batch-grid">
         <div className="nb-main">
           <div className="nb-pair">
