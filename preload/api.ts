@@ -566,7 +566,8 @@ export interface DeltaReportDto {
   missing: { attribute: string; expected: string; why: string }[];
   suggestion: string;
   expectedGain: number;
-  status: 'open' | 'accepted' | 'edited' | 'dismissed';
+  /** 'ran': the row started generating with its prompt as it was, so the report no longer applies. */
+  status: 'open' | 'accepted' | 'edited' | 'dismissed' | 'ran';
 }
 
 // ───────────────────────────── library ─────────────────────────────
