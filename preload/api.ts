@@ -265,6 +265,14 @@ export interface PackInfo {
   path: string | null;
   testPack: boolean;
   downloadable: boolean;
+  /** cuda-fp16 | portable-fp16 | fp32 for catalog SDXL packs; null otherwise. */
+  variant: string | null;
+  /** Providers the pack declares it runs on. */
+  providers: string[];
+  /** Pack id `models convert --fp16` builds this pack from (not published for download). */
+  buildFrom: string | null;
+  /** What the installed files were verified against (repository, revision, hashes), one line. */
+  verification: string | null;
   /** What an installed SDXL pack allows (New batch offers only these); null for other packs. */
   limits: PackLimitsDto | null;
 }
@@ -276,6 +284,41 @@ export interface PackLimitsDto {
   steps: { min: number; max: number; default: number };
   guidance: { min: number; max: number; default: number };
   samplers: Sampler[];
+}
+
+export interface PackRecommendationDto {
+  model: string;
+  role: string;
+  packId: string;
+  packName: string;
+  variant: string;
+  action: 'installed' | 'download' | 'build';
+  buildFrom: string | null;
+  reason: string;
+  needBytes: number | null;
+  warnings: string[];
+}
+/** The pack to get for this machine's provider and GPU memory (Settings, doctor, first launch). */
+export interface ModelRecommendation {
+  provider: string;
+  providerLabel: string;
+  gpuMemoryBytes: number | null;
+  gpuMemorySource: string;
+  packs: PackRecommendationDto[];
+}
+
+/** Enable CUDA acceleration (Linux x64 + NVIDIA): state of the downloadable CUDA runtime. */
+export interface CudaRuntimeDto {
+  offered: boolean;
+  reason: string | null;
+  driverFound: boolean;
+  installed: boolean;
+  active: boolean;
+  /** True when this process still runs the runtime it started with (a restart applies a change). */
+  restartNeeded: boolean;
+  dir: string | null;
+  onnxruntime: string;
+  lastResult: string | null;
 }
 
 /** `models.importCheckpoint`: what was written, what was not and why (issue 15). */
@@ -523,7 +566,8 @@ export interface DeltaReportDto {
   missing: { attribute: string; expected: string; why: string }[];
   suggestion: string;
   expectedGain: number;
-  status: 'open' | 'accepted' | 'edited' | 'dismissed';
+  /** 'ran': the row started generating with its prompt as it was, so the report no longer applies. */
+  status: 'open' | 'accepted' | 'edited' | 'dismissed' | 'ran';
 }
 
 // ───────────────────────────── library ─────────────────────────────
@@ -708,6 +752,12 @@ export const requestSchemas = {
   'loras.clearCache': Empty,
   /** Free space where packs are downloaded (first run shows it next to each pack's size). */
   'models.storage': Empty,
+  'models.recommend': Empty,
+  'models.convert': z.object({ id: Id }),
+  'gpu.status': Empty,
+  'gpu.enableCuda': Empty,
+  'gpu.cancelEnableCuda': Empty,
+  'gpu.disableCuda': Empty,
 
   'uploads.put': z.object({ name: z.string().min(1).max(255), dataBase64: z.string().max(200 * 1024 * 1024) }),
   'intake.parseCsv': z.object({ uploadId: Id }),
@@ -806,6 +856,12 @@ export interface RequestResults {
   'loras.setCacheLimit': LoraCacheDto;
   'loras.clearCache': LoraCacheDto;
   'models.storage': { dir: string; freeBytes: number | null };
+  'models.recommend': ModelRecommendation;
+  'models.convert': { started: boolean; id: string };
+  'gpu.status': CudaRuntimeDto;
+  'gpu.enableCuda': { started: boolean };
+  'gpu.cancelEnableCuda': { cancelled: boolean };
+  'gpu.disableCuda': CudaRuntimeDto;
   'uploads.put': Upload;
   'intake.parseCsv': CsvReport;
   'intake.checkRefs': RefImageReport[];
@@ -880,6 +936,8 @@ export interface EventPayloads {
   'metrics.updated': MetricsSnapshot;
   'alert.raised': Alert;
   'download.progress': { id: string; state: 'running' | 'done' | 'failed' | 'cancelled'; bytes: number; total: number; rate: number; etaSeconds: number | null; error: string | null };
+  /** Enable CUDA acceleration: stage, bytes, and at the end the outcome in words. */
+  'gpu.progress': { state: 'running' | 'done' | 'failed' | 'cancelled'; stage: string; bytes: number; total: number; message: string };
   'export.progress': ExportProgress;
   'sync.progress': { state: 'running' | 'done' | 'failed'; done: number; total: number; error: string | null };
   'library.changed': { assetIds: string[] };
@@ -891,7 +949,7 @@ export interface EventPayloads {
 export type EventName = keyof EventPayloads;
 export const EVENT_NAMES = [
   'task.updated', 'task.progress', 'batch.updated', 'batch.deleted', 'metrics.updated', 'alert.raised',
-  'download.progress', 'export.progress', 'sync.progress', 'library.changed', 'delta.updated', 'hotfolder.drop', 'engine.error',
+  'download.progress', 'gpu.progress', 'export.progress', 'sync.progress', 'library.changed', 'delta.updated', 'hotfolder.drop', 'engine.error',
 ] as const satisfies readonly EventName[];
 type _AllEvents = Exclude<EventName, (typeof EVENT_NAMES)[number]> extends never ? true : never;
 const _allEvents: _AllEvents = true;

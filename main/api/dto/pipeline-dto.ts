@@ -1,10 +1,9 @@
 import type { Database } from 'better-sqlite3';
-import type { AttemptDto, BatchCounts, BatchSummary, DecisionRates, StyleScoresDto, TaskDetail, TaskSummary } from '../../../preload/api.ts';
+import type { AttemptDto, BatchCounts, BatchSummary, DecisionRates, ReviewDecisionDto, StyleScoresDto, TaskDetail, TaskSummary } from '../../../preload/api.ts';
 import { attemptProducers, type AttemptProducer } from '../../distributed/attempt-producer.ts';
 import type { FileUrl } from '../../core/file-urls.ts';
 import type { AttemptRecord, BatchRecord, TaskRecord } from '../../pipeline/types.ts';
-import { countTasks } from '../../pipeline/ledger/batches.ts';
-import { listAttempts } from '../../pipeline/ledger/attempts.ts';
+import { type ReviewDecision, countTasks, listAttempts } from '../../pipeline/ledger-api.ts';
 import { computeMetrics, type PipelineMetrics } from '../../pipeline/metrics.ts';
 import { decidePass } from '../../pipeline/records/decide-pass.ts';
 import type { BatchConfig } from '../../pipeline/records/batch-config.ts';
@@ -122,3 +121,12 @@ export function taskDetailDto(db: Database, t: TaskRecord, config: BatchConfig, 
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
 
+
+/** A recorded review decision; `undoable` is true for the newest not-undone decision of its row. */
+export function reviewDecisionDto(d: ReviewDecision, db: Database): ReviewDecisionDto {
+  const newest = db.prepare('SELECT id FROM review_decisions WHERE task_id = ? AND undone_at IS NULL ORDER BY at DESC, id DESC LIMIT 1').get(d.taskId) as { id: number } | undefined;
+  return {
+    id: d.id, taskId: d.taskId, batchId: d.batchId, action: d.action, attempt: d.attemptN, assetId: d.assetId, prompt: d.prompt, by: d.by,
+    at: iso(d.at), undoneAt: d.undoneAt === null ? null : iso(d.undoneAt), undoable: d.undoneAt === null && newest?.id === d.id,
+  };
+}

@@ -2,6 +2,7 @@ import type { RgbImage } from '../../../workers/image/rgb-image.ts';
 import type { LibraryContext } from '../../library/asset-types.ts';
 import { storeAsset } from '../../library/store-asset.ts';
 import type { WeightsRecipe } from '../../style-weights/pack-provenance.ts';
+import { purgeAssetVersion } from '../../library/purge-asset.ts';
 import { writeThumbnail } from '../../library/thumbnails.ts';
 import { absLibraryPath } from '../../library/library-paths.ts';
 import type { PostStage, StoreStage } from '../stages.ts';
@@ -41,6 +42,7 @@ export function createLibraryStore(ctx: LibraryContext, opts: { embeddingFor?: (
       });
       return { assetId: asset.id };
     },
+    remove: (assetId) => purgeAssetVersion(ctx, assetId),
   };
 }
 
