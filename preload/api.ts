@@ -490,6 +490,8 @@ export interface TaskSummary {
   decision: TaskDecision;
   thumbUrl: string | null;
   error: string | null;
+  /** Host (or id) of the worker that made the latest attempt; null or absent = this machine. */
+  worker?: string | null;
 }
 export interface AttemptDto {
   n: number;
