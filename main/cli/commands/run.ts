@@ -22,7 +22,7 @@ import { createPipeline, type BatchSummary, type PipelineEngine } from '../../pi
 import { missingPacksMessage } from '../../pipeline/headless/missing-packs.ts';
 import { progressLine, runExitCode, summaryTable } from '../../pipeline/headless/progress-view.ts';
 import { computeRunKey, fileSha256 } from '../../pipeline/headless/run-key.ts';
-import { findBatchByRunKey } from '../../pipeline/ledger/batches.ts';
+import { findBatchByRunKey } from '../../pipeline/ledger-api.ts';
 import { createRealStages, type RealStages } from '../../pipeline/wiring.ts';
 import { packDirForLoras, parseLoraFlags } from '../../style-weights/batch-pack.ts';
 import { startCoordinator, type Coordinator } from '../../distributed/coordinator.ts';
