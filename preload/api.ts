@@ -490,6 +490,8 @@ export interface TaskSummary {
   decision: TaskDecision;
   thumbUrl: string | null;
   error: string | null;
+  /** Host (or id) of the worker that made the latest attempt; null or absent = this machine. */
+  worker?: string | null;
 }
 export interface AttemptDto {
   n: number;
@@ -566,7 +568,8 @@ export interface DeltaReportDto {
   missing: { attribute: string; expected: string; why: string }[];
   suggestion: string;
   expectedGain: number;
-  status: 'open' | 'accepted' | 'edited' | 'dismissed';
+  /** 'ran': the row started generating with its prompt as it was, so the report no longer applies. */
+  status: 'open' | 'accepted' | 'edited' | 'dismissed' | 'ran';
 }
 
 // ───────────────────────────── library ─────────────────────────────
@@ -574,6 +577,9 @@ export interface DeltaReportDto {
 export const LibraryQuerySchema = z.object({
   text: z.string().max(500).default(''),
   batchId: z.string().optional(),
+  /** Checkpoint (pack id or imported checkpoint name) and LoRA name from the recipe (issue 15). */
+  model: z.string().max(200).optional(),
+  lora: z.string().max(200).optional(),
   category: z.string().optional(),
   tags: z.array(z.string().max(100)).max(20).optional(),
   from: z.string().optional(),

@@ -22,13 +22,14 @@ import { createPipeline, type BatchSummary, type PipelineEngine } from '../../pi
 import { missingPacksMessage } from '../../pipeline/headless/missing-packs.ts';
 import { progressLine, runExitCode, summaryTable } from '../../pipeline/headless/progress-view.ts';
 import { computeRunKey, fileSha256 } from '../../pipeline/headless/run-key.ts';
-import { findBatchByRunKey } from '../../pipeline/ledger/batches.ts';
+import { findBatchByRunKey } from '../../pipeline/ledger-api.ts';
 import { createRealStages, type RealStages } from '../../pipeline/wiring.ts';
 import { packDirForLoras, parseLoraFlags } from '../../style-weights/batch-pack.ts';
 import { startCoordinator, type Coordinator } from '../../distributed/coordinator.ts';
 import { loadDistributedConfig } from '../../distributed/distributed-config.ts';
 import type { CliIo, Command } from '../command.ts';
 import { writeTerminalControl } from '../terminal-text.ts';
+import { writeCommandError } from '../command-error.ts';
 
 const USAGE = `assetql run <csv> --refs <dir> [options]
 
@@ -234,7 +235,7 @@ export const runCommand: Command = {
     } catch (err) {
       const e = toErrorData(err);
       if (json) io.stdout.write(`${JSON.stringify({ event: 'error', error: e })}\n`);
-      io.stderr.write(`assetql run: ${e.kind}: ${e.message}\n`);
+      writeCommandError(io, `assetql run`, err);
       return e.kind === 'BadInput' || e.kind === 'NotFound' ? 2 : e.kind === 'Cancelled' ? 130 : 1;
     } finally {
       await engine?.stop().catch(() => undefined);
