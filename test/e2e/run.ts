@@ -12,7 +12,8 @@ export async function runAll(filter: string | undefined): Promise<number> {
   const specs: E2eSpec[] = [];
   for (const f of files) {
     const mod = (await import(pathToFileURL(join(ROOT, 'test/e2e', f)).href)) as { specs: E2eSpec[] };
-    specs.push(...mod.specs.filter((s) => !filter || s.name.includes(filter)));
+    // The filter may name several specs: "first run|batch management" runs both.
+    specs.push(...mod.specs.filter((s) => !filter || filter.split('|').some((f) => s.name.includes(f))));
   }
   const server = await startServer();
   const browser = await launchChromium();
