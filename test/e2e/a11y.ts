@@ -56,7 +56,22 @@ const LAYOUT_SCRIPT = `(() => {
     if (el.tagName === 'BUTTON' && el.scrollWidth > el.clientWidth + 2 && cs.textOverflow !== 'ellipsis' && cs.overflow !== 'visible') problems.push('clipped ' + name(el) + ': content ' + el.scrollWidth + 'px in ' + el.clientWidth + 'px');
     if (r.right > window.innerWidth + 1) problems.push('off-screen ' + name(el) + ': right edge ' + Math.round(r.right) + ' > ' + window.innerWidth);
   }
-  const boxes = controls.filter((el) => !el.closest('[role="dialog"]')).map((el) => ({ el, r: el.getBoundingClientRect() }));
+  // Tiles and count cells must stay inside their strip (no tile cut off at the edge).
+  for (const el of document.querySelectorAll('dl.counts > div, .tiles > *, .stat-tile')) {
+    const r = el.getBoundingClientRect();
+    const p = el.parentElement.getBoundingClientRect();
+    if (r.width > 0 && (r.right > p.right + 1 || r.right > window.innerWidth + 1)) problems.push('overflowing tile ' + name(el) + ': right edge ' + Math.round(r.right) + ' > ' + Math.round(Math.min(p.right, window.innerWidth)));
+  }
+  // Overlays are meant to cover the page (dialogs, toasts, the sticky start bar and banner):
+  // overlap is only a defect between controls in the normal flow.
+  function floating(el) {
+    for (let e = el; e && e !== document.body; e = e.parentElement) {
+      const p = getComputedStyle(e).position;
+      if (p === 'fixed' || p === 'sticky' || e.getAttribute('role') === 'dialog') return true;
+    }
+    return false;
+  }
+  const boxes = controls.filter((el) => !floating(el)).map((el) => ({ el, r: el.getBoundingClientRect() }));
   for (let i = 0; i < boxes.length; i++) {
     for (let j = i + 1; j < boxes.length; j++) {
       const a = boxes[i];
@@ -73,6 +88,8 @@ const LAYOUT_SCRIPT = `(() => {
 /** Screenshot + axe + layout check of the current screen at both sizes; returns what failed. */
 export async function checkAtBothSizes(page: Page, label: string): Promise<string[]> {
   const failures: string[] = [];
+  // Outcome toasts of earlier steps would sit over the screenshots: dismiss them first.
+  await page.evaluate(() => document.querySelectorAll<HTMLButtonElement>('.toasts button[aria-label="Dismiss"]').forEach((b) => b.click()));
   for (const size of SIZES) {
     await page.setViewportSize({ width: size.width, height: size.height });
     await page.waitForTimeout(150);
