@@ -11,6 +11,10 @@ import { toWorkerErrorData, WorkerError, type FromWorker, type InferenceOp, type
 import { generate } from './sdxl/generate.ts';
 import { countWordTokens, sdxlTokenizer } from './clip/count-tokens.ts';
 import { SdxlPack } from './sdxl/sdxl-pack.ts';
+import { smokeRun } from './sdxl/smoke-run.ts';
+import { analyseImage } from './analysis/analyse-image.ts';
+import { decodeImage } from './analysis/decode-image.ts';
+import { detectProviders, ortVersion } from './onnx/providers.ts';
 
 const port = parentPort;
 if (!port) throw new Error('inference.worker.ts must run inside a worker thread');
@@ -56,6 +60,21 @@ async function run(seq: number, op: InferenceOp): Promise<{ result: unknown; tra
       const rows = await (await loadPack(op.packDir, 'clip')).embedImages(op.images);
       return { result: rows, transfer: rows.map((r) => r.buffer as ArrayBuffer) };
     }
+    case 'analysis.analyse':
+      return { result: analyseImage(op.image, op.k === undefined ? {} : { k: op.k }), transfer: [] };
+    case 'image.decode': {
+      const input = typeof op.input === 'string' ? op.input : Buffer.from(op.input.buffer, op.input.byteOffset, op.input.byteLength);
+      // Copied, not transferred: sharp's output may be a view on a shared buffer.
+      return { result: await decodeImage(input, op.options), transfer: [] };
+    }
+    case 'providers.detect': {
+      const statuses = await detectProviders({ ...(op.only ? { only: op.only } : {}), ...(op.probeTimeoutMs ? { probeTimeoutMs: op.probeTimeoutMs } : {}) });
+      return { result: { statuses, ortVersion: ortVersion() }, transfer: [] };
+    }
+    case 'doctor.smoke':
+      return { result: await smokeRun(op.packDir, op.provider), transfer: [] };
+    case 'pack.read':
+      return { result: await readPack(op.packDir, op.packKind), transfer: [] };
     case 'text.countTokens':
       return { result: countWordTokens(await sdxlTokenizer(op.packDir), op.text), transfer: [] };
     case 'pack.unload': {

@@ -9,6 +9,11 @@ import type { RgbImage } from './image/rgb-image.ts';
 import type { ClipInfo } from './clip/clip-pack.ts';
 import type { TokenCountResult } from './clip/count-tokens.ts';
 import type { SdxlGenerateRequest, SdxlGenerateResult, SdxlProgress } from './sdxl/generate-types.ts';
+import type { ImageAnalysis } from './analysis/types.ts';
+import type { DecodedImage, DecodeOptions } from './analysis/decode-image.ts';
+import type { ProviderName, ProviderStatus } from './onnx/provider-types.ts';
+import type { SmokeResult } from './sdxl/smoke-types.ts';
+import type { ClipManifest, SdxlManifest } from '../models/manifest.ts';
 
 /** The subset of main/core's ErrorKind a worker produces (workers may not import main/). */
 export const WORKER_ERROR_KINDS = ['BadInput', 'ModelMissing', 'OutOfMemory', 'Inference', 'Cancelled', 'Internal'] as const;
@@ -47,6 +52,16 @@ export type InferenceOp =
   | { kind: 'clip.info'; packDir: string }
   | { kind: 'clip.embedTexts'; packDir: string; texts: string[] }
   | { kind: 'clip.embedImages'; packDir: string; images: RgbImage[] }
+  /** Brand-DNA analysis of one image (palette, lighting, composition, texture): the pixel loops. */
+  | { kind: 'analysis.analyse'; image: RgbImage; k?: number }
+  /** File path or encoded bytes → 8-bit sRGB pixels, size-checked before decoding. */
+  | { kind: 'image.decode'; input: string | Uint8Array; options?: DecodeOptions }
+  /** Which execution providers really run here (each probed with a real session), and ORT's version. */
+  | { kind: 'providers.detect'; only?: ProviderName[]; probeTimeoutMs?: number }
+  /** `assetql doctor`'s timed end-to-end run of a tiny SDXL pack on one provider. */
+  | { kind: 'doctor.smoke'; packDir: string; provider: ProviderName }
+  /** Validates a pack folder (manifest schema, every file present) and returns its manifest. */
+  | { kind: 'pack.read'; packDir: string; packKind: 'sdxl' | 'clip' }
   /** Tokens of a prompt with an SDXL pack's tokenizer (answered at once, not queued behind generation). */
   | { kind: 'text.countTokens'; packDir: string; text: string }
   /** Releases a pack's sessions in this worker (e.g. before loading a larger one). */
@@ -62,6 +77,11 @@ export interface OpResults {
   'clip.info': ClipInfo;
   'clip.embedTexts': Float32Array[];
   'clip.embedImages': Float32Array[];
+  'analysis.analyse': ImageAnalysis;
+  'image.decode': DecodedImage;
+  'providers.detect': { statuses: ProviderStatus[]; ortVersion: string };
+  'doctor.smoke': SmokeResult;
+  'pack.read': SdxlManifest | ClipManifest;
   'text.countTokens': TokenCountResult;
   'pack.unload': { unloaded: boolean };
   'debug.crash': never;

@@ -4,7 +4,7 @@ import type { DataDir } from '../core/data-dir.ts';
 import type { Embedder } from '../inference/embedder.ts';
 import { getAsset } from '../library/get-asset.ts';
 import { libraryFile } from '../library/library-paths.ts';
-import { decodeImage } from '../../workers/analysis/decode-image.ts';
+import { decodeInWorker as decodeImage } from '../inference/cpu-jobs.ts';
 import { addProfileReference } from './profile-repo.ts';
 import type { StyleProfile } from './style-profile.ts';
 

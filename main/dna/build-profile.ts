@@ -1,7 +1,7 @@
 import { AppError } from '../core/app-error.ts';
 import type { Embedder } from '../inference/embedder.ts';
 import type { RgbImage } from '../../workers/image/rgb-image.ts';
-import { analyseImage } from '../../workers/analysis/analyse-image.ts';
+import { analyseInWorker } from '../inference/cpu-jobs.ts';
 import { edgeSimilarityRaw, meanEdgeSignature, paletteDistance } from '../../workers/analysis/compare.ts';
 import { DEFAULT_PALETTE_SIZE, mergePalettes } from '../../workers/analysis/palette.ts';
 import type { ImageAnalysis } from '../../workers/analysis/types.ts';
@@ -30,7 +30,8 @@ export async function buildProfile(refs: readonly NamedImage[], options: BuildOp
     throw new AppError('BadInput', `a style profile needs 1–${MAX_REFERENCES} reference images, got ${refs.length}`, { count: refs.length });
   }
   const k = options.k ?? DEFAULT_PALETTE_SIZE;
-  const analyses = refs.map((r) => analyseImage(r.image, { k }));
+  // Pixel loops run in the CPU worker, never on the main (UI) thread.
+  const analyses = await Promise.all(refs.map((r) => analyseInWorker(r.image, k)));
   const embeddings = options.embedder ? await options.embedder.embedImages(refs.map((r) => r.image)) : null;
   const data = profileFromAnalyses(analyses, refs.map((r) => ({ name: r.name, sha256: r.sha256 ?? null, width: r.image.width, height: r.image.height })), embeddings, k);
   return {

@@ -4,7 +4,7 @@ import type { Database } from 'better-sqlite3';
 import { AppError } from '../core/app-error.ts';
 import type { DataDir } from '../core/data-dir.ts';
 import type { Embedder } from '../inference/embedder.ts';
-import { decodeImage } from '../../workers/analysis/decode-image.ts';
+import { decodeInWorker as decodeImage } from '../inference/cpu-jobs.ts';
 import { hexToRgb } from '../../workers/analysis/colour-space.ts';
 import { paletteColourFromHex } from '../../workers/analysis/palette.ts';
 import type { RgbImage } from '../../workers/image/rgb-image.ts';

@@ -1,6 +1,6 @@
 import type { Embedder } from '../inference/embedder.ts';
 import type { RgbImage } from '../../workers/image/rgb-image.ts';
-import { analyseImage } from '../../workers/analysis/analyse-image.ts';
+import { analyseInWorker } from '../inference/cpu-jobs.ts';
 import { edgeSimilarityRaw, paletteDistance } from '../../workers/analysis/compare.ts';
 import type { ImageAnalysis } from '../../workers/analysis/types.ts';
 import { calibrateColourDistance, calibrateSimilarity, CLIP_PRIOR, EDGE_PRIOR } from './calibrate.ts';
@@ -80,7 +80,7 @@ export interface ScoreOptions {
 }
 
 export async function scoreImage(image: RgbImage & { source?: { width: number; height: number } }, profile: StyleProfile, options: ScoreOptions = {}): Promise<StyleScores> {
-  const analysis = options.analysis ?? analyseImage(image, { k: profile.k });
+  const analysis = options.analysis ?? (await analyseInWorker(image, profile.k));
   let embedding = options.embedding ?? null;
   let clipUnavailable: string | null = null;
   if (!profile.clipCentroid) clipUnavailable = 'the profile was built without CLIP (no CLIP model pack)';

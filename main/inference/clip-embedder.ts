@@ -1,5 +1,4 @@
 import type { RgbImage } from '../../workers/image/rgb-image.ts';
-import { readPack } from '../../workers/onnx/read-pack.ts';
 import type { Embedder } from './embedder.ts';
 import type { WorkerPool } from './worker-pool.ts';
 
@@ -8,7 +7,7 @@ import type { WorkerPool } from './worker-pool.ts';
  * clip.info) so `dim` comes from the model's own output metadata and load errors surface here.
  */
 export async function createClipEmbedder(pool: WorkerPool, packDir: string): Promise<Embedder & { readonly testPack: boolean }> {
-  await readPack(packDir, 'clip');
+  await pool.run({ kind: 'pack.read', packDir, packKind: 'clip' });
   const info = await pool.run({ kind: 'clip.info', packDir });
   return {
     dim: info.dim,

@@ -1,5 +1,4 @@
 import type { SdxlManifest } from '../../models/manifest.ts';
-import { readPack } from '../../workers/onnx/read-pack.ts';
 import type { SdxlGenerateRequest, SdxlGenerateResult, SdxlProgress } from '../../workers/sdxl/generate-types.ts';
 import type { WorkerPool } from './worker-pool.ts';
 
@@ -23,7 +22,7 @@ export interface SdxlClient {
  * AppError ModelMissing naming the file) before any work is queued.
  */
 export async function createSdxlClient(pool: WorkerPool, packDir: string): Promise<SdxlClient> {
-  const manifest = await readPack(packDir, 'sdxl');
+  const manifest = (await pool.run({ kind: 'pack.read', packDir, packKind: 'sdxl' })) as SdxlManifest;
   return {
     packDir,
     manifest,

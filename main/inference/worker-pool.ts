@@ -16,6 +16,11 @@ export interface WorkerPoolOptions {
   providers?: string[];
   intraOpThreads?: number;
   entry?: WorkerEntry;
+  /**
+   * Let the process exit while no work is pending (worker.unref() when idle, ref() while busy):
+   * for the process-wide pool of short CPU jobs, which nobody closes explicitly in a CLI run.
+   */
+  unrefWhenIdle?: boolean;
   onLog?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
@@ -84,6 +89,7 @@ export class WorkerPool {
       });
     });
     slot.pending += 1;
+    if (this.options.unrefWhenIdle && slot.pending === 1) slot.worker.ref();
     if (packDir) slot.packs.add(packDir);
     this.post(slot, { seq, type: 'run', op });
     return { seq, result };
@@ -109,6 +115,7 @@ export class WorkerPool {
   private spawn(): Slot {
     const worker = new Worker(this.entry.code, { eval: true, workerData: this.init });
     const slot: Slot = { worker, pending: 0, packs: new Set() };
+    if (this.options.unrefWhenIdle) worker.unref();
     worker.on('message', (msg: FromWorker) => this.onMessage(msg));
     worker.on('error', (err) => this.failSlot(slot, `inference worker crashed: ${err.message}`));
     worker.on('exit', (code) => {
@@ -138,6 +145,7 @@ export class WorkerPool {
   private settle(seq: number, p: Pending, err: AppError | null, value?: unknown): void {
     this.pending.delete(seq);
     p.slot.pending -= 1;
+    if (this.options.unrefWhenIdle && p.slot.pending === 0) p.slot.worker.unref();
     p.cleanup();
     if (err) p.reject(err);
     else p.resolve(value);

@@ -24,11 +24,18 @@ export interface StepProgress {
   preview?: RgbImage;
 }
 
+export interface GenerateOptions {
+  signal: AbortSignal;
+  onProgress?: (p: StepProgress) => void;
+  /** The claimed attempt (task and attempt number): remote generation keys its job by it. */
+  attempt?: { task: TaskRecord; n: number };
+}
+
 export interface GenerateStage {
   /** Model id recorded in task keys and assets. */
   readonly modelId: string;
   readonly capabilities: GenerateCapabilities;
-  generate(req: GenerateRequest, opts: { signal: AbortSignal; onProgress?: (p: StepProgress) => void }): Promise<{ image: RgbImage; gpuMs: number }>;
+  generate(req: GenerateRequest, opts: GenerateOptions): Promise<{ image: RgbImage; gpuMs: number }>;
 }
 
 /** A validate stage measures; decidePass (records/decide-pass.ts) decides against the batch's thresholds. */
@@ -55,6 +62,8 @@ export interface StoreInput {
 /** Files the asset. MUST be idempotent by task.taskKey: a second call returns the first asset. */
 export interface StoreStage {
   store(input: StoreInput): Promise<{ assetId: string }>;
+  /** Un-approve: removes an asset this stage filed (row, file, index), so approving again files anew. */
+  remove?(assetId: string): Promise<void>;
 }
 
 /** Work after storing (thumbnail, embedding, tagging). Runs alongside later generations. */

@@ -7,7 +7,8 @@ import { createSdxlClient, type SdxlClient } from '../inference/sdxl-client.ts';
 import { createClipEmbedder } from '../inference/clip-embedder.ts';
 import type { Embedder } from '../inference/embedder.ts';
 import { findInstalledPack, listInstalledPacks, type InstalledPack } from '../../models/pack-store.ts';
-import { detectProviders, resolveProviders, type ProviderStatus, type ResolvedProviders } from '../../workers/onnx/providers.ts';
+import { resolveProviders, type ProviderStatus, type ResolvedProviders } from '../../workers/onnx/provider-types.ts';
+import { detectProvidersInWorker } from '../inference/cpu-jobs.ts';
 import { loadSettings } from '../settings/app-settings.ts';
 
 /**
@@ -23,7 +24,7 @@ export class InferenceRuntime {
   constructor(private readonly app: AppContext) {}
 
   providers(): Promise<{ statuses: ProviderStatus[]; resolved: ResolvedProviders }> {
-    this.providerState ??= detectProviders().then((statuses) => {
+    this.providerState ??= detectProvidersInWorker().then(({ statuses }) => {
       const pref = loadSettings(this.app.db).executionProvider;
       return { statuses, resolved: resolveProviders(statuses, pref === 'auto' ? 'auto' : (pref as Parameters<typeof resolveProviders>[1])) };
     });

@@ -4,7 +4,8 @@ import { basename, join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { AppError } from '../core/app-error.ts';
 import type { DataDir } from '../core/data-dir.ts';
-import { smokeRun, type SmokeResult } from '../doctor/smoke-run.ts';
+import type { SmokeResult } from '../../workers/sdxl/smoke-types.ts';
+import { smokeRunInWorker } from '../inference/cpu-jobs.ts';
 import { sha256File } from '../../models/downloader/hash-file.ts';
 import { defaultPackDir, findInstalledPack } from '../../models/pack-store.ts';
 import { SafetensorsError } from '../../models/safetensors/safetensors-header.ts';
@@ -60,7 +61,8 @@ export async function importCheckpointPack(db: Database, dataDir: Pick<DataDir, 
   }
   const { sha256 } = await sha256File(o.checkpoint);
   writeProvenance(staging, { basePack: o.baseId, checkpoint: { name, sha256 }, loras: [] });
-  const smoke = await smokeRun(staging, report.manifest, 'cpu');
+  // The smoke generation loads onnxruntime: it runs in the CPU worker, not on this thread.
+  const smoke = await smokeRunInWorker(staging, 'cpu');
   if (!smoke.ok) {
     await rm(staging, { recursive: true, force: true });
     throw new AppError('Inference', `the imported pack failed its smoke generation, so it was not installed: ${smoke.error ?? 'unknown error'}`);

@@ -30,8 +30,12 @@ export interface ServerOptions {
   keepData?: boolean;
 }
 
-/** Starts `assetql serve --json` on a fresh (or given) data folder and reads its URL from the JSON line. */
-export async function startServer(opts: ServerOptions = {}): Promise<ServerHandle> {
+/**
+ * Starts `assetql serve --json` on a fresh data folder (or on a given one: a string is a folder
+ * a spec seeded, removed on stop too) and reads its URL from the JSON line.
+ */
+export async function startServer(options: ServerOptions | string = {}): Promise<ServerHandle> {
+  const opts: ServerOptions = typeof options === 'string' ? { dataDir: options } : options;
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'assetql-e2e-'));
   const env = { ...process.env, ...(opts.token ? { ASSETQL_SERVE_TOKEN: opts.token } : {}) };
   const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'bin/assetql.mjs'), 'serve', '--data-dir', dataDir, '--port', String(opts.port ?? 0), '--json'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -10,10 +10,13 @@ import { ROOT, launchChromium, openPage, startServer, type E2eContext, type E2eS
 export async function runAll(filter: string | undefined): Promise<number> {
   const files = readdirSync(join(ROOT, 'test/e2e')).filter((f) => f.endsWith('.e2e.ts')).sort();
   const specs: E2eSpec[] = [];
+  // A spec file may hold resources across its specs (its own seeded server): released at the end.
+  const teardowns: (() => Promise<void>)[] = [];
   for (const f of files) {
-    const mod = (await import(pathToFileURL(join(ROOT, 'test/e2e', f)).href)) as { specs: E2eSpec[] };
+    const mod = (await import(pathToFileURL(join(ROOT, 'test/e2e', f)).href)) as { specs: E2eSpec[]; teardown?: () => Promise<void> };
     // The filter may name several specs: "first run|batch management" runs both.
     specs.push(...mod.specs.filter((s) => !filter || filter.split('|').some((f) => s.name.includes(f))));
+    if (mod.teardown) teardowns.push(mod.teardown);
   }
   const server = await startServer();
   const browser = await launchChromium();
@@ -49,6 +52,7 @@ export async function runAll(filter: string | undefined): Promise<number> {
   } finally {
     await browser.close();
     await server.stop();
+    for (const t of teardowns) await t().catch((err: unknown) => console.log(`    teardown failed: ${String(err)}`));
   }
   console.log(`${passed} passed, ${failed} failed`);
   // scripts/test.mjs adds these to the run's closing count.

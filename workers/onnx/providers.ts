@@ -6,41 +6,21 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import protobuf from 'protobufjs';
-import { createOrtSession, listSupportedBackends, OrtTensorClass } from './ort.ts';
+import { createOrtSession, listSupportedBackends, loadedRuntimeDir, OrtTensorClass } from './ort.ts';
+import { runtimeBinDir } from './runtime-location.ts';
+import { PROVIDER_LABELS, PROVIDER_ORDER, type ProviderName, type ProviderStatus } from './provider-types.ts';
+
+export * from './provider-types.ts';
 
 /**
  * Which execution providers can actually run here, and why the others cannot. "Available" means
  * a real session was created and run with that provider — not merely that the binding lists it —
  * because a listed provider can still fail on a missing driver, library or adapter.
+ * Loads onnxruntime: only workers call it (main/ asks the worker pool: 'providers.detect').
  */
-export const PROVIDER_ORDER = ['cuda', 'dml', 'coreml', 'webgpu', 'cpu'] as const;
-export type ProviderName = (typeof PROVIDER_ORDER)[number];
 
-export const PROVIDER_LABELS: Record<ProviderName, string> = {
-  cuda: 'CUDA (NVIDIA)',
-  dml: 'DirectML (Windows GPU)',
-  coreml: 'CoreML (Apple)',
-  webgpu: 'WebGPU',
-  cpu: 'CPU',
-};
-
-export interface ProviderStatus {
-  name: ProviderName;
-  label: string;
-  available: boolean;
-  /** Why it is unavailable, or a note on what was checked when it is available. */
-  reason: string;
-  /** Time to create and run the probe session, when it was tried. */
-  probeMs?: number;
-  /**
-   * What the native library printed while probing (e.g. Dawn's Vulkan warning): captured from a
-   * child process instead of reaching the terminal, and shown only by `doctor`.
-   */
-  nativeOutput?: string;
-}
-
-/** `npm run install:cuda` runs onnxruntime-node's own installer with this flag (see README). */
-export const CUDA_INSTALL_HINT = 'CUDA provider not installed: run `npm run install:cuda` (downloads the CUDA 12 provider libraries for onnxruntime-node)';
+/** What to do when the CUDA provider libraries are absent (main/gpu-runtime installs them). */
+export const CUDA_INSTALL_HINT = 'CUDA provider not installed: use Settings → Provider status → Enable CUDA acceleration, or run `assetql gpu enable-cuda` (downloads ONNX Runtime\'s CUDA 12 provider libraries)';
 
 export interface DetectOptions {
   platform?: NodeJS.Platform;
@@ -54,6 +34,7 @@ export interface DetectOptions {
 }
 
 export function ortBinDir(platform: string = process.platform, arch: string = process.arch): string {
+  if (loadedRuntimeDir) return runtimeBinDir(loadedRuntimeDir, platform, arch);
   const require = createRequire(import.meta.url);
   const pkg = dirname(require.resolve('onnxruntime-node/package.json'));
   return join(pkg, 'bin', 'napi-v6', platform, arch);
@@ -218,33 +199,6 @@ export function shortReason(err: unknown): string {
   return cleaned.length > 300 ? `${cleaned.slice(0, 300)}…` : cleaned;
 }
 
-export interface ResolvedProviders {
-  /** Providers to pass as executionProviders, best first, CPU last as ORT's per-node fallback. */
-  chosen: ProviderName[];
-  /** Set when the preferred provider (or every GPU provider) could not be used, and why. */
-  fallbackReason?: string;
-}
-
-/**
- * Picks the best available provider (CUDA > DirectML > CoreML > WebGPU > CPU), honouring an
- * explicit preference when it works and explaining the fallback when it does not.
- */
-export function resolveProviders(statuses: readonly ProviderStatus[], preference: ProviderName | 'auto' = 'auto'): ResolvedProviders {
-  const byName = new Map(statuses.map((s) => [s.name, s]));
-  const withCpu = (p: ProviderName): ProviderName[] => (p === 'cpu' ? ['cpu'] : [p, 'cpu']);
-  const best = PROVIDER_ORDER.find((n) => byName.get(n)?.available);
-  if (preference !== 'auto') {
-    const pref = byName.get(preference);
-    if (pref?.available) return { chosen: withCpu(preference) };
-    const why = pref ? pref.reason : 'not detected';
-    const to = best ?? 'cpu';
-    return { chosen: withCpu(to), fallbackReason: `${PROVIDER_LABELS[preference]} unavailable (${why}); using ${PROVIDER_LABELS[to]}` };
-  }
-  if (best && best !== 'cpu') return { chosen: withCpu(best) };
-  const gpuReasons = statuses.filter((s) => s.name !== 'cpu' && s.reason !== 'not checked').map((s) => `${s.label}: ${s.reason}`);
-  return { chosen: ['cpu'], fallbackReason: `no GPU provider available, using CPU (${gpuReasons.join('; ') || 'none detected'})` };
-}
-
 /** A one-node ONNX model (Relu over float32[4]), written by hand so the probe needs no fixture. */
 export function reluModel(): Uint8Array {
   const W = protobuf.Writer;
@@ -268,11 +222,4 @@ export function reluModel(): Uint8Array {
   w.uint32(98).bytes(valueInfo('y'));
   w.ldelim();
   return w.finish();
-}
-
-/** Version of the installed onnxruntime-node package (read from its package.json). */
-export function ortVersion(): string {
-  const require = createRequire(import.meta.url);
-  const pkg = require('onnxruntime-node/package.json') as { version?: unknown };
-  return typeof pkg.version === 'string' ? pkg.version : 'unknown';
 }

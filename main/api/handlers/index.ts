@@ -2,6 +2,8 @@ import type { AppServices } from '../app-services.ts';
 import { registerAppHandlers } from './app-handlers.ts';
 import { registerUploadHandlers } from './upload-handlers.ts';
 import { registerModelsHandlers } from './models-handlers.ts';
+import { registerGpuHandlers } from './gpu-handlers.ts';
+import { registerStyleWeightsHandlers } from './style-weights-handlers.ts';
 import { registerDnaHandlers } from './dna-handlers.ts';
 import { registerSecretsHandlers } from './secrets-handlers.ts';
 import { registerExportHandlers } from './export-handlers.ts';
@@ -12,6 +14,7 @@ import { registerFirstRunHandlers } from './first-run-handlers.ts';
 import { registerLibraryHandlers } from './library-handlers.ts';
 import { registerPromptHandlers } from './prompt-handlers.ts';
 import { registerMaintenanceHandlers } from './maintenance-handlers.ts';
+import { registerDistributedHandlers } from './distributed-handlers.ts';
 import { startPipelineRuntime } from '../../runtime/pipeline-runtime.ts';
 import { startHotFolderRuntime } from '../../runtime/hot-folder-runtime.ts';
 import { startLifecycleRuntime } from '../../runtime/lifecycle-runtime.ts';
@@ -20,10 +23,12 @@ import { startLifecycleRuntime } from '../../runtime/lifecycle-runtime.ts';
  * Wires every capability's handlers into the registry (one file per area). With background on
  * (the app), the pipeline engine runs and picks up queued batches; tests may leave it off.
  */
-export async function registerAllHandlers(s: AppServices, opts: { background: boolean }): Promise<void> {
+export async function registerAllHandlers(s: AppServices, opts: { background: boolean; distributed?: { redisUrl: string; storeUrl: string } | null }): Promise<void> {
   registerAppHandlers(s);
   registerUploadHandlers(s);
   registerModelsHandlers(s);
+  registerGpuHandlers(s);
+  registerStyleWeightsHandlers(s);
   registerFirstRunHandlers(s);
   registerDnaHandlers(s);
   registerSecretsHandlers(s);
@@ -31,7 +36,8 @@ export async function registerAllHandlers(s: AppServices, opts: { background: bo
   registerLibraryHandlers(s);
   registerPromptHandlers(s);
   registerMaintenanceHandlers(s);
-  const engine = await startPipelineRuntime(s, { start: opts.background });
+  registerDistributedHandlers(s);
+  const engine = await startPipelineRuntime(s, { start: opts.background, distributed: opts.distributed ?? null });
   registerPipelineHandlers(s, engine);
   registerBatchAdminHandlers(s, engine);
   registerIntakeHandlers(s, engine);

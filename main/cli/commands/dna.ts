@@ -8,7 +8,7 @@ import { embedderFromPack, NO_CLIP_REASON } from '../../dna/clip-option.ts';
 import { formatProfile } from '../../dna/format-profile.ts';
 import { profileToJson } from '../../dna/profile-json.ts';
 import { createProfile } from '../../dna/profile-repo.ts';
-import { decodeImage } from '../../../workers/analysis/decode-image.ts';
+import { decodeInWorker as decodeImage } from '../../inference/cpu-jobs.ts';
 
 export const dnaCommand: Command = {
   name: 'dna',

@@ -6,7 +6,8 @@ import { findInstalledPack, readPackManifest } from '../../../models/pack-store.
 import type { PackProvider } from '../../../models/manifest.ts';
 import { preflightPack } from '../../../models/pack-preflight.ts';
 import { detectGpuMemory } from '../../gpu-runtime/gpu-memory.ts';
-import { detectProviders, resolveProviders, type ProviderName } from '../../../workers/onnx/providers.ts';
+import { resolveProviders, type ProviderName } from '../../../workers/onnx/provider-types.ts';
+import { detectProvidersInWorker } from '../../inference/cpu-jobs.ts';
 import { AppError, toErrorData } from '../../core/app-error.ts';
 import { openAppContext, type AppContext } from '../../core/app-context.ts';
 import { createProfile } from '../../dna/profile-repo.ts';
@@ -21,8 +22,11 @@ import { createPipeline, type BatchSummary, type PipelineEngine } from '../../pi
 import { missingPacksMessage } from '../../pipeline/headless/missing-packs.ts';
 import { progressLine, runExitCode, summaryTable } from '../../pipeline/headless/progress-view.ts';
 import { computeRunKey, fileSha256 } from '../../pipeline/headless/run-key.ts';
-import { findBatchByRunKey } from '../../pipeline/ledger/batches.ts';
+import { findBatchByRunKey } from '../../pipeline/ledger-api.ts';
 import { createRealStages, type RealStages } from '../../pipeline/wiring.ts';
+import { packDirForLoras, parseLoraFlags } from '../../style-weights/batch-pack.ts';
+import { startCoordinator, type Coordinator } from '../../distributed/coordinator.ts';
+import { loadDistributedConfig } from '../../distributed/distributed-config.ts';
 import type { CliIo, Command } from '../command.ts';
 import { writeTerminalControl } from '../terminal-text.ts';
 
@@ -41,7 +45,12 @@ command again (same CSV, refs, options and data folder) resumes the same batch.
   --threshold X         style score to pass (0–1, default 0.85)
   --retries N           style retries before review (default 3)
   --name <text>         batch name (default: the CSV file name)
+  --lora <name:scale>   bake an imported LoRA into the pack (repeatable; see \`assetql models lora list\`)
   --data-dir <dir>      data folder            --json          JSON lines instead of a progress bar
+  --redis <url>         coordinate workers over Redis (redis:// or rediss://; needs --store)
+  --store <url>         object store the workers upload to (http(s)://KEY:SECRET@host/bucket or s3://…)
+  --workers-only        with --redis: do not generate on this machine, only on workers
+  (without the flags, Settings → Distributed applies when it is enabled)
 
 Exit code: 0 when every row ended passed or in review; 1 otherwise; 2 for bad input; 130 after Ctrl-C.`;
 
@@ -56,9 +65,13 @@ interface Flags {
   threshold?: string;
   retries?: string;
   name?: string;
+  lora?: string[];
   'data-dir'?: string;
   json?: boolean;
   help?: boolean;
+  redis?: string;
+  store?: string;
+  'workers-only'?: boolean;
 }
 
 export const runCommand: Command = {
@@ -82,9 +95,13 @@ export const runCommand: Command = {
           threshold: { type: 'string' },
           retries: { type: 'string' },
           name: { type: 'string' },
+          lora: { type: 'string', multiple: true },
           'data-dir': { type: 'string' },
           json: { type: 'boolean' },
           help: { type: 'boolean', short: 'h' },
+          redis: { type: 'string' },
+          store: { type: 'string' },
+          'workers-only': { type: 'boolean' },
         },
       }) as { values: Flags; positionals: string[] };
     } catch (err) {
@@ -106,6 +123,7 @@ export const runCommand: Command = {
     let pool: WorkerPool | undefined;
     let stages: RealStages | undefined;
     let engine: PipelineEngine | undefined;
+    let coordinator: Coordinator | undefined;
     try {
       const csvArg = positionals[0];
       if (!csvArg) throw new AppError('BadInput', 'missing <csv>: the CSV file with one row per image');
@@ -113,11 +131,14 @@ export const runCommand: Command = {
       const csvPath = resolve(io.cwd, csvArg);
       const refsDir = resolve(io.cwd, values.refs);
       ctx = openAppContext(values['data-dir'] ? resolve(io.cwd, values['data-dir']) : undefined, { writer: 'assetql run' });
-      const packDir = values.pack ? resolve(io.cwd, values.pack) : installedSdxlPack(ctx);
-      if (!packDir) {
+      const basePackDir = values.pack ? resolve(io.cwd, values.pack) : installedSdxlPack(ctx);
+      if (!basePackDir) {
         io.stderr.write(missingPacksMessage());
         return 2;
       }
+      const basePackId = readPackManifest(basePackDir).id;
+      const loras = parseLoraFlags(values.lora ?? []);
+      const packDir = await packDirForLoras(ctx.db, ctx.dataDir, { id: basePackId, dir: basePackDir }, loras);
       const clipPackDir = values['clip-pack'] ? resolve(io.cwd, values['clip-pack']) : null;
       const overrides = parseOverrides(values);
 
@@ -127,7 +148,7 @@ export const runCommand: Command = {
       const runKey = await computeRunKey(
         csvSha,
         refs.references.map((r) => r.file),
-        { pack: packDir, clipPack: clipPackDir, template: values.template ?? null, ...overrides },
+        { pack: basePackDir, clipPack: clipPackDir, template: values.template ?? null, ...overrides, ...(loras.length ? { loras } : {}) },
       );
 
       const providers = await pickProviders(io);
@@ -139,7 +160,18 @@ export const runCommand: Command = {
       for (const w of packWarnings) io.stderr.write(`warning: ${w}\n`);
       pool = new WorkerPool({ size: 1, providers });
       stages = await createRealStages({ db: ctx.db, dataDir: ctx.dataDir, pool, packDir, clipPackDir });
-      engine = createPipeline({ db: ctx.db, stages: stages.resolve });
+      const dist = await coordinatorConfig(ctx, values);
+      if (dist) {
+        coordinator = await startCoordinator({
+          ...dist,
+          db: ctx.db,
+          local: values['workers-only'] || !dist.generateLocally ? null : { pool, packDirs: [packDir], provider: providers[0] ?? 'cpu' },
+          log: (line) => note(io, json, { event: 'coordinator', message: line }, line),
+        });
+        note(io, json, { event: 'coordinator', redis: coordinator.check }, `Coordinating workers over Redis ${coordinator.check.version}${coordinator.local ? ' (this machine generates too)' : ''}`);
+        engine = createPipeline({ db: ctx.db, stages: coordinator.wrap(stages.resolve, () => packDir), config: coordinator.engineConfig });
+        coordinator.attach(engine);
+      } else engine = createPipeline({ db: ctx.db, stages: stages.resolve });
       await engine.start();
 
       let batch = findBatchByRunKey(ctx.db, runKey);
@@ -151,7 +183,8 @@ export const runCommand: Command = {
         const limits = packLimits(manifest);
         const config = parseBatchConfig(
           {
-            packId: manifest.id,
+            packId: basePackId,
+            loras,
             ...(overrides.size ? overrides.size : {}),
             ...(overrides.steps !== undefined ? { steps: overrides.steps } : {}),
             ...(overrides.retries !== undefined ? { retries: overrides.retries } : {}),
@@ -205,6 +238,7 @@ export const runCommand: Command = {
       return e.kind === 'BadInput' || e.kind === 'NotFound' ? 2 : e.kind === 'Cancelled' ? 130 : 1;
     } finally {
       await engine?.stop().catch(() => undefined);
+      await coordinator?.stop().catch(() => undefined);
       await stages?.dispose().catch(() => undefined);
       await pool?.close().catch(() => undefined);
       ctx?.close();
@@ -253,6 +287,17 @@ async function followBatch(engine: PipelineEngine, batchId: string, io: CliIo, j
   }
 }
 
+/** --redis/--store flags, else Settings → Distributed when enabled; null runs locally as before. */
+async function coordinatorConfig(ctx: AppContext, v: Flags): Promise<{ redisUrl: string; storeUrl: string; generateLocally: boolean; maxInFlight: number } | null> {
+  if (v.redis || v.store) {
+    if (!v.redis || !v.store) throw new AppError('BadInput', '--redis and --store go together: workers need both to take jobs and return images');
+    const saved = await loadDistributedConfig(ctx.db, ctx.dataDir.root);
+    return { redisUrl: v.redis, storeUrl: v.store, generateLocally: true, maxInFlight: saved.maxInFlight };
+  }
+  const c = await loadDistributedConfig(ctx.db, ctx.dataDir.root);
+  return c.enabled && c.redisUrl && c.storeUrl ? c : null;
+}
+
 function installedSdxlPack(ctx: AppContext): string | null {
   let ids: string[] = [];
   try {
@@ -272,7 +317,7 @@ function installedSdxlPack(ctx: AppContext): string | null {
 async function pickProviders(io: CliIo): Promise<ProviderName[]> {
   const forced = io.env['ASSETQL_PROVIDERS'];
   if (forced) return forced.split(',').map((s) => s.trim()) as ProviderName[];
-  const r = resolveProviders(await detectProviders());
+  const r = resolveProviders((await detectProvidersInWorker()).statuses);
   if (r.fallbackReason) io.stderr.write(`note: ${r.fallbackReason}\n`);
   return r.chosen;
 }

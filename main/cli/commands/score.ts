@@ -10,7 +10,7 @@ import { formatScores } from '../../dna/format-scores.ts';
 import { getProfile } from '../../dna/profile-repo.ts';
 import { scoreImage } from '../../dna/score.ts';
 import type { StyleProfile } from '../../dna/style-profile.ts';
-import { decodeImage } from '../../../workers/analysis/decode-image.ts';
+import { decodeInWorker as decodeImage } from '../../inference/cpu-jobs.ts';
 
 const IMAGE_EXT = /\.(png|jpe?g|webp|tiff?|gif|avif)$/i;
 

@@ -1,6 +1,7 @@
 import type { RgbImage } from '../../../workers/image/rgb-image.ts';
 import type { LibraryContext } from '../../library/asset-types.ts';
 import { storeAsset } from '../../library/store-asset.ts';
+import { purgeAssetVersion } from '../../library/purge-asset.ts';
 import { writeThumbnail } from '../../library/thumbnails.ts';
 import { absLibraryPath } from '../../library/library-paths.ts';
 import type { PostStage, StoreStage } from '../stages.ts';
@@ -37,6 +38,7 @@ export function createLibraryStore(ctx: LibraryContext, opts: { embeddingFor?: (
       });
       return { assetId: asset.id };
     },
+    remove: (assetId) => purgeAssetVersion(ctx, assetId),
   };
 }
 

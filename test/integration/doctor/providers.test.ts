@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { formatDoctorReport } from '../../../main/doctor/format-report.ts';
 import { CUDA_INSTALL_HINT, detectProviders, resolveProviders, shortReason, staticBlocker, type ProviderStatus } from '../../../workers/onnx/providers.ts';
 
 const st = (name: ProviderStatus['name'], available: boolean, reason = available ? 'ok' : 'nope'): ProviderStatus => ({ name, label: name, available, reason });
@@ -20,7 +21,10 @@ describe('provider detection', () => {
     try {
       const backends = new Map([['cpu', true], ['cuda', false], ['webgpu', true]]);
       expect(staticBlocker('cuda', 'linux', 'x64', bin, backends)).toBe(CUDA_INSTALL_HINT);
-      expect(CUDA_INSTALL_HINT).toContain('npm run install:cuda');
+      // App users have no npm: the hint names the app's button and the CLI command.
+      expect(CUDA_INSTALL_HINT).toContain('Enable CUDA acceleration');
+      expect(CUDA_INSTALL_HINT).toContain('assetql gpu enable-cuda');
+      expect(CUDA_INSTALL_HINT).not.toContain('npm');
       writeFileSync(join(bin, 'libonnxruntime_providers_cuda.so'), '');
       writeFileSync(join(bin, 'libonnxruntime_providers_shared.so'), '');
       expect(staticBlocker('cuda', 'linux', 'x64', bin, backends)).toBeUndefined();
@@ -41,6 +45,20 @@ describe('provider detection', () => {
     else expect(w.reason).toBe('probe session ran');
   });
 
+  it('probes WebGPU in a child process: its native warnings are captured, not printed, and doctor shows them', async () => {
+    // Whatever Dawn prints (e.g. "Couldn't load Vulkan" with a C++ frame) lands in nativeOutput.
+    const s = await detectProviders({ only: ['webgpu'] });
+    const w = s.find((p) => p.name === 'webgpu')!;
+    if (w.nativeOutput !== undefined) expect(w.nativeOutput.length).toBeGreaterThan(0);
+    const report = formatDoctorReport({
+      platform: 'linux', arch: 'x64', osRelease: 'test', cpus: 2, totalMemBytes: 1024 ** 3, node: 'v20', ortVersion: '1.30.0',
+      providers: [{ ...st('webgpu', false, 'no adapter'), label: 'WebGPU', nativeOutput: "Warning: Couldn't load Vulkan\n    at operator() (BackendVk.cpp:368)" }, st('cpu', true)],
+      resolved: { chosen: ['cpu'] }, gpuHints: [], packs: [], smoke: [], ok: true,
+    } as unknown as Parameters<typeof formatDoctorReport>[0]);
+    expect(report).toContain("WebGPU said: Warning: Couldn't load Vulkan");
+    expect(report).toContain('WebGPU said: at operator() (BackendVk.cpp:368)');
+  });
+
   it('shortens ORT messages to their human part', () => {
     const msg = '/onnxruntime_src/onnxruntime/core/providers/webgpu/webgpu_context.cc:136 onnxruntime::webgpu::WebGpuContext::Initialize() adapter_result.status == wgpu::RequestAdapterStatus::Success was false. Failed to get a WebGPU adapter: No supported adapters\n';
     expect(shortReason(new Error(msg))).toBe('Failed to get a WebGPU adapter: No supported adapters');
@@ -56,7 +74,7 @@ describe('resolveProviders', () => {
   it('falls back to CPU with the reasons when no GPU provider works', () => {
     const r = resolveProviders([st('cuda', false, CUDA_INSTALL_HINT), st('webgpu', false, 'no adapter'), st('cpu', true)]);
     expect(r.chosen).toEqual(['cpu']);
-    expect(r.fallbackReason).toContain('npm run install:cuda');
+    expect(r.fallbackReason).toContain('assetql gpu enable-cuda');
     expect(r.fallbackReason).toContain('no adapter');
   });
 

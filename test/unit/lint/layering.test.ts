@@ -36,4 +36,33 @@ describe('import layering', () => {
     expect(await restrictedImportErrors('main/inference/x.ts', "import * as ort from 'onnxruntime-node';\nvoid ort;\n")).toHaveLength(1);
     expect(await restrictedImportErrors('workers/onnx/x.ts', "import * as ort from 'onnxruntime-node';\nvoid ort;\n")).toHaveLength(0);
   });
+
+  it('lets only main/pipeline/ import the ledger modules (one writer per table)', async () => {
+    const code = "import { transitionTask } from '../pipeline/ledger/tasks.ts';\nvoid transitionTask;\n";
+    expect(await restrictedImportErrors('main/runtime/x.ts', code)).toHaveLength(1);
+    expect(await restrictedImportErrors('main/api/handlers/x.ts', "import { requireTask } from '../../pipeline/ledger/tasks.ts';\nvoid requireTask;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors('main/pipeline/engine/x.ts', "import { transitionTask } from '../ledger/tasks.ts';\nvoid transitionTask;\n")).toHaveLength(0);
+    expect(await restrictedImportErrors('main/runtime/x.ts', "import { requireTask } from '../pipeline/ledger-api.ts';\nvoid requireTask;\n")).toHaveLength(0);
+  });
+
+  it('lets main/ take from workers/ only the protocol, types and the pure colour math', async () => {
+    // A deliberate violation: running image analysis (pixel loops) on the main thread.
+    expect(await restrictedImportErrors('main/dna/x.ts', "import { analyseImage } from '../../workers/analysis/analyse-image.ts';\nvoid analyseImage;\n")).toHaveLength(1);
+    // Loading onnxruntime through the provider probe, in the Electron shell too.
+    expect(await restrictedImportErrors('main/doctor/x.ts', "import { detectProviders } from '../../workers/onnx/providers.ts';\nvoid detectProviders;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors('main/app/x.ts', "import { generate } from '../../workers/sdxl/generate.ts';\nvoid generate;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors('main/dna/x.ts', "import { decodeImage } from '../../workers/analysis/decode-image';\nvoid decodeImage;\n")).toHaveLength(1);
+    // Allowed: the protocol, type-only imports, *-types.ts, the pure colour math.
+    expect(await restrictedImportErrors('main/inference/x.ts', "import { WorkerError } from '../../workers/protocol.ts';\nvoid WorkerError;\n")).toHaveLength(0);
+    expect(await restrictedImportErrors('main/dna/x.ts', "import type { ImageAnalysis } from '../../workers/analysis/types.ts';\nimport type { DecodedImage } from '../../workers/analysis/decode-image.ts';\nexport type A = [ImageAnalysis, DecodedImage];\n")).toHaveLength(0);
+    expect(await restrictedImportErrors('main/runtime/x.ts', "import { resolveProviders } from '../../workers/onnx/provider-types.ts';\nvoid resolveProviders;\n")).toHaveLength(0);
+    expect(await restrictedImportErrors('main/dna/x.ts', "import { paletteDistance } from '../../workers/analysis/compare.ts';\nvoid paletteDistance;\n")).toHaveLength(0);
+    // Tests and scripts may still import workers directly.
+    expect(await restrictedImportErrors('test/unit/x.test.ts', "import { analyseImage } from '../../workers/analysis/analyse-image.ts';\nvoid analyseImage;\n")).toHaveLength(0);
+  });
+
+  it('keeps the shared pure modules pure', async () => {
+    expect(await restrictedImportErrors('workers/analysis/compare.ts', "import { analyseImage } from './analyse-image.ts';\nvoid analyseImage;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors('workers/onnx/provider-types.ts', "import sharp from 'sharp';\nvoid sharp;\n")).toHaveLength(1);
+  });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOrtSession, OrtTensorClass } from '../../../workers/onnx/ort.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { smokeRun } from '../../../main/doctor/smoke-run.ts';
+import { smokeRun } from '../../../workers/sdxl/smoke-run.ts';
 import { writeSafetensors, type TensorToWrite } from '../../../models/safetensors/write-safetensors.ts';
 import { createLayoutTestPack, LAYOUT_POOLED } from '../../../models/test-pack/layout-test-pack.ts';
 import type { TestExportLayout } from '../../../models/test-pack/layout-unet-graph.ts';
@@ -71,7 +71,7 @@ describe.each<TestExportLayout>(['optimum', 'ort-optimized'])('checkpoint import
     expect(maxAbsDiff(out['hidden_states.31']!.data as Float32Array, h1)).toBeLessThan(1e-4);
 
     // The imported pack generates end to end.
-    const smoke = await smokeRun(dest, report.manifest, 'cpu');
+    const smoke = await smokeRun(dest, 'cpu');
     expect(smoke.error).toBeUndefined();
     expect(smoke.ok).toBe(true);
   });

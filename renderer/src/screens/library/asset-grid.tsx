@@ -48,8 +48,11 @@ export function AssetGrid(props: { items: AssetSummary[]; onEndReached(): void }
     if (!a) return;
     focus(a.id);
     virtual.scrollToIndex(Math.floor(props.items.indexOf(a) / cols), { align: 'auto' });
-    // The tile may only exist after the scroll renders it.
-    requestAnimationFrame(() => scroller.current?.querySelector<HTMLElement>(`[data-asset-id="${CSS.escape(a.id)}"]`)?.focus());
+    const tileOf = (): HTMLElement | null | undefined => scroller.current?.querySelector<HTMLElement>(`[data-asset-id="${CSS.escape(a.id)}"]`);
+    const now = tileOf();
+    if (now) now.focus();
+    // Off-screen: the tile exists only once the scroll has rendered its row.
+    else requestAnimationFrame(() => requestAnimationFrame(() => tileOf()?.focus()));
   };
   const onKeyDown = (e: KeyboardEvent): void => {
     const at = focusIndex < 0 ? 0 : focusIndex;

@@ -34,6 +34,11 @@ export function LibraryScreen() {
     else setStale(true);
   });
   useHotkeys({ Escape: () => focus(null) }, focusId !== null && !exporting);
+  /** Assets that left this view (deleted, archived, restored…): out of the grid, and out of the detail. */
+  const gone = (ids: string[]): void => {
+    pages.drop(ids);
+    if (focusId && ids.includes(focusId)) focus(null);
+  };
 
   const filtered = Boolean(filters.text || filters.category || filters.tags.length || filters.minScore > 0 || filters.maxScore < 1 || filters.from || filters.to);
   let body;
@@ -54,8 +59,8 @@ export function LibraryScreen() {
         subtitle={
           pages.total !== null ? (
             <span className="num" data-testid="library-count" data-total={pages.total} data-loaded={pages.items.length}>
-              {pages.total} {filters.state} asset{pages.total === 1 ? '' : 's'}
-              {pages.items.length < pages.total ? ` · ${pages.items.length} loaded` : ''}
+              {pages.total.toLocaleString('en')} {filters.state} asset{pages.total === 1 ? '' : 's'}
+              {pages.items.length < pages.total ? ` · ${pages.items.length.toLocaleString('en')} loaded` : ''}
             </span>
           ) : (
             'Every approved asset, searchable.'
@@ -82,13 +87,10 @@ export function LibraryScreen() {
         }
       />
       <LibraryFiltersBar facets={facets.data} />
-      <SelectionBar view={filters.state} purgeDays={settings.data?.purgeDeletedAfterDays ?? null} onExport={() => setExporting(true)} onGone={pages.drop} onChanged={pages.reload} />
+      <SelectionBar view={filters.state} purgeDays={settings.data?.purgeDeletedAfterDays ?? null} onExport={() => setExporting(true)} onGone={gone} onChanged={pages.reload} />
       <div className={focusId ? 'library-body with-detail' : 'library-body'}>
         <div className="library-main">{body}</div>
-        {focusId ? <AssetDetailPanel key={focusId} id={focusId} onGone={(id) => {
-          pages.drop([id]);
-          focus(null);
-        }} onChanged={pages.reload} /> : null}
+        {focusId ? <AssetDetailPanel key={focusId} id={focusId} onGone={(id) => gone([id])} onChanged={pages.reload} /> : null}
       </div>
       {exporting ? <ExportDialog total={pages.total} onClose={() => setExporting(false)} /> : null}
     </section>

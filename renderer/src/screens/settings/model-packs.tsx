@@ -7,6 +7,7 @@ import { usePackList } from '../../store/packs.ts';
 import { useEvent } from '../../hooks/use-event.ts';
 import { attempt } from '../../store/toasts.ts';
 import { fmtBytes, fmtDuration } from '../../hooks/format.ts';
+import { CheckpointImport } from './checkpoint-import.tsx';
 
 type Download = EventPayloads['download.progress'];
 
@@ -47,6 +48,7 @@ export function ModelPacks() {
           </table>
         )}
       </AsyncView>
+      {packs.data ? <CheckpointImport packs={packs.data} onImported={packs.reload} /> : null}
       <div className="row gap">
         <input className="input grow mono" placeholder="/path/to/model-pack (folder with manifest.json)" value={dir} onChange={(e) => setDir(e.target.value)} aria-label="Model pack folder" />
         <button className="btn" disabled={!dir.trim()} onClick={() => void attempt('Locate', () => call('models.locate', { dir: dir.trim() }), (p) => `Added ${p.name}`).then((r) => r && packs.reload())}>
