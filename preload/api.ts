@@ -577,6 +577,9 @@ export interface DeltaReportDto {
 export const LibraryQuerySchema = z.object({
   text: z.string().max(500).default(''),
   batchId: z.string().optional(),
+  /** Checkpoint (pack id or imported checkpoint name) and LoRA name from the recipe (issue 15). */
+  model: z.string().max(200).optional(),
+  lora: z.string().max(200).optional(),
   category: z.string().optional(),
   tags: z.array(z.string().max(100)).max(20).optional(),
   from: z.string().optional(),
