@@ -102,7 +102,7 @@ export class CoordinatorHub {
 
   /**
    * Start-up reconciliation: every job still in Redis is checked against the ledger. Jobs whose
-   * task is final (or gone) are removed with their work objects; the others stay, and the
+   * task is final are removed with their work objects; the others stay, and the
    * remote stage adopts them when it replays the same plan (no second generation).
    */
   async reconcile(): Promise<{ removed: number; kept: number }> {
@@ -117,7 +117,8 @@ export class CoordinatorHub {
       for (const job of jobs) {
         if (!job?.data) continue;
         const task = getTask(this.db, job.data.taskId);
-        if (!task || (FINAL_STATES as readonly string[]).includes(task.state)) {
+        // A task this ledger does not know may belong to another coordinator sharing the Redis: leave it.
+        if (task && (FINAL_STATES as readonly string[]).includes(task.state)) {
           await this.discard(queue, job);
           removed++;
         } else kept++;
