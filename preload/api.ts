@@ -490,6 +490,8 @@ export interface TaskSummary {
   decision: TaskDecision;
   thumbUrl: string | null;
   error: string | null;
+  /** Host (or id) of the worker that made the latest attempt; null or absent = this machine. */
+  worker?: string | null;
 }
 export interface AttemptDto {
   n: number;
@@ -575,6 +577,9 @@ export interface DeltaReportDto {
 export const LibraryQuerySchema = z.object({
   text: z.string().max(500).default(''),
   batchId: z.string().optional(),
+  /** Checkpoint (pack id or imported checkpoint name) and LoRA name from the recipe (issue 15). */
+  model: z.string().max(200).optional(),
+  lora: z.string().max(200).optional(),
   category: z.string().optional(),
   tags: z.array(z.string().max(100)).max(20).optional(),
   from: z.string().optional(),
@@ -837,7 +842,8 @@ export interface RequestResults {
   'distributed.check': DistributedCheckDto;
   'workers.list': WorkersDto;
   'secrets.status': { claude: boolean; s3: boolean; storage: 'safeStorage' | 'file' };
-  'secrets.setClaudeKey': { stored: boolean };
+  /** An empty key removes it; a new key is checked with a test call first (refused keys are not stored). */
+  'secrets.setClaudeKey': { stored: boolean; check: { ok: boolean; reachable: boolean; message: string } | null };
   'secrets.setS3Secret': { stored: boolean };
   'models.list': PackInfo[];
   'models.download': { started: boolean };
@@ -936,7 +942,16 @@ export interface EventPayloads {
   /** Enable CUDA acceleration: stage, bytes, and at the end the outcome in words. */
   'gpu.progress': { state: 'running' | 'done' | 'failed' | 'cancelled'; stage: string; bytes: number; total: number; message: string };
   'export.progress': ExportProgress;
-  'sync.progress': { state: 'running' | 'done' | 'failed'; done: number; total: number; error: string | null };
+  'sync.progress': {
+    state: 'running' | 'done' | 'failed';
+    done: number;
+    total: number;
+    error: string | null;
+    /** Per-file failures so far (key + why), capped at 50; the summary counts all of them. */
+    errors?: { key: string; message: string }[];
+    /** The final summary (state done/failed): uploaded, already up to date, failed. */
+    summary?: { uploaded: number; skipped: number; failed: number };
+  };
   'library.changed': { assetIds: string[] };
   'delta.updated': { batchId: string };
   'hotfolder.drop': HotFolderDrop;

@@ -25,6 +25,7 @@ import { startCoordinator, type Coordinator } from '../../distributed/coordinato
 import { loadDistributedConfig } from '../../distributed/distributed-config.ts';
 import type { CliIo, Command } from '../command.ts';
 import { writeTerminalControl } from '../terminal-text.ts';
+import { writeCommandError } from '../command-error.ts';
 
 const USAGE = `assetql run <csv> --refs <dir> [options]
 
@@ -253,7 +254,7 @@ export const runCommand: Command = {
     } catch (err) {
       const e = toErrorData(err);
       if (json) io.stdout.write(`${JSON.stringify({ event: 'error', error: e })}\n`);
-      io.stderr.write(`assetql run: ${e.kind}: ${e.message}\n`);
+      writeCommandError(io, `assetql run`, err);
       return e.kind === 'BadInput' || e.kind === 'NotFound' ? 2 : e.kind === 'Cancelled' ? 130 : 1;
     } finally {
       await engine?.stop().catch(() => undefined);
