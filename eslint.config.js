@@ -24,6 +24,8 @@ const workersThroughProtocol = {
     '!**/workers/analysis/compare.ts',
     '!**/workers/analysis/colour-space.ts',
     '!**/workers/analysis/palette.ts',
+    // Where the installed GPU runtime lives (fs/os only): main/gpu-runtime installs, ort.ts loads.
+    '!**/workers/onnx/runtime-location.ts',
   ],
   allowTypeImports: true,
   message: 'main/ uses workers/ only through the worker protocol (main/inference/worker-pool.ts, cpu-jobs.ts) and type imports: worker code (pixel loops, onnxruntime, sharp decoding) must not run on the main thread.',
@@ -103,7 +105,7 @@ export default tseslint.config(
   {
     // Last, so it wins over the workers/ blocks: the shared pure modules main/ may import stay
     // pure (no native image or inference code).
-    files: ['workers/protocol.ts', 'workers/**/*-types.ts', 'workers/**/types.ts', 'workers/analysis/compare.ts', 'workers/analysis/colour-space.ts', 'workers/analysis/palette.ts'],
+    files: ['workers/protocol.ts', 'workers/**/*-types.ts', 'workers/**/types.ts', 'workers/analysis/compare.ts', 'workers/analysis/colour-space.ts', 'workers/analysis/palette.ts', 'workers/onnx/runtime-location.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: [electronOnlyInShell, ortOnlyInWorkersOnnx, { name: 'sharp', message: 'Modules main/ may import stay pure (no sharp).' }, { name: 'better-sqlite3', message: 'workers/ never touch the database.' }],

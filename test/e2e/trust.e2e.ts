@@ -157,6 +157,28 @@ export const specs: E2eSpec[] = [
     await page.locator('[data-testid="token-counter"][data-state="ok"]').waitFor({ timeout: 15_000 });
   }),
 
+  spec('trust · review: a single approve and a single reject are undone from their toast', async (ctx) => {
+    const { page } = await open(ctx, '#/review');
+    await page.waitForSelector('[data-testid="review-detail"]', { timeout: 60_000 });
+    const before = await reviewRows(page).count();
+    assert(before >= 1, 'need a review item');
+    for (const [key, verb] of [['a', 'Approved'], ['r', 'Rejected']] as const) {
+      const name = (await page.locator('[data-testid="review-detail"] h2').innerText()).trim();
+      await page.locator('body').click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press(key);
+      await expectOkToast(page, `${verb} “${name}”`);
+      await page.waitForFunction((n) => document.querySelectorAll('[aria-label="Review queue"] li').length === n, before - 1);
+      await page.locator('[data-testid="toast"]:has-text("' + verb + '") [data-testid="toast-action"]').click();
+      await expectOkToast(page, 'Undone');
+      await page.waitForFunction((n) => document.querySelectorAll('[aria-label="Review queue"] li').length === n, before, { timeout: 15_000 });
+      const names = await page.locator('[aria-label="Review queue"] li .ellipsis > .ellipsis').allInnerTexts();
+      assert(names.includes(name), `“${name}” is back in the queue after Undo: ${names.join(', ')}`);
+    }
+    await page.reload();
+    await page.waitForSelector('[data-testid="review-detail"]');
+    assert((await reviewRows(page).count()) === before, 'the server agrees after a reload: nothing was decided');
+  }),
+
   spec('trust · library: 500 assets scroll to the end, the count equals the tiles reachable; arrows move, Escape closes the detail', async (ctx) => {
     const { page } = await open(ctx, '#/library');
     await page.waitForSelector('[data-testid="asset-tile"]');
