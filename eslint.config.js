@@ -82,7 +82,8 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         paths: [electronOnlyInShell, ortOnlyInWorkersOnnx],
         patterns: [
-          { group: ['**/main/**', '**/workers/**', '**/models/**'], message: 'The renderer talks to the core only through the contract (preload/api.ts types + bridge).' },
+          // The Workers screen's own folder (screens/workers/) is renderer code, not the workers/ layer.
+          { group: ['**/main/**', '**/workers/**', '!**/screens/workers/**', '**/models/**'], message: 'The renderer talks to the core only through the contract (preload/api.ts types + bridge).' },
           { group: ['**/preload/index*'], message: 'The renderer never imports the preload.' },
           { group: ['**/preload/api*'], allowTypeImports: true, message: 'The renderer may import only TYPES from the contract (use `import type`).' },
           { group: ['node:*', 'fs', 'path', 'child_process', 'os', 'better-sqlite3', 'sharp'], message: 'No Node APIs in the renderer.' },

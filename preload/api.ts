@@ -203,6 +203,47 @@ export const SettingsSchema = z.object({
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
+/** Settings → Distributed; URLs are redacted (password and secret key replaced by ***). */
+export interface DistributedSettingsDto {
+  enabled: boolean;
+  generateLocally: boolean;
+  maxInFlight: number;
+  redisUrl: string;
+  storeUrl: string;
+  /** What the running coordinator uses now (settings apply at the next start). */
+  active: boolean;
+  activeError: string | null;
+}
+export interface DistributedCheckDto {
+  redis: { ok: boolean; message: string };
+  store: { ok: boolean; message: string };
+}
+export interface WorkerDto {
+  id: string;
+  host: string;
+  provider: string;
+  gpu: string | null;
+  gpuMemoryMb: number | null;
+  packs: { packId: string; hash: string; version: string }[];
+  currentJob: { batchId: string; rowIndex: number; since: string } | null;
+  imagesPerMin: number;
+  completed: number;
+  failed: number;
+  lastHeartbeat: string;
+  version: string;
+  local: boolean;
+}
+export interface WorkersDto {
+  /** Distributed generation is on and connected to Redis. */
+  active: boolean;
+  error: string | null;
+  workers: WorkerDto[];
+  /** Jobs per state across this coordinator's queues. */
+  jobs: Record<string, number>;
+  /** Images finished per worker in the last 10 minutes, from the ledger ('local' = no queue). */
+  throughput: { worker: string; host: string | null; images: number; perMin: number }[];
+}
+
 export interface ProviderStatusDto { name: string; available: boolean; reason: string; smokeMs?: number | null }
 export interface DoctorReport {
   platform: string;
@@ -389,6 +430,10 @@ export interface AttemptDto {
   gpuMs: number | null;
   startedAt: string;
   endedAt: string | null;
+  /** Which machine made it (worker id and host) and with which provider; null = this machine, no queue. */
+  worker: string | null;
+  workerHost: string | null;
+  provider: string | null;
 }
 export interface TaskDetail extends TaskSummary { prompt: string; negativePrompt: string; params: Record<string, unknown>; preflightConfidence: number | null; assetId: string | null; attemptsList: AttemptDto[] }
 
@@ -597,6 +642,17 @@ export const requestSchemas = {
     exportRoot: SettingsSchema.shape.exportRoot,
     purgeDeletedAfterDays: SettingsSchema.shape.purgeDeletedAfterDays,
   }).partial().strict(),
+  'distributed.get': Empty,
+  'distributed.save': z.object({
+    enabled: z.boolean(),
+    generateLocally: z.boolean(),
+    maxInFlight: z.number().int().min(1).max(256),
+    /** Empty keeps the stored URL (the UI only ever sees the redacted form). */
+    redisUrl: z.string().max(2000).regex(/^(|rediss?:\/\/.+)$/, 'must start with redis:// or rediss://'),
+    storeUrl: z.string().max(2000).regex(/^(|(https?|s3):\/\/.+)$/, 'must start with http://, https:// or s3://'),
+  }).strict(),
+  'distributed.check': Empty,
+  'workers.list': Empty,
   'secrets.status': Empty,
   'secrets.setClaudeKey': z.object({ key: z.string().max(500) }),
   'secrets.setS3Secret': z.object({ secretAccessKey: z.string().max(500) }),
@@ -686,6 +742,10 @@ export interface RequestResults {
   'library.rebuildIndex': RebuildIndexResult;
   'settings.get': Settings;
   'settings.update': Settings;
+  'distributed.get': DistributedSettingsDto;
+  'distributed.save': DistributedSettingsDto;
+  'distributed.check': DistributedCheckDto;
+  'workers.list': WorkersDto;
   'secrets.status': { claude: boolean; s3: boolean; storage: 'safeStorage' | 'file' };
   'secrets.setClaudeKey': { stored: boolean };
   'secrets.setS3Secret': { stored: boolean };

@@ -38,6 +38,8 @@ export interface ServicesOptions {
   background?: boolean;
   /** Electron passes a safeStorage-backed store; the CLI and browser UI use 0600 files. */
   keyStore?: { create(name: string): KeyStore; storage: 'safeStorage' | 'file' };
+  /** `assetql serve --redis --store`: coordinate workers with these URLs (overrides Settings → Distributed). */
+  distributed?: { redisUrl: string; storeUrl: string } | null;
 }
 
 export async function createAppServices(opts: ServicesOptions): Promise<AppServices> {
@@ -67,7 +69,7 @@ export async function createAppServices(opts: ServicesOptions): Promise<AppServi
     },
   };
   try {
-    await registerAllHandlers(services, { background });
+    await registerAllHandlers(services, { background, distributed: opts.distributed ?? null });
   } catch (err) {
     await services.close().catch(() => undefined);
     throw err;

@@ -98,7 +98,7 @@ export async function storeAsset(ctx: LibraryContext, input: StoreAssetInput): P
     width,
     height,
     model: model || undefined,
-    extra: num(input.params['strength']) !== undefined ? { 'Denoising strength': num(input.params['strength'])! } : undefined,
+    extra: recipeExtra(input.params),
   });
   const png = setPngText(basePng, 'parameters', parameters);
 
@@ -186,4 +186,14 @@ export async function storeAsset(ctx: LibraryContext, input: StoreAssetInput): P
 function idFromTaskKey(taskKey: string): string {
   const h = createHash('sha256').update(`asset:${taskKey}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/** Recipe pairs after Model: img2img strength, and which machine and provider made the image. */
+function recipeExtra(params: Record<string, unknown>): Record<string, string | number> | undefined {
+  const extra: Record<string, string | number> = {};
+  const strength = num(params['strength']);
+  if (strength !== undefined) extra['Denoising strength'] = strength;
+  if (typeof params['worker'] === 'string') extra['Worker'] = params['worker'];
+  if (typeof params['provider'] === 'string') extra['Provider'] = params['provider'];
+  return Object.keys(extra).length > 0 ? extra : undefined;
 }

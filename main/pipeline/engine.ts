@@ -290,6 +290,7 @@ class Engine {
       { prompt: plan.prompt, negativePrompt: plan.negativePrompt, params: plan.params, ...(initImage ? { initImage } : {}) },
       {
         signal: c.abort.signal,
+        attempt: { task, n: c.attemptN },
         onProgress: (p) =>
           this.progress.push(task.id, {
             batchId: task.batchId,

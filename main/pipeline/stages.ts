@@ -24,11 +24,18 @@ export interface StepProgress {
   preview?: RgbImage;
 }
 
+export interface GenerateOptions {
+  signal: AbortSignal;
+  onProgress?: (p: StepProgress) => void;
+  /** The claimed attempt (task and attempt number): remote generation keys its job by it. */
+  attempt?: { task: TaskRecord; n: number };
+}
+
 export interface GenerateStage {
   /** Model id recorded in task keys and assets. */
   readonly modelId: string;
   readonly capabilities: GenerateCapabilities;
-  generate(req: GenerateRequest, opts: { signal: AbortSignal; onProgress?: (p: StepProgress) => void }): Promise<{ image: RgbImage; gpuMs: number }>;
+  generate(req: GenerateRequest, opts: GenerateOptions): Promise<{ image: RgbImage; gpuMs: number }>;
 }
 
 /** A validate stage measures; decidePass (records/decide-pass.ts) decides against the batch's thresholds. */

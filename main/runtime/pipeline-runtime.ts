@@ -10,6 +10,7 @@ import { batchSummaryDto, taskStats, taskSummaryDto } from '../api/dto/pipeline-
 import { metricsSnapshot } from './metrics-snapshot.ts';
 import { loadSettings } from '../settings/app-settings.ts';
 import { DEFAULT_ALERTS } from '../pipeline/alerts.ts';
+import { startDistributedRuntime } from './distributed-runtime.ts';
 import type { RgbImage } from '../../workers/image/rgb-image.ts';
 
 /**
@@ -17,7 +18,7 @@ import type { RgbImage } from '../../workers/image/rgb-image.ts';
  * events to the renderer through the event bus. Stages are built per SDXL pack (from the
  * batch's saved config) over the shared worker pool, so two batches on one pack share sessions.
  */
-export async function startPipelineRuntime(s: AppServices, opts: { start: boolean }): Promise<PipelineEngine> {
+export async function startPipelineRuntime(s: AppServices, opts: { start: boolean; distributed?: { redisUrl: string; storeUrl: string } | null }): Promise<PipelineEngine> {
   const stagesByPack = new Map<string, Promise<RealStages>>();
 
   const resolve = async (batch: BatchRecord): Promise<BatchStages> => {
@@ -34,7 +35,16 @@ export async function startPipelineRuntime(s: AppServices, opts: { start: boolea
   };
 
   const settings = loadSettings(s.app.db);
-  const engine = createPipeline({ db: s.app.db, stages: resolve, config: { alerts: { ...DEFAULT_ALERTS, costUsd: settings.alerts.costUsd } } });
+  // Coordinator role (Settings → Distributed or serve --redis/--store): generation goes to the queues.
+  const dist = opts.start ? await startDistributedRuntime(s, opts.distributed ?? null) : null;
+  const coordinator = dist?.coordinator ?? null;
+  const packDirFor = (batch: BatchRecord): string => s.inference.resolveSdxlPack(typeof batch.config['packId'] === 'string' ? (batch.config['packId'] as string) : null).dir;
+  const engine = createPipeline({
+    db: s.app.db,
+    stages: coordinator ? coordinator.wrap(resolve, packDirFor) : resolve,
+    config: { alerts: { ...DEFAULT_ALERTS, costUsd: settings.alerts.costUsd }, ...(coordinator?.engineConfig ?? {}) },
+  });
+  coordinator?.attach(engine);
 
   engine.on('task-state', (e) => {
     const t = getTask(s.app.db, e.taskId);

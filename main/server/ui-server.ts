@@ -86,6 +86,11 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   server.on('connection', (socket: Socket) => socket.on('error', (err) => log(`socket error: ${err.message}`)));
   server.on('error', (err) => log(`server error: ${err.message}`));
 
+  // Our own page's origin: one of the loopback names, or — behind --host 0.0.0.0 — exactly the
+  // (already validated, IP-literal) Host the page was loaded from.
+  const originAllowed = (origin: string, req: IncomingMessage): boolean =>
+    origins.has(origin) || (hostAllowed(req.headers.host, host, port) && origin === `http://${req.headers.host}`);
+
   const plain = (res: ServerResponse, status: number, text: string): void => {
     res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' }).end(text);
   };
@@ -114,7 +119,7 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     if (isUpload) {
       // A form on another site could POST here with the cookie (SameSite allows same-site ports).
       const origin = req.headers.origin;
-      if (origin !== undefined && !origins.has(origin)) {
+      if (origin !== undefined && !originAllowed(origin, req)) {
         res.writeHead(403, { 'content-type': 'application/json', 'x-content-type-options': 'nosniff' });
         res.end(JSON.stringify({ ok: false, error: { kind: 'BadInput', message: 'uploads are only accepted from the app itself' } }));
         return;
@@ -181,7 +186,7 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
         return;
       }
       const origin = req.headers.origin ?? '';
-      if (url.pathname !== WIRE.wsPath || !tokenMatches(requestToken(req, url, port), token) || !origins.has(origin)) {
+      if (url.pathname !== WIRE.wsPath || !tokenMatches(requestToken(req, url, port), token) || !originAllowed(origin, req)) {
         refuse(socket, '403 Forbidden');
         return;
       }

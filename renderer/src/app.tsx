@@ -13,6 +13,7 @@ import { ReviewScreen } from './screens/review/review-screen.tsx';
 import { LibraryScreen } from './screens/library/library-screen.tsx';
 import { DashboardScreen } from './screens/dashboard/dashboard-screen.tsx';
 import { SettingsScreen } from './screens/settings/settings-screen.tsx';
+import { WorkersScreen } from './screens/workers/workers-screen.tsx';
 
 function Screen({ id }: { id: ScreenId }) {
   switch (id) {
@@ -32,6 +33,8 @@ function Screen({ id }: { id: ScreenId }) {
       return <DashboardScreen />;
     case 'settings':
       return <SettingsScreen />;
+    case 'workers':
+      return <WorkersScreen />;
     default: {
       const never: never = id;
       return never;
@@ -45,7 +48,7 @@ installTestHooks();
 export function App() {
   const { screen, go } = useNavigation();
   useEffect(() => {
-    // Alt+1..8 switches screens from anywhere (plain digits are left to text fields and grids).
+    // Alt+1..9 switches screens from anywhere (plain digits are left to text fields and grids).
     const onKey = (e: KeyboardEvent): void => {
       if (!e.altKey) return;
       const target = SCREENS.find((s) => s.key === e.key || `Digit${s.key}` === e.code);

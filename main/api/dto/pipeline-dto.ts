@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { AttemptDto, BatchCounts, BatchSummary, DecisionRates, StyleScoresDto, TaskDetail, TaskSummary } from '../../../preload/api.ts';
+import { attemptProducers, type AttemptProducer } from '../../distributed/attempt-producer.ts';
 import type { FileUrl } from '../../core/file-urls.ts';
 import type { AttemptRecord, BatchRecord, TaskRecord } from '../../pipeline/types.ts';
 import { countTasks } from '../../pipeline/ledger/batches.ts';
@@ -97,23 +98,25 @@ export function scoresDto(scores: StyleScores | null, config: Pick<BatchConfig, 
   };
 }
 
-export function attemptDto(a: AttemptRecord, config: BatchConfig, fileUrl: FileUrl): AttemptDto {
+export function attemptDto(a: AttemptRecord, config: BatchConfig, fileUrl: FileUrl, producer?: AttemptProducer): AttemptDto {
   const cand = a.params['candidate'] as { index?: number; of?: number } | undefined;
   return {
     n: a.n, kind: a.kind, prompt: a.prompt, negativePrompt: a.negativePrompt, params: a.params, outcome: a.outcome,
     candidate: cand && typeof cand.index === 'number' && typeof cand.of === 'number' ? { index: cand.index, of: cand.of } : null,
     scores: scoresDto(a.scores, config), error: a.error, imageUrl: a.imagePath ? fileUrl(a.imagePath) : null, gpuMs: a.gpuMs,
     startedAt: iso(a.startedAt), endedAt: a.endedAt === null ? null : iso(a.endedAt),
+    worker: producer?.worker ?? null, workerHost: producer?.host ?? null, provider: producer?.provider ?? null,
   };
 }
 
 export function taskDetailDto(db: Database, t: TaskRecord, config: BatchConfig, fileUrl: FileUrl): TaskDetail {
   const attempts = listAttempts(db, t.id);
+  const producers = attemptProducers(db, t.id);
   const last = [...attempts].reverse().find((a) => a.styleScore !== null);
   return {
     ...taskSummaryDto(t, { n: attempts.length, score: last?.styleScore ?? null, image: [...attempts].reverse().find((a) => a.imagePath)?.imagePath ?? null }, fileUrl),
     prompt: t.prompt, negativePrompt: t.negativePrompt, params: t.params, preflightConfidence: t.preflightConfidence,
-    assetId: t.assetId, attemptsList: attempts.map((a) => attemptDto(a, config, fileUrl)),
+    assetId: t.assetId, attemptsList: attempts.map((a) => attemptDto(a, config, fileUrl, producers.get(a.n))),
   };
 }
 

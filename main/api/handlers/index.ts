@@ -12,6 +12,7 @@ import { registerFirstRunHandlers } from './first-run-handlers.ts';
 import { registerLibraryHandlers } from './library-handlers.ts';
 import { registerPromptHandlers } from './prompt-handlers.ts';
 import { registerMaintenanceHandlers } from './maintenance-handlers.ts';
+import { registerDistributedHandlers } from './distributed-handlers.ts';
 import { startPipelineRuntime } from '../../runtime/pipeline-runtime.ts';
 import { startHotFolderRuntime } from '../../runtime/hot-folder-runtime.ts';
 import { startLifecycleRuntime } from '../../runtime/lifecycle-runtime.ts';
@@ -20,7 +21,7 @@ import { startLifecycleRuntime } from '../../runtime/lifecycle-runtime.ts';
  * Wires every capability's handlers into the registry (one file per area). With background on
  * (the app), the pipeline engine runs and picks up queued batches; tests may leave it off.
  */
-export async function registerAllHandlers(s: AppServices, opts: { background: boolean }): Promise<void> {
+export async function registerAllHandlers(s: AppServices, opts: { background: boolean; distributed?: { redisUrl: string; storeUrl: string } | null }): Promise<void> {
   registerAppHandlers(s);
   registerUploadHandlers(s);
   registerModelsHandlers(s);
@@ -31,7 +32,8 @@ export async function registerAllHandlers(s: AppServices, opts: { background: bo
   registerLibraryHandlers(s);
   registerPromptHandlers(s);
   registerMaintenanceHandlers(s);
-  const engine = await startPipelineRuntime(s, { start: opts.background });
+  registerDistributedHandlers(s);
+  const engine = await startPipelineRuntime(s, { start: opts.background, distributed: opts.distributed ?? null });
   registerPipelineHandlers(s, engine);
   registerBatchAdminHandlers(s, engine);
   registerIntakeHandlers(s, engine);

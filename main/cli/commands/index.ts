@@ -12,6 +12,8 @@ import { libraryCommand } from './library.ts';
 import { exportCommand } from './export.ts';
 import { syncCommand } from './sync.ts';
 import { batchCommand } from './batch.ts';
+import { workerCommand } from './worker.ts';
+import { workersCommand } from './workers.ts';
 
 /** Every CLI command, in the order `assetql --help` lists them (the production flow's order). */
 export const COMMANDS: readonly Command[] = [
@@ -28,4 +30,6 @@ export const COMMANDS: readonly Command[] = [
   libraryCommand,
   exportCommand,
   syncCommand,
+  workerCommand,
+  workersCommand,
 ];

@@ -24,6 +24,8 @@ import { progressLine, runExitCode, summaryTable } from '../../pipeline/headless
 import { computeRunKey, fileSha256 } from '../../pipeline/headless/run-key.ts';
 import { findBatchByRunKey } from '../../pipeline/ledger/batches.ts';
 import { createRealStages, type RealStages } from '../../pipeline/wiring.ts';
+import { startCoordinator, type Coordinator } from '../../distributed/coordinator.ts';
+import { loadDistributedConfig } from '../../distributed/distributed-config.ts';
 import type { CliIo, Command } from '../command.ts';
 import { writeTerminalControl } from '../terminal-text.ts';
 
@@ -43,6 +45,10 @@ command again (same CSV, refs, options and data folder) resumes the same batch.
   --retries N           style retries before review (default 3)
   --name <text>         batch name (default: the CSV file name)
   --data-dir <dir>      data folder            --json          JSON lines instead of a progress bar
+  --redis <url>         coordinate workers over Redis (redis:// or rediss://; needs --store)
+  --store <url>         object store the workers upload to (http(s)://KEY:SECRET@host/bucket or s3://…)
+  --workers-only        with --redis: do not generate on this machine, only on workers
+  (without the flags, Settings → Distributed applies when it is enabled)
 
 Exit code: 0 when every row ended passed or in review; 1 otherwise; 2 for bad input; 130 after Ctrl-C.`;
 
@@ -60,6 +66,9 @@ interface Flags {
   'data-dir'?: string;
   json?: boolean;
   help?: boolean;
+  redis?: string;
+  store?: string;
+  'workers-only'?: boolean;
 }
 
 export const runCommand: Command = {
@@ -86,6 +95,9 @@ export const runCommand: Command = {
           'data-dir': { type: 'string' },
           json: { type: 'boolean' },
           help: { type: 'boolean', short: 'h' },
+          redis: { type: 'string' },
+          store: { type: 'string' },
+          'workers-only': { type: 'boolean' },
         },
       }) as { values: Flags; positionals: string[] };
     } catch (err) {
@@ -107,6 +119,7 @@ export const runCommand: Command = {
     let pool: WorkerPool | undefined;
     let stages: RealStages | undefined;
     let engine: PipelineEngine | undefined;
+    let coordinator: Coordinator | undefined;
     try {
       const csvArg = positionals[0];
       if (!csvArg) throw new AppError('BadInput', 'missing <csv>: the CSV file with one row per image');
@@ -140,7 +153,18 @@ export const runCommand: Command = {
       for (const w of packWarnings) io.stderr.write(`warning: ${w}\n`);
       pool = new WorkerPool({ size: 1, providers });
       stages = await createRealStages({ db: ctx.db, dataDir: ctx.dataDir, pool, packDir, clipPackDir });
-      engine = createPipeline({ db: ctx.db, stages: stages.resolve });
+      const dist = await coordinatorConfig(ctx, values);
+      if (dist) {
+        coordinator = await startCoordinator({
+          ...dist,
+          db: ctx.db,
+          local: values['workers-only'] || !dist.generateLocally ? null : { pool, packDirs: [packDir], provider: providers[0] ?? 'cpu' },
+          log: (line) => note(io, json, { event: 'coordinator', message: line }, line),
+        });
+        note(io, json, { event: 'coordinator', redis: coordinator.check }, `Coordinating workers over Redis ${coordinator.check.version}${coordinator.local ? ' (this machine generates too)' : ''}`);
+        engine = createPipeline({ db: ctx.db, stages: coordinator.wrap(stages.resolve, () => packDir), config: coordinator.engineConfig });
+        coordinator.attach(engine);
+      } else engine = createPipeline({ db: ctx.db, stages: stages.resolve });
       await engine.start();
 
       let batch = findBatchByRunKey(ctx.db, runKey);
@@ -206,6 +230,7 @@ export const runCommand: Command = {
       return e.kind === 'BadInput' || e.kind === 'NotFound' ? 2 : e.kind === 'Cancelled' ? 130 : 1;
     } finally {
       await engine?.stop().catch(() => undefined);
+      await coordinator?.stop().catch(() => undefined);
       await stages?.dispose().catch(() => undefined);
       await pool?.close().catch(() => undefined);
       ctx?.close();
@@ -252,6 +277,17 @@ async function followBatch(engine: PipelineEngine, batchId: string, io: CliIo, j
     io.signal.removeEventListener('abort', onSigint);
     for (const off of offs) off();
   }
+}
+
+/** --redis/--store flags, else Settings → Distributed when enabled; null runs locally as before. */
+async function coordinatorConfig(ctx: AppContext, v: Flags): Promise<{ redisUrl: string; storeUrl: string; generateLocally: boolean; maxInFlight: number } | null> {
+  if (v.redis || v.store) {
+    if (!v.redis || !v.store) throw new AppError('BadInput', '--redis and --store go together: workers need both to take jobs and return images');
+    const saved = await loadDistributedConfig(ctx.db, ctx.dataDir.root);
+    return { redisUrl: v.redis, storeUrl: v.store, generateLocally: true, maxInFlight: saved.maxInFlight };
+  }
+  const c = await loadDistributedConfig(ctx.db, ctx.dataDir.root);
+  return c.enabled && c.redisUrl && c.storeUrl ? c : null;
 }
 
 function installedSdxlPack(ctx: AppContext): string | null {

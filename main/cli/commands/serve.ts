@@ -12,11 +12,13 @@ import { exportDownloadRoute } from '../../server/export-download-route.ts';
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'Open the app in your browser (no Electron needed)',
-  usage: `Usage: assetql serve [--host 127.0.0.1] [--port 0] [--data-dir DIR] [--json]
+  usage: `Usage: assetql serve [--host 127.0.0.1] [--port 0] [--data-dir DIR] [--json] [--redis URL --store URL]
 
 Serves the AssetQL interface at http://127.0.0.1:<port>/?token=<random>. The token changes at
 every launch and is required for the page, its files and its WebSocket; keep the URL private.
---host 0.0.0.0 exposes it to your network: only do that on a network you trust.`,
+--host 0.0.0.0 exposes it to your network: only do that on a network you trust.
+--redis/--store make this the coordinator of generation workers (assetql worker), overriding
+Settings → Distributed; see README → "Several GPU machines".`,
   async run(argv, io) {
     const { values } = parseArgs({
       args: argv,
@@ -25,8 +27,15 @@ every launch and is required for the page, its files and its WebSocket; keep the
         port: { type: 'string', default: '0' },
         'data-dir': { type: 'string' },
         json: { type: 'boolean', default: false },
+        redis: { type: 'string' },
+        store: { type: 'string' },
       },
     });
+    if (Boolean(values.redis) !== Boolean(values.store)) {
+      io.stderr.write('assetql serve: --redis and --store go together\n');
+      return 2;
+    }
+    const distributed = values.redis && values.store ? { redisUrl: values.redis, storeUrl: values.store } : null;
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: '${values.port}' is not a port number`);
     // Before anything else: a busy port must not leave a second process holding the database.
@@ -37,7 +46,7 @@ every launch and is required for the page, its files and its WebSocket; keep the
     process.on('uncaughtException', guard);
     process.on('unhandledRejection', guard);
     try {
-      return await serve(values.host, port, values['data-dir'], values.json, io, log);
+      return await serve(values.host, port, values['data-dir'], values.json, io, log, distributed);
     } finally {
       process.off('uncaughtException', guard);
       process.off('unhandledRejection', guard);
@@ -45,8 +54,8 @@ every launch and is required for the page, its files and its WebSocket; keep the
   },
 };
 
-async function serve(host: string, port: number, dataDir: string | undefined, json: boolean, io: CliIo, log: ServerLog): Promise<number> {
-  const services = await createAppServices({ dataDir, transport: 'browser' });
+async function serve(host: string, port: number, dataDir: string | undefined, json: boolean, io: CliIo, log: ServerLog, distributed: { redisUrl: string; storeUrl: string } | null): Promise<number> {
+  const services = await createAppServices({ dataDir, transport: 'browser', distributed });
   let server;
   try {
     server = await startUiServer({

@@ -8,5 +8,6 @@ export const SCREENS = [
   { id: 'library', label: 'Library', key: '6' },
   { id: 'dashboard', label: 'Dashboard', key: '7' },
   { id: 'settings', label: 'Settings', key: '8' },
+  { id: 'workers', label: 'Workers', key: '9' },
 ] as const;
 export type ScreenId = (typeof SCREENS)[number]['id'];

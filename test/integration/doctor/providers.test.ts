@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { formatDoctorReport } from '../../../main/doctor/format-report.ts';
 import { CUDA_INSTALL_HINT, detectProviders, resolveProviders, shortReason, staticBlocker, type ProviderStatus } from '../../../workers/onnx/providers.ts';
 
 const st = (name: ProviderStatus['name'], available: boolean, reason = available ? 'ok' : 'nope'): ProviderStatus => ({ name, label: name, available, reason });
@@ -39,6 +40,20 @@ describe('provider detection', () => {
     const w = s.find((p) => p.name === 'webgpu')!;
     if (!w.available) expect(w.reason).toMatch(/WebGPU/);
     else expect(w.reason).toBe('probe session ran');
+  });
+
+  it('probes WebGPU in a child process: its native warnings are captured, not printed, and doctor shows them', async () => {
+    // Whatever Dawn prints (e.g. "Couldn't load Vulkan" with a C++ frame) lands in nativeOutput.
+    const s = await detectProviders({ only: ['webgpu'] });
+    const w = s.find((p) => p.name === 'webgpu')!;
+    if (w.nativeOutput !== undefined) expect(w.nativeOutput.length).toBeGreaterThan(0);
+    const report = formatDoctorReport({
+      platform: 'linux', arch: 'x64', osRelease: 'test', cpus: 2, totalMemBytes: 1024 ** 3, node: 'v20', ortVersion: '1.30.0',
+      providers: [{ ...st('webgpu', false, 'no adapter'), label: 'WebGPU', nativeOutput: "Warning: Couldn't load Vulkan\n    at operator() (BackendVk.cpp:368)" }, st('cpu', true)],
+      resolved: { chosen: ['cpu'] }, gpuHints: [], packs: [], smoke: [], ok: true,
+    } as unknown as Parameters<typeof formatDoctorReport>[0]);
+    expect(report).toContain("WebGPU said: Warning: Couldn't load Vulkan");
+    expect(report).toContain('WebGPU said: at operator() (BackendVk.cpp:368)');
   });
 
   it('shortens ORT messages to their human part', () => {

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Command } from '../../../main/cli/command.ts';
+import { COMMANDS } from '../../../main/cli/commands/index.ts';
 import { main } from '../../../main/cli/main.ts';
 import { escapeTerminalText } from '../../../main/cli/terminal-text.ts';
 import { storeAsset } from '../../../main/library/store-asset.ts';
@@ -51,6 +53,31 @@ describe('CLI output is safe to print', () => {
 
   it('escapes control characters visibly and leaves newlines and tabs', () => {
     expect(escapeTerminalText('a\u001bb\tc\nd\u0000\u007f\u2066')).toBe('a\\x1bb\tc\nd\\x00\\x7f\\u2066');
+  });
+
+  it('applies to every command: main hands each one escaping streams (stdout exact with --json)', async () => {
+    const probe: Command = {
+      name: 'h13-escape-probe',
+      summary: 'test only',
+      usage: 'test only',
+      run: async (argv, io) => {
+        io.stdout.write(`${argv.includes('--json') ? JSON.stringify({ name: EVIL }) : EVIL}\n`);
+        io.stderr.write(`warning: ${EVIL}\n`);
+        return 0;
+      },
+    };
+    const registry = COMMANDS as Command[]; // a test-only command, removed again below
+    registry.push(probe);
+    try {
+      const human = await cli(['h13-escape-probe']);
+      expectSafe(human.out);
+      expectSafe(human.err);
+      const json = await cli(['h13-escape-probe', '--json']);
+      expect((JSON.parse(json.out) as { name: string }).name).toBe(EVIL);
+      expectSafe(json.err);
+    } finally {
+      registry.splice(registry.indexOf(probe), 1);
+    }
   });
 
   it('search', async () => {

@@ -16,6 +16,10 @@ export function AttemptCard(props: { attempt: AttemptDto }) {
           <span className="muted small num">{a.gpuMs !== null ? `${(a.gpuMs / 1000).toFixed(1)} s GPU` : ''}</span>
         </div>
         {a.outcome ? <p className="small">Outcome: {a.outcome}</p> : null}
+        <p className="small muted" data-testid="attempt-worker">
+          Made by {a.worker ? `${a.workerHost ?? ''} (${a.worker})` : 'this machine'}
+          {a.provider ? ` · ${a.provider}` : ''}
+        </p>
         {a.error ? <p className="bad-text small">{a.error}</p> : null}
         <ScoresPanel scores={a.scores} />
         <ParamsTable params={a.params} />

@@ -8,6 +8,7 @@ import { SettingsForm } from './settings-form.tsx';
 import { AboutSection } from './about-section.tsx';
 import { HotFolderDrops } from './hot-folder-drops.tsx';
 import { MaintenanceSection } from './maintenance-section.tsx';
+import { DistributedSection } from './distributed-section.tsx';
 
 /** Model packs, GPU status, keys and every default. */
 export function SettingsScreen() {
@@ -23,6 +24,7 @@ export function SettingsScreen() {
           {(s) => <SettingsForm settings={s} onSaved={settings.setData} />}
         </AsyncView>
         <HotFolderDrops />
+        <DistributedSection />
         <AboutSection />
         <MaintenanceSection />
       </div>

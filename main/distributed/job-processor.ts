@@ -1,0 +1,129 @@
+import { hostname } from 'node:os';
+import type { Redis } from 'ioredis';
+import sharp from 'sharp';
+import type { Job } from 'bullmq';
+import { UnrecoverableError } from 'bullmq';
+import type { RgbImage } from '../../workers/image/rgb-image.ts';
+import type { SamplerName } from '../../workers/sdxl/schedulers/samplers.ts';
+import { AppError, toErrorData } from '../core/app-error.ts';
+import type { SdxlClient } from '../inference/sdxl-client.ts';
+import { cancelKey, type GenerateJobData, type GenerateJobResult } from './job-types.ts';
+import { sha256Hex, type WorkStore } from './work-store.ts';
+
+export interface ProcessorDeps {
+  workerId: string;
+  provider: string;
+  gpu: string | null;
+  redis: Redis;
+  store: WorkStore;
+  /** SDXL client per pack hash (the worker's installed packs over its inference pool). */
+  clientFor(packHash: string): SdxlClient | undefined;
+  /** Labelled stand-in for GPU time in tests and benchmarks (added to every image). */
+  simulateGpuMs: number;
+  onStart(job: Job<GenerateJobData>): void;
+  onEnd(job: Job<GenerateJobData>, ok: boolean): void;
+}
+
+/**
+ * One generation job on a worker machine: generate on the inference worker threads (ONNX
+ * Runtime's run() blocks its thread, so it must not be the one that renews BullMQ's lock),
+ * encode PNG, upload PNG + attempt metadata under the job's deterministic keys, and return the
+ * attempt record. Errors travel as the app's {kind, message} JSON in the failure reason, so the
+ * coordinator classifies them exactly as local errors (transient retry, OOM downsizing, DLQ).
+ */
+export function createProcessor(d: ProcessorDeps): (job: Job<GenerateJobData>) => Promise<GenerateJobResult> {
+  return async (job) => {
+    const data = job.data;
+    const abort = new AbortController();
+    // The coordinator sets the cancel key when the batch is paused or cancelled mid-job.
+    const watch = setInterval(() => {
+      d.redis.exists(cancelKey(job.queueName, job.id ?? '')).then(
+        (n) => (n > 0 ? abort.abort('cancelled by the coordinator') : undefined),
+        () => undefined,
+      );
+    }, 100);
+    d.onStart(job);
+    const startedAt = Date.now();
+    let ok = false;
+    try {
+      const client = d.clientFor(data.packHash);
+      if (!client) throw new AppError('ModelMissing', `this worker does not hold pack ${data.packId} (${data.packHash})`);
+      const timings: Record<string, number> = {};
+      let t0 = performance.now();
+      const initImage = data.initImageKey ? await decodePng(await d.store.get(data.initImageKey, abort.signal)) : undefined;
+      const p = data.params;
+      const res = await client.generate(
+        {
+          prompt: data.prompt,
+          negativePrompt: data.negativePrompt,
+          width: p.width,
+          height: p.height,
+          steps: p.steps,
+          guidance: p.guidance,
+          sampler: p.sampler as SamplerName,
+          seed: p.seed,
+          ...(initImage ? { initImage, strength: p.strength ?? 0.6 } : {}),
+        },
+        { signal: abort.signal },
+      );
+      if (d.simulateGpuMs > 0) await sleep(d.simulateGpuMs, abort.signal);
+      if (abort.signal.aborted) throw new AppError('Cancelled', String(abort.signal.reason));
+      timings['workerGenerate'] = performance.now() - t0;
+      t0 = performance.now();
+      const png = await encodePng(res.image);
+      timings['workerEncode'] = performance.now() - t0;
+      const result: GenerateJobResult = {
+        v: 1,
+        worker: d.workerId,
+        host: hostname(),
+        provider: d.provider,
+        gpu: d.gpu,
+        gpuMs: res.gpuMs + d.simulateGpuMs,
+        pngKey: data.pngKey,
+        bytes: png.length,
+        sha256: sha256Hex(png),
+        width: res.image.width,
+        height: res.image.height,
+        startedAt,
+        endedAt: 0,
+        timings,
+      };
+      t0 = performance.now();
+      await d.store.put(data.pngKey, png, 'image/png', abort.signal);
+      timings['workerUpload'] = performance.now() - t0;
+      result.endedAt = Date.now();
+      await d.store.put(data.metaKey, Buffer.from(JSON.stringify({ job: { ...data, params: data.params }, result })), 'application/json', abort.signal);
+      ok = true;
+      return result;
+    } catch (err) {
+      const e = toErrorData(err);
+      if (abort.signal.aborted || e.kind === 'Cancelled') throw new UnrecoverableError(JSON.stringify({ kind: 'Cancelled', message: e.message }));
+      throw new Error(JSON.stringify(e));
+    } finally {
+      clearInterval(watch);
+      d.onEnd(job, ok);
+    }
+  };
+}
+
+export async function encodePng(img: RgbImage): Promise<Buffer> {
+  return sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength), { raw: { width: img.width, height: img.height, channels: 3 } })
+    .png({ compressionLevel: 3 })
+    .toBuffer();
+}
+
+export async function decodePng(png: Buffer): Promise<RgbImage> {
+  const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3) throw new AppError('BadInput', `expected an RGB PNG, got ${info.channels} channels`);
+  return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    }, { once: true });
+  });
+}

@@ -1,0 +1,62 @@
+import type { GenerationParams } from '../pipeline/types.ts';
+
+/** What the coordinator puts in one BullMQ job: one claimed attempt of one task. */
+export interface GenerateJobData {
+  v: 1;
+  taskKey: string;
+  taskId: string;
+  batchId: string;
+  rowIndex: number;
+  attemptN: number;
+  prompt: string;
+  negativePrompt: string;
+  params: GenerationParams;
+  packId: string;
+  packHash: string;
+  /** sha256 of the plan (prompt, negative, params): a replay adopts an earlier job only when equal. */
+  planHash: string;
+  /** Init image for img2img, PNG in the store (the coordinator uploads it). */
+  initImageKey?: string;
+  /** Store keys the worker writes; deterministic per job id. */
+  pngKey: string;
+  metaKey: string;
+}
+
+/** The attempt record a worker returns (BullMQ stores it as the job's return value). */
+export interface GenerateJobResult {
+  v: 1;
+  worker: string;
+  host: string;
+  provider: string;
+  gpu: string | null;
+  gpuMs: number;
+  pngKey: string;
+  bytes: number;
+  sha256: string;
+  width: number;
+  height: number;
+  startedAt: number;
+  endedAt: number;
+  timings: Record<string, number>;
+}
+
+/** A queue's variant, registered by the coordinator so workers find queues for packs they hold. */
+export interface QueueVariant {
+  name: string;
+  packId: string;
+  packHash: string;
+  loraKey: string;
+}
+
+export const KEY_PREFIX = 'assetql';
+export const QUEUES_KEY = `${KEY_PREFIX}:queues`;
+export const WORKERS_KEY = `${KEY_PREFIX}:workers`;
+export const workerKey = (id: string): string => `${KEY_PREFIX}:worker:${id}`;
+export const cancelKey = (queue: string, jobId: string): string => `${KEY_PREFIX}:cancel:${queue}:${jobId}`;
+/** BullMQ's own prefix (default "bull"); kept explicit so a shared Redis can be inspected. */
+export const BULL_PREFIX = 'bull';
+
+/** jobId = task key + attempt number: adding the same attempt twice is a no-op in BullMQ. */
+export function jobIdFor(taskKey: string, attemptN: number): string {
+  return `${taskKey}.a${attemptN}`;
+}

@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { createSdxlClient, type SdxlClient } from '../inference/sdxl-client.ts';
+import type { WorkerPool } from '../inference/worker-pool.ts';
+import { createProcessor } from './job-processor.ts';
+import { BULL_PREFIX, QUEUES_KEY, type GenerateJobData, type QueueVariant } from './job-types.ts';
+import type { PackIdentity } from './pack-identity.ts';
+import { HEARTBEAT_MS, publishWorker, RateWindow, retractWorker, type WorkerAd } from './worker-registry.ts';
+import type { WorkStore } from './work-store.ts';
+
+export interface WorkerRuntimeOptions {
+  redis: Redis;
+  store: WorkStore;
+  pool: WorkerPool;
+  packs: PackIdentity[];
+  provider: string;
+  gpu: { name: string | null; memoryMb: number | null };
+  version: string;
+  /** Jobs at once; the default 1 keeps one image on the GPU at a time. */
+  concurrency?: number;
+  /** BullMQ lock: a killed worker's job is re-delivered this long after its last renewal. */
+  lockMs?: number;
+  simulateGpuMs?: number;
+  /** The coordinator's own in-process worker. */
+  local?: boolean;
+  id?: string;
+  /** How often the worker looks for new pack-variant queues. */
+  discoverMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface WorkerRuntime {
+  readonly id: string;
+  ad(): WorkerAd;
+  /** Queues this worker consumes (only variants of packs it holds). */
+  queues(): string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * A generation worker: finds the coordinator's pack-variant queues in Redis, consumes only
+ * those whose pack (id and content hash) it holds, and advertises itself with a heartbeat.
+ * LoRA variants are not taken yet (no LoRA runtime on workers): their jobs wait for a worker
+ * that can, or for the coordinator's local worker.
+ */
+export async function startWorkerRuntime(o: WorkerRuntimeOptions): Promise<WorkerRuntime> {
+  const id = o.id ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 6)}`;
+  const clients = new Map<string, SdxlClient>();
+  for (const p of o.packs) clients.set(p.hash, await createSdxlClient(o.pool, p.dir));
+  const workers = new Map<string, Worker<GenerateJobData>>();
+  const rate = new RateWindow();
+  let completed = 0;
+  let failed = 0;
+  const current = new Map<string, WorkerAd['currentJob']>();
+  const startedAt = Date.now();
+  let stopped = false;
+  const log = o.log ?? (() => undefined);
+  const lockMs = o.lockMs ?? 30_000;
+
+  const ad = (): WorkerAd => ({
+    id,
+    host: hostname(),
+    pid: process.pid,
+    version: o.version,
+    provider: o.provider,
+    gpu: o.gpu.name,
+    gpuMemoryMb: o.gpu.memoryMb,
+    packs: o.packs.map((p) => ({ packId: p.packId, hash: p.hash, version: p.version })),
+    currentJob: [...current.values()][0] ?? null,
+    imagesPerMin: rate.perMinute(),
+    completed,
+    failed,
+    startedAt,
+    lastHeartbeat: Date.now(),
+    local: o.local === true,
+  });
+
+  const processor = createProcessor({
+    workerId: id,
+    provider: o.provider,
+    gpu: o.gpu.name,
+    redis: o.redis,
+    store: o.store,
+    clientFor: (hash) => clients.get(hash),
+    simulateGpuMs: o.simulateGpuMs ?? 0,
+    onStart: (job: Job<GenerateJobData>) => {
+      current.set(job.id ?? '', { jobId: job.id ?? '', batchId: job.data.batchId, rowIndex: job.data.rowIndex, since: Date.now() });
+      void beat();
+    },
+    onEnd: (job, ok) => {
+      current.delete(job.id ?? '');
+      if (ok) {
+        completed++;
+        rate.add();
+      } else failed++;
+    },
+  });
+
+  const held = new Set(o.packs.map((p) => `${p.packId}|${p.hash}`));
+  const discover = async (): Promise<void> => {
+    const all = await o.redis.hgetall(QUEUES_KEY);
+    for (const raw of Object.values(all)) {
+      let v: QueueVariant;
+      try {
+        v = JSON.parse(raw) as QueueVariant;
+      } catch {
+        continue;
+      }
+      if (workers.has(v.name) || v.loraKey !== '' || !held.has(`${v.packId}|${v.packHash}`)) continue;
+      if (stopped) return;
+      const w = new Worker<GenerateJobData>(v.name, processor, {
+        connection: o.redis,
+        prefix: BULL_PREFIX,
+        concurrency: o.concurrency ?? 1,
+        lockDuration: lockMs,
+        stalledInterval: Math.max(500, Math.floor(lockMs / 2)),
+        maxStalledCount: 5,
+        // Finished jobs stay until the coordinator has read and verified them, then it removes them.
+        removeOnComplete: { count: 100_000 },
+        removeOnFail: { count: 100_000 },
+      });
+      w.on('error', (err) => log(`queue ${v.name}: ${err.message}`));
+      workers.set(v.name, w);
+      log(`taking jobs from ${v.name}`);
+    }
+  };
+
+  const beat = async (): Promise<void> => {
+    if (!stopped) await publishWorker(o.redis, ad()).catch(() => undefined);
+  };
+  await beat();
+  await discover().catch((e: unknown) => log(`queue discovery: ${(e as Error).message}`));
+  const discoverTimer = setInterval(() => void discover().catch(() => undefined), o.discoverMs ?? 1000);
+  const beatTimer = setInterval(() => void beat(), HEARTBEAT_MS);
+
+  return {
+    id,
+    ad,
+    queues: () => [...workers.keys()],
+    async stop() {
+      stopped = true;
+      clearInterval(discoverTimer);
+      clearInterval(beatTimer);
+      await Promise.all([...workers.values()].map((w) => w.close()));
+      await retractWorker(o.redis, id).catch(() => undefined);
+      for (const c of clients.values()) await c.unload().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BenchCase } from './bench-case.ts';
+import { createTestPack } from '../../models/test-pack/create-test-pack.ts';
+import type { SdxlManifest } from '../../models/manifest.ts';
+import { writeRefs } from '../integration/pipeline/support/cli-fixtures.ts';
+import { tinyRows } from '../integration/pipeline/support/tiny-pack-run.ts';
+import { startLocalS3 } from '../integration/sync/local-s3.ts';
+import { assetql, workerArgs, type Proc } from '../integration/distributed/support/cluster.ts';
+import { inProcessCoordinator } from '../integration/distributed/support/in-process-coordinator.ts';
+import { HAVE_REDIS, REDIS_BIN, startRedis } from '../integration/distributed/support/redis-server.ts';
+import { listWorkers } from '../../main/distributed/worker-registry.ts';
+
+/** SIMULATED GPU time per image (ms): a fixed sleep on the worker standing in for real SDXL work. */
+const DELAY_MS = Number(process.env['ASSETQL_BENCH_GPU_DELAY_MS'] ?? 500);
+const ROWS = Number(process.env['ASSETQL_BENCH_DIST_ROWS'] ?? 200);
+const WORKERS = [1, 2, 4, 8];
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+
+export const cases: BenchCase[] = [
+  {
+    name: `distributed: one ${ROWS}-row batch on 1, 2, 4, 8 worker processes (tiny pack + ${DELAY_MS} ms SIMULATED GPU time per image)`,
+    baseline: 'ideal linear = N × the 1-worker throughput measured in the same run; overhead = coordinator generate-stage time − worker generation time, 1 job in flight',
+    async run() {
+      if (!HAVE_REDIS) throw new Error(`${REDIS_BIN} not found: install redis-server to run this benchmark`);
+      const dir = mkdtempSync(join(tmpdir(), 'assetql-bench-dist-'));
+      const manifest = (await createTestPack(join(dir, 'pack'), { kind: 'sdxl', id: 'test-sdxl' })) as SdxlManifest;
+      await writeRefs(join(dir, 'refs'));
+      const redis = await startRedis();
+      const s3 = await startLocalS3('bench');
+      const storeUrl = `${s3.endpoint.replace('http://', 'http://S3RVER:S3RVER@')}/bench/b`;
+      const procs: Proc[] = [];
+      const figures: Record<string, number> = {};
+      const coord = (engine = {}) => inProcessCoordinator({ redisUrl: redis.url, storeUrl, packDir: join(dir, 'pack'), refsDir: join(dir, 'refs'), engine });
+      const startWorkers = async (n: number, c: Awaited<ReturnType<typeof coord>>): Promise<Proc[]> => {
+        const ws = Array.from({ length: n }, () => assetql(workerArgs(redis.url, storeUrl, join(dir, 'pack'), ['--simulate-gpu-ms', String(DELAY_MS)]), dir));
+        procs.push(...ws);
+        await Promise.all(ws.map((w) => w.waitFor((e) => e['event'] === 'ready', 120_000)));
+        for (let t0 = Date.now(); Date.now() - t0 < 30_000; ) {
+          if ((await listWorkers(c.coordinator.redis)).length >= n) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        await new Promise((r) => setTimeout(r, 1500)); // each worker discovers the queue (every second)
+        return ws;
+      };
+      const stop = async (ws: Proc[]) => {
+        for (const w of ws) w.kill('SIGINT');
+        await Promise.all(ws.map((w) => w.exited));
+      };
+      try {
+        // Per-job overhead: one job in flight, one worker, so nothing waits in the queue.
+        {
+          const c = await coord({ generateConcurrency: 1 });
+          const ws = await startWorkers(1, c);
+          try {
+            const b = c.engine.createBatch({ name: 'overhead', model: 'test-sdxl', config: { thresholds: { style: 0 } }, profileId: c.profile.id, profileVersion: c.profile.version, tasks: tinyRows(30, manifest.defaults.width, manifest.defaults.steps), start: true });
+            await c.engine.waitForBatch(b.id);
+            const rows = c.lib.db.prepare(`SELECT timings, worker_gen_ms FROM attempts WHERE outcome = 'passed' AND worker_gen_ms IS NOT NULL`).all() as { timings: string; worker_gen_ms: number }[];
+            const over = rows.slice(3).map((r) => (JSON.parse(r.timings) as { generate: number }).generate - r.worker_gen_ms);
+            figures['overheadMsMedian'] = Math.round(median(over));
+            figures['overheadMsP90'] = Math.round([...over].sort((a, b) => a - b)[Math.floor(over.length * 0.9)] ?? 0);
+            figures['localGenerateMsMedian'] = Math.round(median(rows.map((r) => r.worker_gen_ms - DELAY_MS)));
+          } finally {
+            await stop(ws);
+            await c.close();
+          }
+        }
+        for (const n of WORKERS) {
+          const c = await coord();
+          const ws = await startWorkers(n, c);
+          try {
+            const tasks = tinyRows(ROWS, manifest.defaults.width, manifest.defaults.steps).map((t) => ({ ...t, prompt: `${t.prompt} (${n} workers)` }));
+            const t0 = performance.now();
+            const b = c.engine.createBatch({ name: `bench ${n}`, model: 'test-sdxl', config: { thresholds: { style: 0 } }, profileId: c.profile.id, profileVersion: c.profile.version, tasks, start: true });
+            const s = await c.engine.waitForBatch(b.id);
+            const sec = (performance.now() - t0) / 1000;
+            if (s.metrics.counts.ready !== ROWS) throw new Error(`${n} workers: ${s.metrics.counts.ready}/${ROWS} ready`);
+            figures[`imagesPerMin_${n}w`] = Math.round((ROWS / sec) * 60 * 10) / 10;
+          } finally {
+            await stop(ws);
+            await c.close();
+          }
+        }
+        const one = figures['imagesPerMin_1w'] ?? 0;
+        for (const n of WORKERS) figures[`vsLinear_${n}w`] = Math.round(((figures[`imagesPerMin_${n}w`] ?? 0) / (one * n)) * 1000) / 1000;
+        figures['idealPerWorkerImagesPerMin'] = Math.round((60_000 / DELAY_MS) * 10) / 10;
+        return {
+          figures,
+          notes: `GPU time is SIMULATED: a fixed ${DELAY_MS} ms sleep per image on each worker (plus the tiny pack's real CPU generation). Goals: vsLinear_8w ≥ 0.9, overheadMsMedian ≤ 50. All processes share this machine's CPU cores.`,
+        };
+      } finally {
+        for (const p of procs) if (p.child.exitCode === null) p.kill('SIGKILL');
+        await redis.stop();
+        await s3.close();
+      }
+    },
+  },
+];
