@@ -3,7 +3,6 @@ import type { ImageAnalysis } from '../../workers/analysis/types.ts';
 import type { DecodedImage, DecodeOptions } from '../../workers/analysis/decode-image.ts';
 import type { ProviderName, ProviderStatus } from '../../workers/onnx/provider-types.ts';
 import type { SmokeResult } from '../../workers/sdxl/smoke-types.ts';
-import type { ClipManifest, SdxlManifest } from '../../models/manifest.ts';
 import { WorkerPool } from './worker-pool.ts';
 
 /**
@@ -34,13 +33,6 @@ export function detectProvidersInWorker(opts: { only?: ProviderName[]; probeTime
 
 export function smokeRunInWorker(packDir: string, provider: ProviderName): Promise<SmokeResult> {
   return cpuPool().run({ kind: 'doctor.smoke', packDir, provider });
-}
-
-/** Validates a pack folder (manifest schema, every file present) and returns its manifest. */
-export function readPackInWorker(packDir: string, kind: 'sdxl'): Promise<SdxlManifest>;
-export function readPackInWorker(packDir: string, kind: 'clip'): Promise<ClipManifest>;
-export function readPackInWorker(packDir: string, kind: 'sdxl' | 'clip'): Promise<SdxlManifest | ClipManifest> {
-  return cpuPool().run({ kind: 'pack.read', packDir, packKind: kind });
 }
 
 /** Ends the worker (app shutdown, tests); the next job starts a new one. */
