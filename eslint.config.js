@@ -32,6 +32,10 @@ const workersThroughProtocol = {
 // slip past the file globs above, so it is refused outright (types included: use the .ts path).
 const workersWithoutExtension = { regex: '(^|/)workers/(.+/)?[^/.]+$', message: 'Import workers/ modules by their .ts path (and only the protocol and types from main/).' };
 
+// One writer per table: only main/pipeline/ reaches the ledger modules; everything else goes
+// through the engine (writes) or main/pipeline/ledger-api.ts (reads, batch admin).
+const ledgerOnlyInPipeline = { group: ['**/pipeline/ledger/*', '**/pipeline/ledger/**'], message: 'Only main/pipeline/ may import pipeline/ledger/*: use the engine (writes) or pipeline/ledger-api.ts (reads).' };
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'coverage/**', '**/*.d.ts'] },
   js.configs.recommended,
@@ -55,7 +59,7 @@ export default tseslint.config(
   },
   {
     files: ['main/app/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: [ortOnlyInWorkersOnnx], patterns: [workersThroughProtocol, workersWithoutExtension] }] },
+    rules: { 'no-restricted-imports': ['error', { paths: [ortOnlyInWorkersOnnx], patterns: [workersThroughProtocol, workersWithoutExtension, ledgerOnlyInPipeline] }] },
   },
   {
     files: ['preload/**'],
@@ -74,6 +78,11 @@ export default tseslint.config(
         patterns: [{ group: ['**/main/**', '../main/*', '../../main/*'], message: 'workers/ import nothing from main/.' }],
       }],
     },
+  },
+  {
+    files: ['main/**'],
+    ignores: ['main/pipeline/**', 'main/app/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [electronOnlyInShell, ortOnlyInWorkersOnnx], patterns: [workersThroughProtocol, workersWithoutExtension, ledgerOnlyInPipeline] }] },
   },
   {
     files: ['renderer/**'],

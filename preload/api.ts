@@ -265,6 +265,14 @@ export interface PackInfo {
   path: string | null;
   testPack: boolean;
   downloadable: boolean;
+  /** cuda-fp16 | portable-fp16 | fp32 for catalog SDXL packs; null otherwise. */
+  variant: string | null;
+  /** Providers the pack declares it runs on. */
+  providers: string[];
+  /** Pack id `models convert --fp16` builds this pack from (not published for download). */
+  buildFrom: string | null;
+  /** What the installed files were verified against (repository, revision, hashes), one line. */
+  verification: string | null;
   /** What an installed SDXL pack allows (New batch offers only these); null for other packs. */
   limits: PackLimitsDto | null;
 }
@@ -276,6 +284,74 @@ export interface PackLimitsDto {
   steps: { min: number; max: number; default: number };
   guidance: { min: number; max: number; default: number };
   samplers: Sampler[];
+}
+
+export interface PackRecommendationDto {
+  model: string;
+  role: string;
+  packId: string;
+  packName: string;
+  variant: string;
+  action: 'installed' | 'download' | 'build';
+  buildFrom: string | null;
+  reason: string;
+  needBytes: number | null;
+  warnings: string[];
+}
+/** The pack to get for this machine's provider and GPU memory (Settings, doctor, first launch). */
+export interface ModelRecommendation {
+  provider: string;
+  providerLabel: string;
+  gpuMemoryBytes: number | null;
+  gpuMemorySource: string;
+  packs: PackRecommendationDto[];
+}
+
+/** Enable CUDA acceleration (Linux x64 + NVIDIA): state of the downloadable CUDA runtime. */
+export interface CudaRuntimeDto {
+  offered: boolean;
+  reason: string | null;
+  driverFound: boolean;
+  installed: boolean;
+  active: boolean;
+  /** True when this process still runs the runtime it started with (a restart applies a change). */
+  restartNeeded: boolean;
+  dir: string | null;
+  onnxruntime: string;
+  lastResult: string | null;
+}
+
+/** `models.importCheckpoint`: what was written, what was not and why (issue 15). */
+export interface CheckpointImportDto {
+  packId: string;
+  name: string;
+  path: string;
+  mapped: number;
+  keptFromBase: number;
+  /** Export layout found per component: 'optimum' | 'ort-optimized'. */
+  layouts: Record<string, string>;
+  /** First 500 unused checkpoint tensors (unmappedCount has the total). */
+  unmapped: Array<{ key: string; reason: string }>;
+  unmappedCount: number;
+  mismatched: Array<{ key: string; target: string; checkpointShape: number[]; packShape: number[] }>;
+  smokeMs: number | null;
+}
+
+export interface LoraDto {
+  id: string;
+  name: string;
+  layers: number;
+  bytes: number;
+  /** From the file's metadata (trained tags or a declared trigger phrase); offered in the template. */
+  triggerWords: string[];
+  baseModel: string | null;
+  importedAt: string;
+}
+
+export interface LoraCacheDto {
+  limitBytes: number;
+  totalBytes: number;
+  variants: Array<{ key: string; packId: string; loras: Array<{ id: string; name: string; scale: number }>; bytes: number; lastUsedAt: string }>;
 }
 
 // ───────────────────────────── intake ─────────────────────────────
@@ -414,6 +490,8 @@ export interface TaskSummary {
   decision: TaskDecision;
   thumbUrl: string | null;
   error: string | null;
+  /** Host (or id) of the worker that made the latest attempt; null or absent = this machine. */
+  worker?: string | null;
 }
 export interface AttemptDto {
   n: number;
@@ -490,7 +568,8 @@ export interface DeltaReportDto {
   missing: { attribute: string; expected: string; why: string }[];
   suggestion: string;
   expectedGain: number;
-  status: 'open' | 'accepted' | 'edited' | 'dismissed';
+  /** 'ran': the row started generating with its prompt as it was, so the report no longer applies. */
+  status: 'open' | 'accepted' | 'edited' | 'dismissed' | 'ran';
 }
 
 // ───────────────────────────── library ─────────────────────────────
@@ -498,6 +577,9 @@ export interface DeltaReportDto {
 export const LibraryQuerySchema = z.object({
   text: z.string().max(500).default(''),
   batchId: z.string().optional(),
+  /** Checkpoint (pack id or imported checkpoint name) and LoRA name from the recipe (issue 15). */
+  model: z.string().max(200).optional(),
+  lora: z.string().max(200).optional(),
   category: z.string().optional(),
   tags: z.array(z.string().max(100)).max(20).optional(),
   from: z.string().optional(),
@@ -663,8 +745,21 @@ export const requestSchemas = {
   'models.verify': z.object({ id: Id }),
   'models.locate': z.object({ dir: z.string().min(1).max(1000) }),
   'models.createTestPacks': Empty,
+  'models.importCheckpoint': z.object({ path: z.string().min(1).max(1000), baseId: Id, name: z.string().trim().min(1).max(80).optional() }).strict(),
+  'loras.list': Empty,
+  'loras.import': z.object({ path: z.string().min(1).max(1000), name: z.string().trim().min(1).max(80).optional() }).strict(),
+  'loras.remove': z.object({ id: Id }).strict(),
+  'loras.cache': Empty,
+  'loras.setCacheLimit': z.object({ bytes: z.number().int().min(0).max(2 ** 50) }).strict(),
+  'loras.clearCache': Empty,
   /** Free space where packs are downloaded (first run shows it next to each pack's size). */
   'models.storage': Empty,
+  'models.recommend': Empty,
+  'models.convert': z.object({ id: Id }),
+  'gpu.status': Empty,
+  'gpu.enableCuda': Empty,
+  'gpu.cancelEnableCuda': Empty,
+  'gpu.disableCuda': Empty,
 
   'uploads.put': z.object({ name: z.string().min(1).max(255), dataBase64: z.string().max(200 * 1024 * 1024) }),
   'intake.parseCsv': z.object({ uploadId: Id }),
@@ -755,7 +850,20 @@ export interface RequestResults {
   'models.verify': { ok: boolean; problems: string[] };
   'models.locate': PackInfo;
   'models.createTestPacks': PackInfo[];
+  'models.importCheckpoint': CheckpointImportDto;
+  'loras.list': LoraDto[];
+  'loras.import': LoraDto;
+  'loras.remove': { removed: string };
+  'loras.cache': LoraCacheDto;
+  'loras.setCacheLimit': LoraCacheDto;
+  'loras.clearCache': LoraCacheDto;
   'models.storage': { dir: string; freeBytes: number | null };
+  'models.recommend': ModelRecommendation;
+  'models.convert': { started: boolean; id: string };
+  'gpu.status': CudaRuntimeDto;
+  'gpu.enableCuda': { started: boolean };
+  'gpu.cancelEnableCuda': { cancelled: boolean };
+  'gpu.disableCuda': CudaRuntimeDto;
   'uploads.put': Upload;
   'intake.parseCsv': CsvReport;
   'intake.checkRefs': RefImageReport[];
@@ -830,6 +938,8 @@ export interface EventPayloads {
   'metrics.updated': MetricsSnapshot;
   'alert.raised': Alert;
   'download.progress': { id: string; state: 'running' | 'done' | 'failed' | 'cancelled'; bytes: number; total: number; rate: number; etaSeconds: number | null; error: string | null };
+  /** Enable CUDA acceleration: stage, bytes, and at the end the outcome in words. */
+  'gpu.progress': { state: 'running' | 'done' | 'failed' | 'cancelled'; stage: string; bytes: number; total: number; message: string };
   'export.progress': ExportProgress;
   'sync.progress': { state: 'running' | 'done' | 'failed'; done: number; total: number; error: string | null };
   'library.changed': { assetIds: string[] };
@@ -841,7 +951,7 @@ export interface EventPayloads {
 export type EventName = keyof EventPayloads;
 export const EVENT_NAMES = [
   'task.updated', 'task.progress', 'batch.updated', 'batch.deleted', 'metrics.updated', 'alert.raised',
-  'download.progress', 'export.progress', 'sync.progress', 'library.changed', 'delta.updated', 'hotfolder.drop', 'engine.error',
+  'download.progress', 'gpu.progress', 'export.progress', 'sync.progress', 'library.changed', 'delta.updated', 'hotfolder.drop', 'engine.error',
 ] as const satisfies readonly EventName[];
 type _AllEvents = Exclude<EventName, (typeof EVENT_NAMES)[number]> extends never ? true : never;
 const _allEvents: _AllEvents = true;

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { getTask } from '../pipeline/ledger/tasks.ts';
+import { getTask } from '../pipeline/ledger-api.ts';
 import { FINAL_STATES } from '../pipeline/state-machine.ts';
 import { BULL_PREFIX, cancelKey, QUEUES_KEY, type GenerateJobData, type GenerateJobResult, type QueueVariant } from './job-types.ts';
 import type { WorkStore } from './work-store.ts';

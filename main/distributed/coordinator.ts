@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { WorkerPool } from '../inference/worker-pool.ts';
 import type { PipelineConfig } from '../pipeline/config.ts';
 import type { PipelineEngine } from '../pipeline/engine.ts';
-import { getTask } from '../pipeline/ledger/tasks.ts';
+import { getTask } from '../pipeline/ledger-api.ts';
 import { FINAL_STATES } from '../pipeline/state-machine.ts';
 import type { StageResolver } from '../pipeline/stages.ts';
 import type { BatchRecord } from '../pipeline/types.ts';

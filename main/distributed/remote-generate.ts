@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Job } from 'bullmq';
 import { AppError, type ErrorKind } from '../core/app-error.ts';
-import { getBatch } from '../pipeline/ledger/batches.ts';
+import { getBatch } from '../pipeline/ledger-api.ts';
 import type { GenerateCapabilities } from '../pipeline/escalation.ts';
 import type { GenerateRequest, GenerateStage } from '../pipeline/stages.ts';
 import type { TaskRecord } from '../pipeline/types.ts';

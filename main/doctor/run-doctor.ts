@@ -9,6 +9,12 @@ import { ortVersion, resolveProviders, type ProviderName, type ProviderStatus, t
 import type { SmokeResult } from '../../workers/sdxl/smoke-types.ts';
 import { detectProvidersInWorker, smokeRunInWorker } from '../inference/cpu-jobs.ts';
 import { gpuHints } from './gpu-hints.ts';
+import type { ModelRecommendation } from '../../preload/api.ts';
+import { loadCatalog } from '../../models/catalog.ts';
+import type { PackProvider } from '../../models/manifest.ts';
+import { checkPackProvider } from '../../models/pack-compat.ts';
+import { buildRecommendation } from '../gpu-runtime/recommendation.ts';
+import { cudaRuntimeStatus, type CudaRuntimeStatus } from '../gpu-runtime/cuda-runtime.ts';
 
 export interface DoctorPackInfo {
   id: string;
@@ -18,6 +24,8 @@ export interface DoctorPackInfo {
   bytes: number;
   testPack: boolean;
   problem?: string;
+  /** Set when the pack cannot run on the provider this machine uses: which pack to get instead. */
+  providerProblem?: string;
 }
 
 export interface DoctorReport {
@@ -32,6 +40,10 @@ export interface DoctorReport {
   resolved: ResolvedProviders;
   gpuHints: string[];
   packs: DoctorPackInfo[];
+  /** The SDXL pack per model for the chosen provider and GPU memory. */
+  recommendation: ModelRecommendation;
+  /** The downloadable CUDA runtime (Linux x64): offered, installed, active. */
+  cudaRuntime: CudaRuntimeStatus;
   /** One entry per available provider, when smoke runs were requested. */
   smoke: SmokeResult[];
   /** True when every available provider passed its smoke run (or none was requested). */
@@ -58,8 +70,12 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
   // Probing and the smoke run load onnxruntime: both run in the CPU worker, not on this thread.
   const providers = opts.providers ?? (await detectProvidersInWorker()).statuses;
   const resolved = resolveProviders(providers);
+  const provider = (resolved.chosen[0] ?? 'cpu') as PackProvider;
+  const catalog = loadCatalog();
+  const installed = opts.db ? listInstalledPacks(opts.db, opts.dataDir) : [];
+  const recommendation = await buildRecommendation(catalog, provider, new Set(installed.filter((p) => p.state === 'ok').map((p) => p.id)));
   const packs: DoctorPackInfo[] = opts.db
-    ? listInstalledPacks(opts.db, opts.dataDir).map((p) => ({
+    ? installed.map((p) => ({
         id: p.id,
         dir: p.dir,
         state: p.state,
@@ -67,6 +83,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
         bytes: p.bytes,
         testPack: p.testPack,
         ...(p.problem ? { problem: p.problem } : {}),
+        ...(p.manifest?.kind === 'sdxl' && !checkPackProvider(p.manifest, provider, catalog).ok ? { providerProblem: checkPackProvider(p.manifest, provider, catalog).message ?? '' } : {}),
       }))
     : [];
   const smoke: SmokeResult[] = [];
@@ -98,6 +115,8 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
     resolved,
     gpuHints: gpuHints(),
     packs,
+    recommendation,
+    cudaRuntime: cudaRuntimeStatus(),
     smoke,
     ok: smoke.every((s) => s.ok) && providers.some((p) => p.available),
   };

@@ -1,3 +1,5 @@
+// First: native libraries loaded by the jobs' worker threads read this environment as they load.
+import '../core/quiet-runtime.ts';
 import type { RgbImage } from '../../workers/image/rgb-image.ts';
 import type { ImageAnalysis } from '../../workers/analysis/types.ts';
 import type { DecodedImage, DecodeOptions } from '../../workers/analysis/decode-image.ts';

@@ -21,8 +21,22 @@ export interface RecipeForText {
   width: number;
   height: number;
   model?: string;
+  /** A1111's AutoV2 hash: the first 10 hex digits of the checkpoint file's sha256. */
+  modelHash?: string;
+  /** LoRAs baked into the weights: `<lora:name:scale>` in the prompt, `Lora hashes` in settings. */
+  loras?: Array<{ name: string; scale: number; hash?: string }>;
   /** Extra "Key: value" pairs appended after Model, e.g. { 'Denoising strength': 0.6 }. */
   extra?: Record<string, string | number>;
+}
+
+function loraHashes(loras: RecipeForText['loras']): string | undefined {
+  const withHash = (loras ?? []).filter((l) => l.hash);
+  return withHash.length ? withHash.map((l) => `${l.name.replace(/[,:]/g, '_')}: ${l.hash}`).join(', ') : undefined;
+}
+
+/** `<lora:name:scale>` tags of an A1111 prompt (what other tools wrote, or what we did). */
+export function parseLoraTags(prompt: string): Array<{ name: string; scale: number }> {
+  return [...prompt.matchAll(/<lora:([^:>]+)(?::(-?\d+(?:\.\d+)?))?[^>]*>/g)].map((m) => ({ name: m[1]!, scale: m[2] !== undefined ? Number(m[2]) : 1 }));
 }
 
 function quote(v: string): string {
@@ -36,14 +50,18 @@ export function formatA1111Parameters(r: RecipeForText): string {
     ['CFG scale', r.cfgScale],
     ['Seed', r.seed],
     ['Size', `${r.width}x${r.height}`],
+    ['Model hash', r.modelHash],
     ['Model', r.model],
     ...Object.entries(r.extra ?? {}),
+    ['Lora hashes', loraHashes(r.loras)],
   ];
   const line = pairs
     .filter((p): p is [string, string | number] => p[1] !== undefined && p[1] !== null && p[1] !== '')
     .map(([k, v]) => `${k}: ${quote(String(v))}`)
     .join(', ');
-  const lines = [r.prompt];
+  // A1111 keeps LoRAs in the prompt as <lora:name:multiplier>, which other tools parse back.
+  const tags = (r.loras ?? []).map((l) => `<lora:${l.name.replace(/[<>:]/g, '_')}:${l.scale}>`);
+  const lines = [tags.length ? `${r.prompt} ${tags.join(' ')}` : r.prompt];
   if (r.negativePrompt) lines.push(`Negative prompt: ${r.negativePrompt}`);
   lines.push(line);
   return lines.join('\n');

@@ -24,6 +24,8 @@ export function searchQueryFromContract(q: ContractLibraryFilter): SearchQuery {
     ...(q.text ? { text: q.text } : {}),
     ...(q.sort ? { sort: q.sort } : {}),
     ...(q.batchId ? { batchId: q.batchId } : {}),
+    ...(q.model ? { model: q.model } : {}),
+    ...(q.lora ? { lora: q.lora } : {}),
     ...(q.category ? { category: q.category } : {}),
     ...(q.tags?.length ? { tags: q.tags } : {}),
     ...(from !== undefined ? { from } : {}),

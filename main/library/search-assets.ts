@@ -11,6 +11,10 @@ export interface SearchQuery {
   /** Free text over name, prompt and tags. */
   text?: string;
   batchId?: string;
+  /** The recipe's checkpoint (assets.model: pack id or imported checkpoint name). */
+  model?: string;
+  /** Assets whose weights had this LoRA baked in (by name). */
+  lora?: string;
   category?: string;
   /** All of these tags (live tags only). */
   tags?: string[];
@@ -243,6 +247,14 @@ function buildFilter({ q, states, match, matchIds, category, tags, sort, driver,
         : 'EXISTS (SELECT 1 FROM asset_tags t WHERE t.asset_id = a.id AND t.tag = ? AND t.removed = 0)',
     );
     params.push(tag);
+  }
+  if (q.model) {
+    where.push('a.model = ?');
+    params.push(q.model);
+  }
+  if (q.lora) {
+    where.push('EXISTS (SELECT 1 FROM json_each(a.loras) j WHERE j.value = ?)');
+    params.push(q.lora);
   }
   if (q.from !== undefined) {
     where.push(`${idx(sort === 'date')}a.created_at >= ?`);

@@ -32,6 +32,9 @@ export interface StoreAssetInput {
   params: Record<string, unknown>;
   seed?: number | null;
   model?: string;
+  /** Checkpoint hash (A1111 AutoV2, 10 hex) and LoRAs of the weights that made the image. */
+  modelHash?: string;
+  loras?: Array<{ name: string; scale: number; hash?: string }>;
   scores?: Record<string, number | null>;
   styleScore?: number | null;
   sourceRow?: Record<string, string> | null;
@@ -98,6 +101,8 @@ export async function storeAsset(ctx: LibraryContext, input: StoreAssetInput): P
     width,
     height,
     model: model || undefined,
+    ...(input.modelHash ? { modelHash: input.modelHash } : {}),
+    ...(input.loras?.length ? { loras: input.loras } : {}),
     extra: recipeExtra(input.params),
   });
   const png = setPngText(basePng, 'parameters', parameters);
@@ -152,6 +157,10 @@ export async function storeAsset(ctx: LibraryContext, input: StoreAssetInput): P
         });
       // Lost a race with a concurrent store of the same task: keep the winner.
       if (res.changes === 0) return false;
+      // The weights' recipe, for the library's checkpoint / LoRA filters (migration 014).
+      if (input.modelHash || input.loras?.length) {
+        ctx.db.prepare('UPDATE assets SET model_hash = ?, loras = ? WHERE id = ?').run(input.modelHash ?? null, input.loras?.length ? JSON.stringify(input.loras.map((l) => l.name)) : null, id);
+      }
       if (replaced) {
         ctx.db.prepare('UPDATE assets SET is_current = 0, updated_at = ? WHERE lineage_id = ? AND id <> ?').run(now, lineageId, id);
         copyUserOverrides(ctx.db, replaced.id, id);

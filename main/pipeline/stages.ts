@@ -62,6 +62,8 @@ export interface StoreInput {
 /** Files the asset. MUST be idempotent by task.taskKey: a second call returns the first asset. */
 export interface StoreStage {
   store(input: StoreInput): Promise<{ assetId: string }>;
+  /** Un-approve: removes an asset this stage filed (row, file, index), so approving again files anew. */
+  remove?(assetId: string): Promise<void>;
 }
 
 /** Work after storing (thumbnail, embedding, tagging). Runs alongside later generations. */

@@ -9,16 +9,18 @@ import type { TaskState } from './types.ts';
 const NEXT: Record<TaskState, readonly TaskState[]> = {
   pending: ['preflight', 'queued', 'cancelled'],
   preflight: ['queued', 'pending', 'dropped', 'cancelled'],
-  queued: ['generating', 'cancelled', 'dropped'],
+  // queued → dlq only by undoing a re-run that has not started yet.
+  queued: ['generating', 'cancelled', 'dropped', 'dlq'],
   generating: ['validating', 'retry', 'queued', 'dlq', 'cancelled'],
   validating: ['passed', 'failed', 'retry', 'queued', 'dlq', 'cancelled'],
   failed: ['retry', 'dlq', 'queued', 'cancelled'],
   retry: ['generating', 'cancelled'],
   passed: ['tagging', 'queued', 'retry', 'dlq', 'cancelled'],
   tagging: ['ready', 'queued', 'retry', 'dlq', 'cancelled'],
-  ready: [],
+  // ready → dlq and rejected → dlq only by undoing a review decision (un-approve, un-reject).
+  ready: ['dlq'],
   dlq: ['queued', 'passed', 'rejected'],
-  rejected: ['queued'],
+  rejected: ['queued', 'dlq'],
   dropped: [],
   cancelled: ['queued'],
 };

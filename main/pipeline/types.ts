@@ -64,6 +64,8 @@ export interface AttemptPlan {
   note?: string;
   /** Best of k: this plan is candidate `index` (1-based) of `of` in a round that began at attempt `roundStart`. */
   candidate?: CandidateNote;
+  /** Edit & regenerate: this attempt starts a new line (review and approve look at the line's attempts). */
+  lineStart?: boolean;
 }
 
 export interface CandidateNote {

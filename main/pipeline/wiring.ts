@@ -15,6 +15,7 @@ import { tagAsset } from '../library/tag-asset.ts';
 import { getEmbedding, putEmbedding } from '../library/embeddings-repo.ts';
 import { AppError } from '../core/app-error.ts';
 import { createFileArchive } from './adapters/file-archive.ts';
+import { readProvenance, recipeFromProvenance } from '../style-weights/pack-provenance.ts';
 import { createLibraryStore, createThumbnailStage } from './adapters/library-store.ts';
 import type { BatchStages, GenerateStage, PostStage, StageResolver, ValidateStage } from './stages.ts';
 import type { BatchRecord } from './types.ts';
@@ -53,6 +54,7 @@ export async function createRealStages(o: RealStagesOptions): Promise<RealStages
   const tagger = embedder ? createClipZeroShotTagger(embedder) : null;
   const archive = createFileArchive(o.dataDir);
   const store = createLibraryStore(ctx, {
+    weights: recipeFromProvenance(readProvenance(o.packDir)),
     embeddingFor: (image) => {
       const v = embeddings.get(image);
       return v && embedder ? { modelId: embedder.modelId, vector: v } : undefined;

@@ -5,7 +5,7 @@ import type { DuplicateChanges } from '../../preload/api.ts';
 import type { DataDir } from '../core/data-dir.ts';
 import { AppError } from '../core/app-error.ts';
 import type { PipelineEngine } from '../pipeline/engine.ts';
-import { deleteBatch, duplicateBatchInput, failedTaskIds, markDuplicatedFrom, requireLiveBatch } from '../pipeline/ledger/batch-admin.ts';
+import { deleteBatch, duplicateBatchInput, failedTaskIds, markDuplicatedFrom, requireLiveBatch } from '../pipeline/ledger-api.ts';
 import { deleteAsset } from '../library/lifecycle.ts';
 import { listInstalledPacks } from '../../models/pack-store.ts';
 import type { SdxlManifest } from '../../models/manifest.ts';

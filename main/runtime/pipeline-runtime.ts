@@ -4,12 +4,12 @@ import { createPipeline, type PipelineEngine } from '../pipeline/engine.ts';
 import { createRealStages, type RealStages } from '../pipeline/wiring.ts';
 import type { BatchRecord } from '../pipeline/types.ts';
 import type { BatchStages } from '../pipeline/stages.ts';
-import { getBatch } from '../pipeline/ledger/batches.ts';
-import { getTask } from '../pipeline/ledger/tasks.ts';
+import { getBatch, getTask } from '../pipeline/ledger-api.ts';
 import { batchSummaryDto, taskStats, taskSummaryDto } from '../api/dto/pipeline-dto.ts';
 import { metricsSnapshot } from './metrics-snapshot.ts';
 import { loadSettings } from '../settings/app-settings.ts';
 import { DEFAULT_ALERTS } from '../pipeline/alerts.ts';
+import { packDirForLoras } from '../style-weights/batch-pack.ts';
 import { startDistributedRuntime } from './distributed-runtime.ts';
 import type { RgbImage } from '../../workers/image/rgb-image.ts';
 
@@ -22,7 +22,9 @@ export async function startPipelineRuntime(s: AppServices, opts: { start: boolea
   const stagesByPack = new Map<string, Promise<RealStages>>();
 
   const resolve = async (batch: BatchRecord): Promise<BatchStages> => {
-    const pack = s.inference.resolveSdxlPack(batch.config.packId);
+    const base = s.inference.resolveSdxlPack(batch.config.packId);
+    // LoRAs run as a cached pack variant with their weights baked in (full GPU speed).
+    const pack = { ...base, dir: await packDirForLoras(s.app.db, s.app.dataDir, base, batch.config.loras) };
     const clip = s.inference.clipPack();
     const key = `${pack.dir}|${clip?.dir ?? ''}`;
     let real = stagesByPack.get(key);
@@ -72,6 +74,9 @@ export async function startPipelineRuntime(s: AppServices, opts: { start: boolea
   engine.on('alert', (a) =>
     s.bus.emit('alert.raised', { id: `${a.kind}:${a.batchId ?? 'all'}`, level: a.kind === 'error-rate' || a.kind === 'cost' ? 'critical' : 'warning', message: a.message, batchId: a.batchId, at: new Date(a.at).toISOString() }),
   );
+
+  // Engine-level problems (a paused batch, a stage that could not be built) reach the UI as a toast and the batch banner.
+  engine.on('engine-error', (e) => s.bus.emit('engine.error', { message: e.message, kind: e.kind, batchId: e.batchId ?? null, at: new Date(e.at).toISOString() }));
 
   if (opts.start) await engine.start();
   s.onClose(async () => {

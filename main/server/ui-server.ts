@@ -67,7 +67,8 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   let origins: Set<string> = new Set();
   let port = 0;
 
-  const server: Server = createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 0, headersTimeout: 30_000 }, (req, res) => {
+  // Bounded: headers within 30 s, a whole request (a 150 MiB upload on a slow LAN included) within 10 min.
+  const server: Server = createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 600_000, headersTimeout: 30_000 }, (req, res) => {
     res.on('error', (err) => log(`response error: ${err.message}`));
     req.on('error', (err) => log(`request error: ${err.message}`));
     handleHttp(req, res).catch((err: unknown) => {
@@ -85,6 +86,8 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   });
   server.on('connection', (socket: Socket) => socket.on('error', (err) => log(`socket error: ${err.message}`)));
   server.on('error', (err) => log(`server error: ${err.message}`));
+  // A flood of connections cannot exhaust the process's file descriptors.
+  server.maxConnections = 512;
 
   // Our own page's origin: one of the loopback names, or — behind --host 0.0.0.0 — exactly the
   // (already validated, IP-literal) Host the page was loaded from.

@@ -7,7 +7,7 @@ import type { SdxlManifest } from '../../models/manifest.ts';
 import { writeRefs } from '../integration/pipeline/support/cli-fixtures.ts';
 import { tinyRows } from '../integration/pipeline/support/tiny-pack-run.ts';
 import { startLocalS3 } from '../integration/sync/local-s3.ts';
-import { assetql, workerArgs, type Proc } from '../integration/distributed/support/cluster.ts';
+import { assetql, pinWorkFolder, workerArgs, type Proc } from '../integration/distributed/support/cluster.ts';
 import { inProcessCoordinator } from '../integration/distributed/support/in-process-coordinator.ts';
 import { HAVE_REDIS, REDIS_BIN, startRedis } from '../integration/distributed/support/redis-server.ts';
 import { listWorkers } from '../../main/distributed/worker-registry.ts';
@@ -30,6 +30,7 @@ export const cases: BenchCase[] = [
       const redis = await startRedis();
       const s3 = await startLocalS3('bench');
       const storeUrl = `${s3.endpoint.replace('http://', 'http://S3RVER:S3RVER@')}/bench/b`;
+      await pinWorkFolder(storeUrl);
       const procs: Proc[] = [];
       const figures: Record<string, number> = {};
       const coord = (engine = {}) => inProcessCoordinator({ redisUrl: redis.url, storeUrl, packDir: join(dir, 'pack'), refsDir: join(dir, 'refs'), engine });

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import protobuf from 'protobufjs';
-import { createOrtSession, listSupportedBackends, OrtTensorClass } from './ort.ts';
+import { createOrtSession, listSupportedBackends, loadedRuntimeDir, OrtTensorClass } from './ort.ts';
+import { runtimeBinDir } from './runtime-location.ts';
 import { PROVIDER_LABELS, PROVIDER_ORDER, type ProviderName, type ProviderStatus } from './provider-types.ts';
 
 export * from './provider-types.ts';
@@ -18,8 +19,8 @@ export * from './provider-types.ts';
  * Loads onnxruntime: only workers call it (main/ asks the worker pool: 'providers.detect').
  */
 
-/** `npm run install:cuda` runs onnxruntime-node's own installer with this flag (see README). */
-export const CUDA_INSTALL_HINT = 'CUDA provider not installed: run `npm run install:cuda` (downloads the CUDA 12 provider libraries for onnxruntime-node)';
+/** What to do when the CUDA provider libraries are absent (main/gpu-runtime installs them). */
+export const CUDA_INSTALL_HINT = 'CUDA provider not installed: use Settings → Provider status → Enable CUDA acceleration, or run `assetql gpu enable-cuda` (downloads ONNX Runtime\'s CUDA 12 provider libraries)';
 
 export interface DetectOptions {
   platform?: NodeJS.Platform;
@@ -33,6 +34,7 @@ export interface DetectOptions {
 }
 
 export function ortBinDir(platform: string = process.platform, arch: string = process.arch): string {
+  if (loadedRuntimeDir) return runtimeBinDir(loadedRuntimeDir, platform, arch);
   const require = createRequire(import.meta.url);
   const pkg = dirname(require.resolve('onnxruntime-node/package.json'));
   return join(pkg, 'bin', 'napi-v6', platform, arch);
@@ -221,5 +223,3 @@ export function reluModel(): Uint8Array {
   w.ldelim();
   return w.finish();
 }
-
-/** Version of the installed onnxruntime-node package (read from its package.json). */

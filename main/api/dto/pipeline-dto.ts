@@ -1,10 +1,9 @@
 import type { Database } from 'better-sqlite3';
-import type { AttemptDto, BatchCounts, BatchSummary, DecisionRates, StyleScoresDto, TaskDetail, TaskSummary } from '../../../preload/api.ts';
+import type { AttemptDto, BatchCounts, BatchSummary, DecisionRates, ReviewDecisionDto, StyleScoresDto, TaskDetail, TaskSummary } from '../../../preload/api.ts';
 import { attemptProducers, type AttemptProducer } from '../../distributed/attempt-producer.ts';
 import type { FileUrl } from '../../core/file-urls.ts';
 import type { AttemptRecord, BatchRecord, TaskRecord } from '../../pipeline/types.ts';
-import { countTasks } from '../../pipeline/ledger/batches.ts';
-import { listAttempts } from '../../pipeline/ledger/attempts.ts';
+import { type ReviewDecision, countTasks, listAttempts } from '../../pipeline/ledger-api.ts';
 import { computeMetrics, type PipelineMetrics } from '../../pipeline/metrics.ts';
 import { decidePass } from '../../pipeline/records/decide-pass.ts';
 import type { BatchConfig } from '../../pipeline/records/batch-config.ts';
@@ -48,7 +47,7 @@ export function decisionRates(m: PipelineMetrics, db?: Database, batchId?: strin
   };
 }
 
-interface AttemptStats { n: number; score: number | null; image: string | null; assetThumb?: string | null }
+interface AttemptStats { n: number; score: number | null; image: string | null; assetThumb?: string | null; worker?: string | null }
 
 /** Attempt counts and the latest style score for every task of a batch, in one query. */
 export function attemptStats(db: Database, batchId: string): Map<string, AttemptStats> {
@@ -57,16 +56,18 @@ export function attemptStats(db: Database, batchId: string): Map<string, Attempt
       (SELECT json_extract(a2.scores, '$.styleScore') FROM attempts a2
         WHERE a2.task_id = a.task_id AND a2.scores IS NOT NULL ORDER BY a2.n DESC LIMIT 1) AS score,
       (SELECT a3.image_path FROM attempts a3 WHERE a3.task_id = a.task_id AND a3.image_path IS NOT NULL ORDER BY a3.n DESC LIMIT 1) AS image,
-      (SELECT s.thumb_rel_path FROM assets s WHERE s.id = t.asset_id) AS assetThumb
-    FROM attempts a JOIN tasks t ON t.id = a.task_id WHERE t.batch_id = ? GROUP BY a.task_id`).all(batchId) as { taskId: string; n: number; score: number | null; image: string | null; assetThumb: string | null }[];
-  return new Map(rows.map((r) => [r.taskId, { n: r.n, score: r.score, image: r.image, assetThumb: r.assetThumb }]));
+      (SELECT s.thumb_rel_path FROM assets s WHERE s.id = t.asset_id) AS assetThumb,
+      (SELECT COALESCE(a4.worker_host, a4.worker) FROM attempts a4 WHERE a4.task_id = a.task_id AND a4.worker IS NOT NULL ORDER BY a4.n DESC LIMIT 1) AS worker
+    FROM attempts a JOIN tasks t ON t.id = a.task_id WHERE t.batch_id = ? GROUP BY a.task_id`).all(batchId) as { taskId: string; n: number; score: number | null; image: string | null; assetThumb: string | null; worker: string | null }[];
+  return new Map(rows.map((r) => [r.taskId, { n: r.n, score: r.score, image: r.image, assetThumb: r.assetThumb, worker: r.worker }]));
 }
 
 export function taskStats(db: Database, taskId: string): AttemptStats {
   const r = db.prepare(`SELECT count(*) AS n,
       (SELECT json_extract(scores, '$.styleScore') FROM attempts WHERE task_id = @id AND scores IS NOT NULL ORDER BY n DESC LIMIT 1) AS score,
       (SELECT image_path FROM attempts WHERE task_id = @id AND image_path IS NOT NULL ORDER BY n DESC LIMIT 1) AS image,
-      (SELECT s.thumb_rel_path FROM assets s JOIN tasks t ON s.id = t.asset_id WHERE t.id = @id) AS assetThumb
+      (SELECT s.thumb_rel_path FROM assets s JOIN tasks t ON s.id = t.asset_id WHERE t.id = @id) AS assetThumb,
+      (SELECT COALESCE(worker_host, worker) FROM attempts WHERE task_id = @id AND worker IS NOT NULL ORDER BY n DESC LIMIT 1) AS worker
     FROM attempts WHERE task_id = @id`).get({ id: taskId }) as AttemptStats;
   return r;
 }
@@ -79,6 +80,7 @@ export function taskSummaryDto(t: TaskRecord, stats: AttemptStats | undefined, f
     // thumbnail, else the latest attempt's image (recorded after its atomic write), else none.
     thumbUrl: stats?.assetThumb ? fileUrl(stats.assetThumb) : stats?.image ? fileUrl(stats.image) : null,
     error: t.lastError,
+    worker: stats?.worker ?? null,
   };
 }
 
@@ -122,3 +124,12 @@ export function taskDetailDto(db: Database, t: TaskRecord, config: BatchConfig, 
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
 
+
+/** A recorded review decision; `undoable` is true for the newest not-undone decision of its row. */
+export function reviewDecisionDto(d: ReviewDecision, db: Database): ReviewDecisionDto {
+  const newest = db.prepare('SELECT id FROM review_decisions WHERE task_id = ? AND undone_at IS NULL ORDER BY at DESC, id DESC LIMIT 1').get(d.taskId) as { id: number } | undefined;
+  return {
+    id: d.id, taskId: d.taskId, batchId: d.batchId, action: d.action, attempt: d.attemptN, assetId: d.assetId, prompt: d.prompt, by: d.by,
+    at: iso(d.at), undoneAt: d.undoneAt === null ? null : iso(d.undoneAt), undoable: d.undoneAt === null && newest?.id === d.id,
+  };
+}

@@ -1,7 +1,6 @@
 import type { AppServices } from '../app-services.ts';
 import type { PipelineEngine } from '../../pipeline/engine.ts';
-import { requireBatch } from '../../pipeline/ledger/batches.ts';
-import { batchAdminInfo, renameBatch, setBatchArchived } from '../../pipeline/ledger/batch-admin.ts';
+import { requireBatch, batchAdminInfo, renameBatch, setBatchArchived } from '../../pipeline/ledger-api.ts';
 import { batchSummaryDto } from '../dto/pipeline-dto.ts';
 import { schemaBounds } from '../dto/schema-bounds.ts';
 import { BatchConfigSchema } from '../../../preload/api.ts';

@@ -2,6 +2,8 @@ import type { AppServices } from '../app-services.ts';
 import { registerAppHandlers } from './app-handlers.ts';
 import { registerUploadHandlers } from './upload-handlers.ts';
 import { registerModelsHandlers } from './models-handlers.ts';
+import { registerGpuHandlers } from './gpu-handlers.ts';
+import { registerStyleWeightsHandlers } from './style-weights-handlers.ts';
 import { registerDnaHandlers } from './dna-handlers.ts';
 import { registerSecretsHandlers } from './secrets-handlers.ts';
 import { registerExportHandlers } from './export-handlers.ts';
@@ -25,6 +27,8 @@ export async function registerAllHandlers(s: AppServices, opts: { background: bo
   registerAppHandlers(s);
   registerUploadHandlers(s);
   registerModelsHandlers(s);
+  registerGpuHandlers(s);
+  registerStyleWeightsHandlers(s);
   registerFirstRunHandlers(s);
   registerDnaHandlers(s);
   registerSecretsHandlers(s);

@@ -11,7 +11,8 @@ import { packLimits } from '../../intake/config/pack-limits.ts';
 import { previewPrompts } from '../../intake/template/build-prompts.ts';
 import { preflight } from '../../intake/preflight/preflight.ts';
 import { preflightStyleFromProfile } from '../../intake/style-from-profile.ts';
-import { listDeltaReports, resolveDeltaReport } from '../../intake/preflight/delta-repo.ts';
+import { listDeltaReports } from '../../intake/preflight/delta-repo.ts';
+import { actor } from '../../core/actor.ts';
 import { buildProfile } from '../../dna/build-profile.ts';
 import { getProfile } from '../../dna/profile-repo.ts';
 import { styleKeywords } from '../../dna/style-keywords.ts';
@@ -19,9 +20,6 @@ import { decodeInWorker as decodeImage } from '../../inference/cpu-jobs.ts';
 import type { StyleProfile } from '../../dna/style-profile.ts';
 import type { SdxlManifest } from '../../../models/manifest.ts';
 import { createBatchFromCsv } from '../../runtime/create-batch.ts';
-import { computeTaskKey } from '../../pipeline/task-key.ts';
-import { requireTask } from '../../pipeline/ledger/tasks.ts';
-import { requireBatch } from '../../pipeline/ledger/batches.ts';
 import { loadSettings } from '../../settings/app-settings.ts';
 
 const issue = (i: CsvIssue): CsvIssueDto => ({ row: i.row, column: i.column, ...(i.value != null ? { value: i.value } : {}), message: i.message });
@@ -134,26 +132,9 @@ export function registerIntakeHandlers(s: AppServices, engine: PipelineEngine): 
     );
   });
 
-  s.registry.handle('delta.resolve', ({ id, action, prompt }) => {
-    const row = s.app.db.prepare('SELECT batch_id AS batchId, task_id AS taskId, suggestion FROM delta_reports WHERE id = ?').get(id) as { batchId: string; taskId: string | null; suggestion: string } | undefined;
-    if (!row) throw new AppError('NotFound', `delta report ${id} not found`);
-    const status = action === 'accept' ? 'accepted' : action === 'edit' ? 'edited' : 'dismissed';
-    if (action !== 'dismiss' && row.taskId) {
-      const newPrompt = action === 'accept' ? row.suggestion : prompt;
-      if (!newPrompt) throw new AppError('BadInput', 'editing a delta report needs the new prompt');
-      // The task has not started yet (or is held): rewrite its prompt in the ledger, and its
-      // idempotency key with it (the key hashes the prompt).
-      const task = requireTask(s.app.db, row.taskId);
-      const batch = requireBatch(s.app.db, row.batchId);
-      const key = computeTaskKey({
-        batchId: batch.id, rowIndex: task.rowIndex, prompt: newPrompt, profileVersion: batch.profileVersion,
-        seed: task.params.seed, model: batch.config.packId,
-      });
-      const changed = s.app.db.prepare(`UPDATE tasks SET prompt = ?, task_key = ?, updated_at = ? WHERE id = ? AND state IN ('pending','preflight','queued')`).run(newPrompt, key, Date.now(), row.taskId).changes;
-      if (changed === 0) throw new AppError('Conflict', 'this row has already been generated; re-run it from the review queue with the new prompt instead');
-      if (engine.listTasks({ batchId: row.batchId, held: true }).some((t) => t.id === row.taskId)) engine.releaseHeld(row.taskId);
-    }
-    resolveDeltaReport(s.app.db, id, status);
+  s.registry.handle('delta.resolve', ({ id, action, prompt }, ctx) => {
+    // The ledger re-plans (accept/edit) or releases (dismiss) the row and records the decision.
+    const row = engine.resolveDelta(id, action, { ...(prompt !== undefined ? { prompt } : {}), by: actor(ctx.transport) });
     s.bus.emit('delta.updated', { batchId: row.batchId });
     const d = listDeltaReports(s.app.db, row.batchId).find((x) => x.id === id);
     if (!d) throw new AppError('NotFound', `delta report ${id} not found`);

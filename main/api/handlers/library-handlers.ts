@@ -21,7 +21,7 @@ import { getUpload } from '../../uploads/upload-store.ts';
 import { scoresDto, iso } from '../dto/pipeline-dto.ts';
 import { readStyleScores } from '../../pipeline/records/style-scores.ts';
 import { BatchConfigSchema } from '../../pipeline/records/batch-config.ts';
-import { getBatch } from '../../pipeline/ledger/batches.ts';
+import { getBatch } from '../../pipeline/ledger-api.ts';
 
 function summaryDto(a: Asset, fileUrl: FileUrl): AssetSummary {
   return {

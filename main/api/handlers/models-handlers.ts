@@ -5,7 +5,11 @@ import { SAMPLERS } from '../../intake/config/batch-config.ts';
 import type { SdxlManifest } from '../../../models/manifest.ts';
 import type { AppServices } from '../app-services.ts';
 import { AppError } from '../../core/app-error.ts';
-import { loadCatalog, findPack, packTotalBytes } from '../../../models/catalog.ts';
+import { loadCatalog, findPack, packDiskBytes, catalogEntryFor } from '../../../models/catalog.ts';
+import { ALL_PACK_PROVIDERS, type PackProvider } from '../../../models/manifest.ts';
+import { convertedPackId, convertPackToFp16 } from '../../../models/convert/convert-pack.ts';
+import { describeVerification } from '../../../models/verification-summary.ts';
+import { buildRecommendation } from '../../gpu-runtime/recommendation.ts';
 import { defaultPackDir, listInstalledPacks, locatePack, readPackManifest, registerPack, verifyPack, type InstalledPack } from '../../../models/pack-store.ts';
 import { downloadPack } from '../../../models/downloader/index.ts';
 import { createTestPack } from '../../../models/test-pack/create-test-pack.ts';
@@ -20,14 +24,16 @@ export function packInfos(s: AppServices): PackInfo[] {
   const installed = listInstalledPacks(s.app.db, s.app.dataDir);
   const byId = new Map(installed.map((p) => [p.id, p]));
   const rows: PackInfo[] = catalog.packs.map((c) => {
-    const inst = byId.get(c.id);
+    const inst = byId.get(c.id) ?? installed.find((p) => c.legacyIds.includes(p.id));
     return {
       id: c.id, name: c.name, kind: c.kind, description: c.notes || `${c.role} · ${c.precision}`,
-      sizeBytes: packTotalBytes(c) || null, installed: inst?.state === 'ok', path: inst?.dir ?? null,
+      sizeBytes: packDiskBytes(catalog, c) || null, installed: inst?.state === 'ok', path: inst?.dir ?? null,
       testPack: false, downloadable: c.downloadable, limits: limitsOf(inst),
+      variant: c.variant ?? null, providers: [...(inst?.manifest?.providers ?? c.manifest.providers ?? ALL_PACK_PROVIDERS)], buildFrom: c.buildFrom ?? null,
+      verification: inst?.manifest?.verification ? describeVerification(inst.manifest.verification) : null,
     };
   });
-  for (const p of installed) if (!catalog.packs.some((c) => c.id === p.id)) rows.push(installedInfo(p));
+  for (const p of installed) if (!catalogEntryFor(catalog, p.id)) rows.push(installedInfo(p));
   return rows;
 }
 
@@ -36,6 +42,8 @@ function installedInfo(p: InstalledPack): PackInfo {
     id: p.id, name: p.manifest?.name ?? p.id, kind: p.manifest?.kind ?? 'sdxl',
     description: p.testPack ? 'Random weights for trying the flow: its images are noise' : (p.manifest?.description ?? p.problem ?? ''),
     sizeBytes: p.bytes, installed: p.state === 'ok', path: p.dir, testPack: p.testPack, downloadable: false, limits: limitsOf(p),
+    variant: null, providers: [...(p.manifest?.providers ?? ALL_PACK_PROVIDERS)], buildFrom: null,
+    verification: p.manifest?.verification ? describeVerification(p.manifest.verification) : p.manifest?.convertedFrom ? `built from ${p.manifest.convertedFrom.packId} by ${p.manifest.convertedFrom.tool}` : null,
   };
 }
 
@@ -69,6 +77,40 @@ export function registerModelsHandlers(s: AppServices): void {
       },
     ).finally(() => downloads.delete(id));
     return { started: true };
+  });
+
+  s.registry.handle('models.recommend', async () => {
+    const { resolved } = await s.inference.providers();
+    const installed = new Set(listInstalledPacks(s.app.db, s.app.dataDir).filter((p) => p.state === 'ok').map((p) => p.id));
+    return buildRecommendation(loadCatalog(), (resolved.chosen[0] ?? 'cpu') as PackProvider, installed);
+  });
+
+  // Builds the portable fp16 pack from an installed fp32 pack; progress on download.progress
+  // under the new pack's id (bytes = steps done), so the Model packs table shows it like a download.
+  s.registry.handle('models.convert', ({ id }) => {
+    const catalog = loadCatalog();
+    const src = listInstalledPacks(s.app.db, s.app.dataDir).find((p) => p.id === id && p.state === 'ok');
+    if (!src) {
+      const wanted = catalog.packs.find((p) => p.buildFrom === id || p.id === id);
+      const from = wanted?.buildFrom ?? id;
+      throw new AppError('ModelMissing', `the fp32 pack ${from} is not installed: download it first (Settings → Model packs, or \`assetql models download ${from}\`), then build`);
+    }
+    const target = convertedPackId(src.id, catalog);
+    if (downloads.has(target)) return { started: false, id: target };
+    downloads.set(target, new AbortController());
+    const emit = (state: 'running' | 'done' | 'failed', bytes: number, total: number, error: string | null): void =>
+      s.bus.emit('download.progress', { id: target, state, bytes, total, rate: 0, etaSeconds: null, error });
+    const outDir = defaultPackDir(s.app.dataDir, target);
+    void convertPackToFp16({ srcDir: src.dir, outDir, id: target, catalog, onStage: (_stage, done, total) => emit('running', done, total, null) })
+      .then(
+        () => {
+          registerPack(s.app.db, target, outDir);
+          emit('done', 1, 1, null);
+        },
+        (err: unknown) => emit('failed', 0, 0, err instanceof AppError ? err.message : String(err)),
+      )
+      .finally(() => downloads.delete(target));
+    return { started: true, id: target };
   });
 
   s.registry.handle('models.cancelDownload', ({ id }) => {

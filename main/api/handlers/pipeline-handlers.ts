@@ -2,11 +2,10 @@ import type { ReviewItem } from '../../../preload/api.ts';
 import type { AppServices } from '../app-services.ts';
 import type { PipelineEngine } from '../../pipeline/engine.ts';
 import { AppError } from '../../core/app-error.ts';
-import { requireBatch } from '../../pipeline/ledger/batches.ts';
-import { requireTask } from '../../pipeline/ledger/tasks.ts';
-import { bestAttempt } from '../../pipeline/ledger/attempts.ts';
-import { attemptStats, batchSummaryDto, scoresDto, taskDetailDto, taskStats, taskSummaryDto } from '../dto/pipeline-dto.ts';
+import { requireBatch, requireTask, bestAttempt } from '../../pipeline/ledger-api.ts';
+import { attemptStats, batchSummaryDto, reviewDecisionDto, scoresDto, taskDetailDto, taskStats, taskSummaryDto } from '../dto/pipeline-dto.ts';
 import { metricsSnapshot } from '../../runtime/metrics-snapshot.ts';
+import { actor } from '../../core/actor.ts';
 import type { BatchConfig } from '../../pipeline/records/batch-config.ts';
 
 /** Batches, tasks, the review queue (DLQ) and metrics: thin adapters over the pipeline engine. */
@@ -69,28 +68,35 @@ export function registerPipelineHandlers(s: AppServices, engine: PipelineEngine)
       };
     });
   });
-  s.registry.handle('review.approve', async ({ taskIds }) => {
+  s.registry.handle('review.approve', async ({ taskIds, attempt }, ctx) => {
+    if (attempt !== undefined && taskIds.length !== 1) throw new AppError('BadInput', 'choosing an attempt to approve works for one row at a time');
     let approved = 0;
     for (const id of taskIds) {
-      await engine.approveTask(id);
+      await engine.approveTask(id, { ...(attempt !== undefined ? { attempt } : {}), by: actor(ctx.transport) });
       approved++;
     }
     return { approved };
   });
-  s.registry.handle('review.reject', ({ taskIds }) => {
-    for (const id of taskIds) engine.rejectTask(id, 'rejected in review');
+  s.registry.handle('review.reject', ({ taskIds }, ctx) => {
+    for (const id of taskIds) engine.rejectTask(id, 'rejected in review', actor(ctx.transport));
     return { rejected: taskIds.length };
   });
-  s.registry.handle('review.rerun', ({ taskId, prompt, negativePrompt, params }) => {
-    const t = requireTask(db, taskId);
-    if (!['dlq', 'rejected', 'cancelled'].includes(t.state)) throw new AppError('Conflict', `task ${taskId} is ${t.state}; only review, rejected or cancelled tasks can be re-run`);
-    engine.retryTask(taskId, {
-      ...(prompt !== undefined ? { prompt } : {}),
-      ...(negativePrompt !== undefined ? { negativePrompt } : {}),
-      ...(params ? { params } : {}),
-    });
+  s.registry.handle('review.rerun', ({ taskId, prompt, negativePrompt, params }, ctx) => {
+    engine.retryTask(
+      taskId,
+      {
+        ...(prompt !== undefined ? { prompt } : {}),
+        ...(negativePrompt !== undefined ? { negativePrompt } : {}),
+        ...(params ? { params } : {}),
+      },
+      actor(ctx.transport),
+    );
     return taskDto(taskId);
   });
+  s.registry.handle('review.undo', async ({ decisionId }) => reviewDecisionDto(await engine.undoDecision(decisionId), db));
+  s.registry.handle('review.history', ({ taskId, batchId, limit }) =>
+    engine.listDecisions({ ...(taskId ? { taskId } : {}), ...(batchId ? { batchId } : {}), limit }).map((d) => reviewDecisionDto(d, db)),
+  );
 
   s.registry.handle('metrics.get', (arg) => metricsSnapshot(s, arg?.batchId ?? null));
 }

@@ -3,11 +3,11 @@ import { parseFlags } from '../parse-flags.ts';
 import { openAppContext } from '../../core/app-context.ts';
 import { AppError } from '../../core/app-error.ts';
 import { createPipeline } from '../../pipeline/engine.ts';
-import type { BatchStages } from '../../pipeline/stages.ts';
+import { reviewStages } from '../../pipeline/adapters/review-stages.ts';
+import { actor } from '../../core/actor.ts';
 import { summaryTable } from '../../pipeline/headless/progress-view.ts';
 import { batchSummaryDto } from '../../api/dto/pipeline-dto.ts';
-import { requireBatch } from '../../pipeline/ledger/batches.ts';
-import { batchAdminInfo, renameBatch, setBatchArchived } from '../../pipeline/ledger/batch-admin.ts';
+import { requireBatch, batchAdminInfo, renameBatch, setBatchArchived } from '../../pipeline/ledger-api.ts';
 import { deleteBatchAndFiles, duplicateBatch, rerunFailed } from '../../runtime/batch-admin-ops.ts';
 import { DuplicateChangesSchema } from '../../../preload/api.ts';
 
@@ -26,8 +26,14 @@ Manage batches in the task ledger (the same state the app and \`assetql run\` us
   pause|resume|cancel <batchId>
   priority <batchId> <n>   higher runs first
   review <batchId>         the rows waiting in the review queue, with why
-  retry <taskId>           send a review / rejected / cancelled row back to the queue
+  approve <taskId> [--attempt <n>]  file the row's best image of its current line (or attempt n)
+                           with the prompt that made it
+  retry <taskId> [--prompt <text>]  send a review / rejected / cancelled row back to the queue;
+                           an edited prompt starts a new attempt line from the edit
   reject <taskId>          reject a review row
+  review history <batchId|taskId>  every review decision with who and when
+  review undo <decisionId> undo a decision (un-approve removes the asset, un-reject returns the
+                           row to review, an edited re-run that has not started is taken back)
   rename <batchId> <name>  give a batch a new name
   duplicate <batchId> [--name <n>] [--steps <n>] [--guidance <g>] [--sampler <s>]
            [--width <w> --height <h>] [--new-seeds] [--only-failed]
@@ -38,11 +44,9 @@ Manage batches in the task ledger (the same state the app and \`assetql run\` us
                            stay unless --with-assets (they go to the library's Deleted view)
 
 Control changes are written to the ledger: a running app or \`assetql run\` picks them up, and
-a paused or cancelled batch stays that way across restarts. Approving a review row (which
-stores its image) needs the app's Review screen or \`assetql serve\`.`;
+a paused or cancelled batch stays that way across restarts. Approve files the image without a
+model loaded (thumbnail only: search embeddings and tags come with the next \`library\` reindex).`;
 
-/** Control ops need no stages: they only write the ledger. Any stage call is a bug. */
-const NO_STAGES = (): Promise<BatchStages> => Promise.reject(new AppError('Internal', 'batch control does not generate'));
 
 export const batchCommand: Command = {
   name: 'batch',
@@ -62,13 +66,17 @@ export const batchCommand: Command = {
       'new-seeds': { type: 'boolean' },
       'only-failed': { type: 'boolean' },
       'with-assets': { type: 'boolean' },
+      attempt: { type: 'string' },
+      prompt: { type: 'string' },
     });
     if (typeof parsed === 'number') return parsed;
     const { values, positionals } = parsed;
     const [action, id, extra] = positionals;
     const ctx = openAppContext(values['data-dir']);
     try {
-      const engine = createPipeline({ db: ctx.db, stages: NO_STAGES });
+      // Control and review only write the ledger (and file approved images): no model is loaded.
+      const engine = createPipeline({ db: ctx.db, stages: reviewStages({ db: ctx.db, dataDir: ctx.dataDir }) });
+      const by = actor('cli');
       const out = (data: unknown, text: string): void => {
         io.stdout.write(values.json ? `${JSON.stringify(data)}\n` : `${text}\n`);
       };
@@ -112,18 +120,40 @@ export const batchCommand: Command = {
           return 0;
         }
         case 'review': {
+          if (id === 'undo') {
+            const n = Number(extra);
+            if (!Number.isInteger(n) || n <= 0) throw new AppError('BadInput', 'assetql batch review undo needs the decision id (see review history)');
+            const d = await engine.undoDecision(n);
+            out(d, `undid ${d.action} of ${d.taskId} (decision ${d.id})`);
+            return 0;
+          }
+          if (id === 'history') {
+            const target = extra ?? '';
+            if (!target) throw new AppError('BadInput', 'assetql batch review history needs a batch id or a task id');
+            const isBatch = engine.getBatch(target) !== undefined;
+            const ds = engine.listDecisions(isBatch ? { batchId: target } : { taskId: target });
+            out(ds.map(({ before: _b, ...d }) => d), ds.length === 0 ? 'No review decisions yet.' : ds.map((d) => `#${d.id}  ${new Date(d.at).toISOString()}  ${d.by}  ${d.action}${d.attemptN ? ` attempt ${d.attemptN}` : ''}  ${d.taskId}${d.undoneAt ? '  (undone)' : ''}`).join('\n'));
+            return 0;
+          }
           const tasks = engine.listTasks({ batchId: need('batch id'), states: ['dlq'] });
           out(tasks.map((t) => ({ id: t.id, row: t.rowIndex, name: t.name, reason: t.lastError })),
             tasks.length === 0 ? 'The review queue of this batch is empty.' : tasks.map((t) => `${t.id}  row ${t.rowIndex}  ${t.name}: ${t.lastError ?? ''}`).join('\n'));
           return 0;
         }
+        case 'approve': {
+          const attempt = values.attempt === undefined ? undefined : Number(values.attempt);
+          if (attempt !== undefined && (!Number.isInteger(attempt) || attempt < 1)) throw new AppError('BadInput', `--attempt must be an attempt number ≥ 1 (got "${values.attempt}")`);
+          const r = await engine.approveTask(need('task id'), { ...(attempt !== undefined ? { attempt } : {}), by });
+          out({ id, ...r }, `${id} approved: asset ${r.assetId} (decision ${r.decisionId})`);
+          return 0;
+        }
         case 'retry': {
-          const t = engine.retryTask(need('task id'));
+          const t = engine.retryTask(need('task id'), values.prompt !== undefined ? { prompt: values.prompt } : {}, by);
           out(t, `row ${t.rowIndex} (${t.name}) is queued again`);
           return 0;
         }
         case 'reject': {
-          engine.rejectTask(need('task id'), 'rejected from the CLI');
+          engine.rejectTask(need('task id'), 'rejected from the CLI', by);
           out({ id, state: 'rejected' }, `${id} rejected`);
           return 0;
         }

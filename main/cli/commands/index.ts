@@ -6,6 +6,7 @@ import { dnaCommand } from './dna.ts';
 import { scoreCommand } from './score.ts';
 import { modelsCommand } from './models.ts';
 import { doctorCommand } from './doctor.ts';
+import { gpuCommand } from './gpu.ts';
 import { searchCommand } from './search.ts';
 import { similarCommand } from './similar.ts';
 import { libraryCommand } from './library.ts';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   scoreCommand,
   modelsCommand,
   doctorCommand,
+  gpuCommand,
   searchCommand,
   similarCommand,
   libraryCommand,

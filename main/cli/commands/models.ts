@@ -6,9 +6,13 @@ import { openAppContext, type AppContext } from '../../core/app-context.ts';
 import { AppError, toErrorData } from '../../core/app-error.ts';
 import { findPack, loadCatalog, packDiskBytes, type Catalog } from '../../../models/catalog.ts';
 import { downloadPack, formatBytes, formatDuration, type DownloadProgress } from '../../../models/downloader/index.ts';
-import { defaultPackDir, listInstalledPacks, locatePack, registerPack, verifyPack, type InstalledPack } from '../../../models/pack-store.ts';
+import { defaultPackDir, listInstalledPacks, locatePack, readPackManifest, registerPack, verifyPack, type InstalledPack } from '../../../models/pack-store.ts';
 import { createTestPack } from '../../../models/test-pack/create-test-pack.ts';
 import { describeVerification } from '../../../models/verification-summary.ts';
+import { convertedPackId, convertPackToFp16 } from '../../../models/convert/convert-pack.ts';
+import type { PackProvider } from '../../../models/manifest.ts';
+import { buildRecommendation } from '../../gpu-runtime/recommendation.ts';
+import { detectProviders, resolveProviders } from '../../../workers/onnx/providers.ts';
 import { escapeTerminalText, writeTerminalControl } from '../terminal-text.ts';
 import { runModelsStyle } from './models-style.ts';
 
@@ -18,6 +22,10 @@ const USAGE = `assetql models <subcommand> [options]
   download <id> [--dir <folder>]        download a pack (resumable; Ctrl-C keeps the partial files)
   verify [id]                           re-hash installed files against their sha256
   locate <id> <folder>                  register an existing pack folder after checking it
+  convert --fp16 <id|folder> [--out <folder>] [--id <new id>]
+                                        build the portable fp16 pack (DirectML, CoreML, WebGPU,
+                                        CUDA) from an installed fp32 SDXL pack, on this machine
+  recommend                             the SDXL pack to get for this machine's provider and GPU
   create-test-pack <folder> [--kind sdxl|clip|all]
                                         write tiny RANDOM-WEIGHT packs for smoke tests and demos
                                         (their images are noise)
@@ -35,6 +43,9 @@ interface Flags {
   dir?: string;
   kind?: string;
   help?: boolean;
+  fp16?: boolean;
+  out?: string;
+  id?: string;
 }
 
 export const modelsCommand: Command = {
@@ -56,6 +67,9 @@ export const modelsCommand: Command = {
           catalog: { type: 'string' },
           dir: { type: 'string' },
           kind: { type: 'string' },
+          fp16: { type: 'boolean' },
+          out: { type: 'string' },
+          id: { type: 'string' },
           help: { type: 'boolean', short: 'h' },
         },
         strict: true,
@@ -79,6 +93,10 @@ export const modelsCommand: Command = {
           return await withCtx(values, (ctx) => verify(ctx, args[0], values, io));
         case 'locate':
           return await withCtx(values, (ctx) => locate(ctx, need(args[0], 'pack id'), need(args[1], 'folder'), values, io));
+        case 'convert':
+          return await withCtx(values, (ctx) => convert(ctx, loadCatalog(...catalogArg(values, io)), need(args[0], 'fp32 pack id or folder'), values, io));
+        case 'recommend':
+          return await withCtx(values, (ctx) => recommend(ctx, loadCatalog(...catalogArg(values, io)), values, io));
         case 'create-test-pack':
           return await createTestPacks(resolve(io.cwd, need(args[0], 'folder')), values, io);
         default:
@@ -262,6 +280,50 @@ async function createTestPacks(dir: string, values: Flags, io: CliIo): Promise<n
       'These packs have RANDOM WEIGHTS: they run the real pipeline at a tiny size to smoke-test an installation or demo the app, but their images are noise and their embeddings are meaningless.\n' +
         `Register one with: assetql models locate ${written[0]?.id ?? 'test-sdxl'} ${written[0]?.dir ?? dir}\n`,
     );
+  }
+  return 0;
+}
+
+async function convert(ctx: AppContext, catalog: Catalog, source: string, values: Flags, io: CliIo): Promise<number> {
+  if (!values.fp16) throw new AppError('BadInput', 'say which conversion: `assetql models convert --fp16 <fp32 pack id or folder>`');
+  const installed = listInstalledPacks(ctx.db, ctx.dataDir).find((p) => p.id === source && p.state === 'ok');
+  const srcDir = installed?.dir ?? resolve(io.cwd, source);
+  if (!installed && !existsSync(resolve(srcDir, 'manifest.json'))) {
+    throw new AppError('ModelMissing', `${source} is neither an installed pack nor a pack folder; download the fp32 pack first (\`assetql models download ${source}\`)`);
+  }
+  const srcId = installed?.id ?? readPackManifest(srcDir).id;
+  const id = values.id ?? convertedPackId(srcId, catalog);
+  const outDir = values.out ? resolve(io.cwd, values.out) : defaultPackDir(ctx.dataDir, id);
+  if (!values.json) io.stdout.write(`Building ${id} (portable fp16) from ${srcId} in ${outDir}\n`);
+  const res = await convertPackToFp16({
+    srcDir, outDir, id, catalog,
+    onStage: (stage, done, total) => io.stderr.write(values.json ? '' : `… ${stage} (${done}/${total})\n`),
+  });
+  registerPack(ctx.db, id, outDir);
+  if (values.json) io.stdout.write(`${JSON.stringify({ ok: true, id, dir: outDir, components: res.components })}\n`);
+  else {
+    for (const [name, st] of Object.entries(res.components)) {
+      io.stdout.write(st === 'copied' ? `  ${name}: kept in fp32 (copied)\n` : `  ${name}: ${st.initializersConverted} weights to fp16, ${st.fp32Nodes} of ${st.nodes} ops kept in fp32, ${st.castsInserted} casts${st.clamped ? `, ${st.clamped} values clamped to ±65504` : ''}\n`);
+    }
+    io.stdout.write(`Installed ${id}: runs on ${res.manifest.providers?.join(', ') ?? 'every provider'}.\n`);
+  }
+  return 0;
+}
+
+async function recommend(ctx: AppContext, catalog: Catalog, values: Flags, io: CliIo): Promise<number> {
+  const forced = io.env['ASSETQL_PROVIDERS']?.split(',')[0]?.trim();
+  const provider = (forced || resolveProviders(await detectProviders()).chosen[0] || 'cpu') as PackProvider;
+  const installed = new Set(listInstalledPacks(ctx.db, ctx.dataDir).filter((p) => p.state === 'ok').map((p) => p.id));
+  const rec = await buildRecommendation(catalog, provider, installed);
+  if (values.json) {
+    io.stdout.write(`${JSON.stringify(rec, null, 2)}\n`);
+    return 0;
+  }
+  io.stdout.write(`This machine generates with ${rec.providerLabel}${rec.gpuMemoryBytes !== null ? ` (${formatBytes(rec.gpuMemoryBytes)} GPU memory, ${rec.gpuMemorySource})` : ''}.\n`);
+  for (const x of rec.packs) {
+    const how = x.action === 'installed' ? 'installed' : x.action === 'download' ? `assetql models download ${x.packId}` : `assetql models download ${x.buildFrom ?? '?'} && assetql models convert --fp16 ${x.buildFrom ?? '?'}`;
+    io.stdout.write(`  ${x.model}: ${x.packId} — ${how}\n    ${x.reason}\n`);
+    for (const w of x.warnings) io.stdout.write(`    ! ${w}\n`);
   }
   return 0;
 }

@@ -22,8 +22,9 @@ import { createPipeline, type BatchSummary, type PipelineEngine } from '../../pi
 import { missingPacksMessage } from '../../pipeline/headless/missing-packs.ts';
 import { progressLine, runExitCode, summaryTable } from '../../pipeline/headless/progress-view.ts';
 import { computeRunKey, fileSha256 } from '../../pipeline/headless/run-key.ts';
-import { findBatchByRunKey } from '../../pipeline/ledger/batches.ts';
+import { findBatchByRunKey } from '../../pipeline/ledger-api.ts';
 import { createRealStages, type RealStages } from '../../pipeline/wiring.ts';
+import { packDirForLoras, parseLoraFlags } from '../../style-weights/batch-pack.ts';
 import { startCoordinator, type Coordinator } from '../../distributed/coordinator.ts';
 import { loadDistributedConfig } from '../../distributed/distributed-config.ts';
 import type { CliIo, Command } from '../command.ts';
@@ -44,6 +45,7 @@ command again (same CSV, refs, options and data folder) resumes the same batch.
   --threshold X         style score to pass (0–1, default 0.85)
   --retries N           style retries before review (default 3)
   --name <text>         batch name (default: the CSV file name)
+  --lora <name:scale>   bake an imported LoRA into the pack (repeatable; see \`assetql models lora list\`)
   --data-dir <dir>      data folder            --json          JSON lines instead of a progress bar
   --redis <url>         coordinate workers over Redis (redis:// or rediss://; needs --store)
   --store <url>         object store the workers upload to (http(s)://KEY:SECRET@host/bucket or s3://…)
@@ -63,6 +65,7 @@ interface Flags {
   threshold?: string;
   retries?: string;
   name?: string;
+  lora?: string[];
   'data-dir'?: string;
   json?: boolean;
   help?: boolean;
@@ -92,6 +95,7 @@ export const runCommand: Command = {
           threshold: { type: 'string' },
           retries: { type: 'string' },
           name: { type: 'string' },
+          lora: { type: 'string', multiple: true },
           'data-dir': { type: 'string' },
           json: { type: 'boolean' },
           help: { type: 'boolean', short: 'h' },
@@ -127,11 +131,14 @@ export const runCommand: Command = {
       const csvPath = resolve(io.cwd, csvArg);
       const refsDir = resolve(io.cwd, values.refs);
       ctx = openAppContext(values['data-dir'] ? resolve(io.cwd, values['data-dir']) : undefined, { writer: 'assetql run' });
-      const packDir = values.pack ? resolve(io.cwd, values.pack) : installedSdxlPack(ctx);
-      if (!packDir) {
+      const basePackDir = values.pack ? resolve(io.cwd, values.pack) : installedSdxlPack(ctx);
+      if (!basePackDir) {
         io.stderr.write(missingPacksMessage());
         return 2;
       }
+      const basePackId = readPackManifest(basePackDir).id;
+      const loras = parseLoraFlags(values.lora ?? []);
+      const packDir = await packDirForLoras(ctx.db, ctx.dataDir, { id: basePackId, dir: basePackDir }, loras);
       const clipPackDir = values['clip-pack'] ? resolve(io.cwd, values['clip-pack']) : null;
       const overrides = parseOverrides(values);
 
@@ -141,7 +148,7 @@ export const runCommand: Command = {
       const runKey = await computeRunKey(
         csvSha,
         refs.references.map((r) => r.file),
-        { pack: packDir, clipPack: clipPackDir, template: values.template ?? null, ...overrides },
+        { pack: basePackDir, clipPack: clipPackDir, template: values.template ?? null, ...overrides, ...(loras.length ? { loras } : {}) },
       );
 
       const providers = await pickProviders(io);
@@ -176,7 +183,8 @@ export const runCommand: Command = {
         const limits = packLimits(manifest);
         const config = parseBatchConfig(
           {
-            packId: manifest.id,
+            packId: basePackId,
+            loras,
             ...(overrides.size ? overrides.size : {}),
             ...(overrides.steps !== undefined ? { steps: overrides.steps } : {}),
             ...(overrides.retries !== undefined ? { retries: overrides.retries } : {}),

@@ -15,6 +15,8 @@ Full-text search over asset name, prompt and tags (the last word matches as a pr
 *, -, NEAR and parentheses are plain text). Filters combine with AND:
   --batch <id>              one batch
   --category <name>         primary category
+  --model <name>            made with this checkpoint (pack id or imported checkpoint name)
+  --lora <name>             made with this LoRA baked in
   --tag <tag>               has this tag (repeat for all-of)
   --from <date> --to <date> created in this range (YYYY-MM-DD or ISO 8601; --to is inclusive)
   --min-score <0..1> --max-score <0..1>   style score range
@@ -22,7 +24,7 @@ Full-text search over asset name, prompt and tags (the last word matches as a pr
 Pages: the output ends with the --cursor to pass for the next page.`,
   async run(argv: string[], io: CliIo): Promise<number> {
     const parsed = parseFlags(this, argv, io, {
-      batch: { type: 'string' }, category: { type: 'string' }, tag: { type: 'string', multiple: true },
+      batch: { type: 'string' }, model: { type: 'string' }, lora: { type: 'string' }, category: { type: 'string' }, tag: { type: 'string', multiple: true },
       from: { type: 'string' }, to: { type: 'string' }, 'min-score': { type: 'string' }, 'max-score': { type: 'string' },
       state: { type: 'string', multiple: true }, sort: { type: 'string' }, asc: { type: 'boolean' }, desc: { type: 'boolean' },
       limit: { type: 'string' }, cursor: { type: 'string' }, json: { type: 'boolean' }, 'data-dir': { type: 'string' },
@@ -49,6 +51,8 @@ Pages: the output ends with the --cursor to pass for the next page.`,
 
 interface SearchFlags {
   batch?: string;
+  model?: string;
+  lora?: string;
   category?: string;
   tag?: string[];
   from?: string;
@@ -67,6 +71,8 @@ function buildQuery(v: SearchFlags, positionals: string[]): SearchQuery {
   const q: SearchQuery = {};
   if (positionals.length > 0) q.text = positionals.join(' ');
   if (v.batch) q.batchId = v.batch;
+  if (v.model) q.model = v.model;
+  if (v.lora) q.lora = v.lora;
   if (v.category) q.category = v.category;
   if (v.tag) q.tags = v.tag;
   if (v.from) q.from = parseDate('--from', v.from, false);

@@ -1,7 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import type { DeltaReport, MissingAttribute } from './preflight.ts';
 
-export type DeltaStatus = 'open' | 'accepted' | 'edited' | 'dismissed';
+/** 'ran': the row started generating with its prompt as it was (the ledger settles it). */
+export type DeltaStatus = 'open' | 'accepted' | 'edited' | 'dismissed' | 'ran';
 
 export interface StoredDeltaReport extends DeltaReport {
   id: number;

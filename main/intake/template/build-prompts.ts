@@ -5,6 +5,7 @@ import type { CsvIssue, CsvParseResult, ParsedRow } from '../csv/types.ts';
 import { assembleNegativePrompt, QUALITY_NEGATIVES } from './negative-prompt.ts';
 import { compileTemplate, renderCompiled, tidyPrompt, type CompiledTemplate } from './render-template.ts';
 import { styleTerms, type StyleKeywords } from './style-terms.ts';
+import { CLIP_TOKEN_BUDGET, estimateTokens } from './token-estimate.ts';
 
 /** One row turned into everything generation needs (the pipeline stores it as a task). */
 export interface BuiltPrompt {
@@ -45,8 +46,6 @@ export interface BuildPromptsResult {
   template: CompiledTemplate | null;
 }
 
-/** CLIP's text encoder reads 77 tokens including BOS/EOS; a word is ~1.3 BPE tokens. */
-const CLIP_TOKEN_BUDGET = 75;
 
 export function buildPrompts(csv: CsvParseResult, options: BuildPromptsOptions): BuildPromptsResult {
   const { config } = options;
@@ -90,7 +89,7 @@ export function buildPrompts(csv: CsvParseResult, options: BuildPromptsOptions):
       warnings.push({ row: row.row, column: null, value: null, message: `row ${row.row} gives the same prompt, seed and size as row ${first}` });
     } else seen.set(key, row.row);
 
-    const approxTokens = Math.ceil(prompt.split(/[\s,]+/).filter(Boolean).length * 1.3);
+    const approxTokens = estimateTokens(prompt);
     if (approxTokens > CLIP_TOKEN_BUDGET) {
       warnings.push({ row: row.row, column: null, value: null, message: `row ${row.row}: the prompt is about ${approxTokens} tokens; CLIP reads only the first ${CLIP_TOKEN_BUDGET}, so the end is ignored` });
     }

@@ -1,6 +1,7 @@
 import { AppError } from '../../core/app-error.ts';
 import { normaliseName, parseTemplate, type Filter, type TemplateNode } from './parse-template.ts';
 import { mentions, STYLE_ATTRIBUTES, type StyleTerms } from './style-terms.ts';
+import { placeStyleWithinBudget } from './token-estimate.ts';
 
 const STYLE_VARIABLES = ['style', ...STYLE_ATTRIBUTES.map((a) => `style_${a}`)] as const;
 
@@ -73,7 +74,8 @@ export function renderCompiled(t: CompiledTemplate, cells: Record<string, string
   }
   if (!t.placesStyle && style) {
     const extra = styleValue('style', out);
-    if (extra) out = `${out}, ${extra}`;
+    // Within CLIP's budget: a long prompt loses its tail, not the style terms.
+    if (extra) out = placeStyleWithinBudget(tidyPrompt(out), extra);
   }
   return tidyPrompt(out);
 }

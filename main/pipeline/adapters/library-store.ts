@@ -1,6 +1,8 @@
 import type { RgbImage } from '../../../workers/image/rgb-image.ts';
 import type { LibraryContext } from '../../library/asset-types.ts';
 import { storeAsset } from '../../library/store-asset.ts';
+import type { WeightsRecipe } from '../../style-weights/pack-provenance.ts';
+import { purgeAssetVersion } from '../../library/purge-asset.ts';
 import { writeThumbnail } from '../../library/thumbnails.ts';
 import { absLibraryPath } from '../../library/library-paths.ts';
 import type { PostStage, StoreStage } from '../stages.ts';
@@ -10,7 +12,7 @@ import type { PostStage, StoreStage } from '../stages.ts';
  * task replayed after a crash between "asset stored" and "ledger updated" gets its first asset
  * back and no second file. The thumbnail is left to a post stage so it runs alongside generation.
  */
-export function createLibraryStore(ctx: LibraryContext, opts: { embeddingFor?: (image: RgbImage) => { modelId: string; vector: Float32Array } | undefined } = {}): StoreStage {
+export function createLibraryStore(ctx: LibraryContext, opts: { embeddingFor?: (image: RgbImage) => { modelId: string; vector: Float32Array } | undefined; weights?: WeightsRecipe } = {}): StoreStage {
   return {
     async store(input) {
       const { task } = input;
@@ -28,7 +30,10 @@ export function createLibraryStore(ctx: LibraryContext, opts: { embeddingFor?: (
         negativePrompt: input.negativePrompt,
         params: input.params,
         seed: input.params.seed,
-        model: input.modelId,
+        // An imported checkpoint is recorded by its name and hash, as A1111 does; LoRAs too.
+        model: opts.weights?.model ?? input.modelId,
+        ...(opts.weights?.modelHash ? { modelHash: opts.weights.modelHash } : {}),
+        ...(opts.weights?.loras.length ? { loras: opts.weights.loras } : {}),
         scores: numeric,
         styleScore: input.scores.styleScore,
         sourceRow: task.sourceRow,
@@ -37,6 +42,7 @@ export function createLibraryStore(ctx: LibraryContext, opts: { embeddingFor?: (
       });
       return { assetId: asset.id };
     },
+    remove: (assetId) => purgeAssetVersion(ctx, assetId),
   };
 }
 

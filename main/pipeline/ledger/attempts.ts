@@ -7,7 +7,10 @@ import { stmt } from './statements.ts';
 /** Opens the attempt row for a plan; n counts every try of the task, 1-based. */
 export function insertAttempt(db: Database, taskId: string, plan: AttemptPlan, now = Date.now()): { id: number; n: number } {
   const { n } = stmt(db, 'SELECT COALESCE(MAX(n), 0) + 1 AS n FROM attempts WHERE task_id = ?').get(taskId) as { n: number };
-  const params = plan.escalation || plan.note || plan.candidate ? { ...plan.params, escalation: plan.escalation, note: plan.note, candidate: plan.candidate } : plan.params;
+  const params =
+    plan.escalation || plan.note || plan.candidate || plan.lineStart
+      ? { ...plan.params, escalation: plan.escalation, note: plan.note, candidate: plan.candidate, ...(plan.lineStart ? { lineStart: true } : {}) }
+      : plan.params;
   const res = stmt(
     db,
     `INSERT INTO attempts (task_id, n, kind, prompt, negative_prompt, params, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -67,12 +70,37 @@ export function openAttempt(db: Database, taskId: string): AttemptRecord | undef
   return r ? toAttempt(r) : undefined;
 }
 
-/** The highest-scoring attempt that kept an image: what review shows first and what approve stores. */
+/** The number the next attempt of a task will get. */
+export function nextAttemptN(db: Database, taskId: string): number {
+  return (stmt(db, 'SELECT COALESCE(MAX(n), 0) + 1 AS n FROM attempts WHERE task_id = ?').get(taskId) as { n: number }).n;
+}
+
+/**
+ * Where the task's current attempt line starts: 1, or the newest manual re-run (Edit &
+ * regenerate starts a new line, and what review shows and approves comes from that line).
+ */
+export function lineStartN(db: Database, taskId: string): number {
+  const r = stmt(db, `SELECT MAX(n) AS n FROM attempts WHERE task_id = ? AND json_extract(params, '$.lineStart') = 1`).get(taskId) as { n: number | null };
+  return r.n ?? 1;
+}
+
+/** The highest-scoring attempt of the current line that kept an image: what review shows first and what approve stores. */
 export function bestAttempt(db: Database, taskId: string): AttemptRecord | undefined {
   const r = stmt(
     db,
-    `SELECT * FROM attempts WHERE task_id = ? AND image_path IS NOT NULL AND scores IS NOT NULL
+    `SELECT * FROM attempts WHERE task_id = ? AND n >= ? AND image_path IS NOT NULL AND scores IS NOT NULL
      ORDER BY json_extract(scores, '$.styleScore') DESC, n DESC LIMIT 1`,
-  ).get(taskId) as AttemptRow | undefined;
+  ).get(taskId, lineStartN(db, taskId)) as AttemptRow | undefined;
   return r ? toAttempt(r) : undefined;
+}
+
+/** One attempt of a task by its number. */
+export function attemptByN(db: Database, taskId: string, n: number): AttemptRecord | undefined {
+  const r = stmt(db, 'SELECT * FROM attempts WHERE task_id = ? AND n = ?').get(taskId, n) as AttemptRow | undefined;
+  return r ? toAttempt(r) : undefined;
+}
+
+/** Best of k: the scored attempts with images from attempt `fromN` on (one round of candidates). */
+export function roundAttempts(db: Database, taskId: string, fromN: number): AttemptRecord[] {
+  return (stmt(db, 'SELECT * FROM attempts WHERE task_id = ? AND n >= ? AND scores IS NOT NULL AND image_path IS NOT NULL ORDER BY n').all(taskId, fromN) as AttemptRow[]).map(toAttempt);
 }

@@ -191,3 +191,30 @@ export function countTasks(db: Database, batchId?: string): { byState: StateCoun
   }
   return { byState, held, total };
 }
+
+/**
+ * Cancels every unfinished task of a batch (closing their open attempts) and the batch itself,
+ * in one transaction; returns the tasks it moved so their events can be sent.
+ */
+export function cancelBatchTasks(db: Database, batchId: string, from: BatchState, now = Date.now()): { id: string; rowIndex: number; state: TaskState }[] {
+  return db.transaction(() => {
+    const open = stmt(db, `SELECT id, row_index, state FROM tasks WHERE batch_id = ? AND state NOT IN (${placeholders(FINAL_STATES_SQL.length)})`).all(
+      batchId,
+      ...FINAL_STATES_SQL,
+    ) as { id: string; row_index: number; state: TaskState }[];
+    stmt(
+      db,
+      `UPDATE attempts SET outcome = 'cancelled', error_kind = 'Cancelled', error = 'batch cancelled', ended_at = ?
+       WHERE outcome IS NULL AND task_id IN (SELECT id FROM tasks WHERE batch_id = ?)`,
+    ).run(now, batchId);
+    stmt(
+      db,
+      `UPDATE tasks SET state = 'cancelled', lease_owner = NULL, lease_until = NULL, updated_at = ?
+       WHERE batch_id = ? AND state NOT IN (${placeholders(FINAL_STATES_SQL.length)})`,
+    ).run(now, batchId, ...FINAL_STATES_SQL);
+    setBatchState(db, batchId, 'cancelled', [from], now);
+    return open.map((t) => ({ id: t.id, rowIndex: t.row_index, state: t.state }));
+  })();
+}
+
+const FINAL_STATES_SQL: readonly TaskState[] = ['ready', 'dlq', 'rejected', 'dropped', 'cancelled'];

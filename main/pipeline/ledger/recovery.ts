@@ -35,10 +35,11 @@ export function requeueStaleTasks(db: Database, now = Date.now()): TaskRecord[] 
 
 /** Attempt params carry escalation/note for the record; a replayed plan carries them separately. */
 export function replayPlan(a: AttemptRecord): AttemptPlan {
-  const { escalation, note, candidate, ...params } = a.params;
+  const { escalation, note, candidate, lineStart, ...params } = a.params;
   const plan: AttemptPlan = { kind: a.kind, prompt: a.prompt, negativePrompt: a.negativePrompt, params: params as GenerationParams };
   if (escalation && typeof escalation === 'object') plan.escalation = escalation as EscalationNote;
   if (typeof note === 'string') plan.note = note;
   if (candidate && typeof candidate === 'object') plan.candidate = candidate as CandidateNote;
+  if (lineStart === true) plan.lineStart = true;
   return plan;
 }

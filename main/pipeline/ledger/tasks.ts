@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { AppError } from '../../core/app-error.ts';
 import { assertTransition, CLAIMABLE_STATES } from '../state-machine.ts';
-import type { AttemptPlan, TaskDecision, TaskRecord, TaskState } from '../types.ts';
+import type { AttemptPlan, GenerationParams, TaskDecision, TaskRecord, TaskState } from '../types.ts';
 import { toTask, type TaskRow } from './rows.ts';
 import { placeholders, stmt } from './statements.ts';
 
@@ -59,6 +59,7 @@ export interface TaskPatch {
   priority?: number;
   preflightConfidence?: number | null;
   decision?: TaskDecision | null;
+  params?: GenerationParams;
   prompt?: string;
   negativePrompt?: string;
   taskKey?: string;
@@ -72,8 +73,23 @@ export interface TaskPatch {
  */
 export function transitionTask(db: Database, id: string, from: readonly TaskState[], to: TaskState, patch: TaskPatch = {}, now = Date.now()): boolean {
   for (const f of from) assertTransition(f, to);
+  return updateTask(db, id, from, to, patch, now);
+}
+
+/** Changes fields of a task that is in one of `states` without moving it (re-plan a held row, release it). */
+export function patchTask(db: Database, id: string, states: readonly TaskState[], patch: TaskPatch, now = Date.now()): boolean {
+  const t = getTask(db, id);
+  if (!t || !states.includes(t.state)) return false;
+  return updateTask(db, id, [t.state], t.state, patch, now);
+}
+
+function updateTask(db: Database, id: string, from: readonly TaskState[], to: TaskState, patch: TaskPatch, now: number): boolean {
   const sets = ['state = ?', 'updated_at = ?'];
   const args: unknown[] = [to, now];
+  if (patch.params !== undefined) {
+    sets.push('params = ?');
+    args.push(JSON.stringify(patch.params));
+  }
   if (patch.styleRetries !== undefined) {
     sets.push('style_retries = ?');
     args.push(patch.styleRetries);

@@ -7,7 +7,7 @@ export type StyleKey = keyof PromptPlan['style'];
 export interface RefFile { uploadId: string; name: string; previewUrl: string }
 
 /** The form edits the fields of the contract's BatchConfig (same names, same limits); packId null = the default pack. */
-export type FormConfig = Pick<BatchConfig, 'width' | 'height' | 'steps' | 'guidance' | 'sampler' | 'seed' | 'retries' | 'concurrency' | 'candidates' | 'lowConfidence' | 'polish' | 'thresholds'> & { packId: string | null };
+export type FormConfig = Pick<BatchConfig, 'width' | 'height' | 'steps' | 'guidance' | 'sampler' | 'seed' | 'retries' | 'concurrency' | 'candidates' | 'lowConfidence' | 'polish' | 'thresholds' | 'loras'> & { packId: string | null };
 
 export const DEFAULT_CONFIG: FormConfig = {
   width: 1024,
@@ -23,6 +23,7 @@ export const DEFAULT_CONFIG: FormConfig = {
   lowConfidence: 'continue',
   polish: false,
   thresholds: { style: 0.85, clip: 0.85, colour: 15, edge: 0.8, preflight: 0.75 },
+  loras: [],
 };
 
 /** What batches.create receives: the form's fields, the default pack left to the core. */

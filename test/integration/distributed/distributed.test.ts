@@ -6,7 +6,7 @@ import { openDatabase } from '../../../main/db/database.ts';
 import { createTestPack } from '../../../models/test-pack/create-test-pack.ts';
 import { writeCsv, writeRefs } from '../pipeline/support/cli-fixtures.ts';
 import { startLocalS3, type LocalS3 } from '../sync/local-s3.ts';
-import { assetql, workerArgs, type Proc } from './support/cluster.ts';
+import { assetql, pinWorkFolder, workerArgs, type Proc } from './support/cluster.ts';
 import { HAVE_REDIS, startRedis, type LocalRedis } from './support/redis-server.ts';
 import { inProcessCoordinator, type InProcessCoordinator } from './support/in-process-coordinator.ts';
 import { listWorkers } from '../../../main/distributed/worker-registry.ts';
@@ -40,6 +40,7 @@ beforeAll(async () => {
   redis = await startRedis();
   s3 = await startLocalS3('assetql-work');
   storeUrl = `${s3.endpoint.replace('http://', 'http://S3RVER:S3RVER@')}/assetql-work/dist`;
+  await pinWorkFolder(storeUrl);
   // Three long-lived workers shared by every test: short lock (a dead peer's job comes back in
   // ~2 s), a small simulated GPU time so jobs are long enough to pause, cancel or kill mid-way.
   base = [0, 1, 2].map(() => worker('packs/p1', ['--lock-ms', '2000', '--simulate-gpu-ms', '100']));
@@ -117,7 +118,8 @@ describe.skipIf(!HAVE_REDIS)('one batch across worker processes (BullMQ on a rea
     try {
       const bad = track(assetql([...workerArgs(redis.url, storeUrl, join(dir, 'packs', 'p1')), '--check'], dir));
       expect(await bad.exited).toBe(2);
-      expect(bad.out()).toMatch(/maxmemory-policy is "allkeys-lru": set it to noeviction/);
+      const err = bad.events().find((e) => e['event'] === 'error')?.['error'] as { message: string } | undefined;
+      expect(err?.message).toMatch(/maxmemory-policy is "allkeys-lru": set it to noeviction/);
     } finally {
       await admin.config('SET', 'maxmemory-policy', 'noeviction');
       admin.disconnect();

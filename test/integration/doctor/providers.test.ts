@@ -21,7 +21,10 @@ describe('provider detection', () => {
     try {
       const backends = new Map([['cpu', true], ['cuda', false], ['webgpu', true]]);
       expect(staticBlocker('cuda', 'linux', 'x64', bin, backends)).toBe(CUDA_INSTALL_HINT);
-      expect(CUDA_INSTALL_HINT).toContain('npm run install:cuda');
+      // App users have no npm: the hint names the app's button and the CLI command.
+      expect(CUDA_INSTALL_HINT).toContain('Enable CUDA acceleration');
+      expect(CUDA_INSTALL_HINT).toContain('assetql gpu enable-cuda');
+      expect(CUDA_INSTALL_HINT).not.toContain('npm');
       writeFileSync(join(bin, 'libonnxruntime_providers_cuda.so'), '');
       writeFileSync(join(bin, 'libonnxruntime_providers_shared.so'), '');
       expect(staticBlocker('cuda', 'linux', 'x64', bin, backends)).toBeUndefined();
@@ -71,7 +74,7 @@ describe('resolveProviders', () => {
   it('falls back to CPU with the reasons when no GPU provider works', () => {
     const r = resolveProviders([st('cuda', false, CUDA_INSTALL_HINT), st('webgpu', false, 'no adapter'), st('cpu', true)]);
     expect(r.chosen).toEqual(['cpu']);
-    expect(r.fallbackReason).toContain('npm run install:cuda');
+    expect(r.fallbackReason).toContain('assetql gpu enable-cuda');
     expect(r.fallbackReason).toContain('no adapter');
   });
 

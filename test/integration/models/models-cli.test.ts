@@ -87,7 +87,13 @@ describe('assetql models', () => {
     server.behaviour.slowDelayMs = 20;
     const ac = new AbortController();
     const dl = fakeIo({ signal: ac.signal });
-    setTimeout(() => ac.abort(), 150);
+    // Cancel once bytes are flowing (opening the data folder takes a variable time first).
+    const poll = setInterval(() => {
+      if (server.requests.length > 0) {
+        clearInterval(poll);
+        setTimeout(() => ac.abort(), 60);
+      }
+    }, 10);
     expect(await modelsCommand.run(['download', 'tiny-clip', '--catalog', 'catalog.json', ...data()], dl.io)).toBe(130);
     expect(dl.err()).toMatch(/partial files were kept/);
     const dest = join(root, 'data', 'models', 'tiny-clip', 'onnx', 'text_model.onnx');

@@ -59,21 +59,39 @@ describe('transient and fatal errors', () => {
     expect(engine.listAttempts(t!.id)).toHaveLength(4);
   });
 
-  it('BadInput and ModelMissing fail fast into the DLQ with a clear reason', async () => {
-    const { engine, calls } = setup({
-      failRows: new Map([
-        [1, new AppError('BadInput', 'size 1000x1000 is not a multiple of 8')],
-        [2, new AppError('ModelMissing', 'unet.onnx is missing from the pack')],
-      ]),
-    });
+  it('BadInput fails fast into the DLQ with a clear reason', async () => {
+    const { engine, calls } = setup({ failRows: new Map([[1, new AppError('BadInput', 'size 1000x1000 is not a multiple of 8')]]) });
     await engine.start();
     const b = engine.createBatch({ name: 'fatal', model: 'm', config: { thresholds: { style: 0 } }, tasks: rows(3), start: true });
     const s = await engine.waitForBatch(b.id);
     const ts = engine.listTasks({ batchId: b.id });
-    expect(ts.map((t) => t.state)).toEqual(['dlq', 'dlq', 'ready']);
+    expect(ts.map((t) => t.state)).toEqual(['dlq', 'ready', 'ready']);
     expect(ts[0]!.lastError).toBe('BadInput: size 1000x1000 is not a multiple of 8');
-    expect(ts[1]!.lastError).toBe('ModelMissing: unet.onnx is missing from the pack');
     expect(calls).toHaveLength(3);
-    expect(s.metrics.counts.dlq).toBe(2);
+    expect(s.metrics.counts.dlq).toBe(1);
+  });
+
+  it('a missing model file pauses the batch naming the file and the fix (never a style failure); resume finishes', async () => {
+    const failRows = new Map<number, AppError>([[2, new AppError('ModelMissing', 'test-sdxl/unet: model file missing: /packs/test-sdxl/unet.onnx', { file: '/packs/test-sdxl/unet.onnx' })]]);
+    const { engine } = setup({ failRows });
+    const errors: string[] = [];
+    engine.on('engine-error', (e) => errors.push(e.message));
+    await engine.start();
+    const b = engine.createBatch({ name: 'missing model', model: 'm', config: { thresholds: { style: 0 } }, tasks: rows(3), start: true });
+    const s = await engine.waitForBatch(b.id);
+    expect(s.batch.state).toBe('paused');
+    expect(s.batch.pauseReason).toMatch(/model file missing: \/packs\/test-sdxl\/unet\.onnx.*Fix: restore the file/);
+    expect(errors.some((m) => m.includes('unet.onnx'))).toBe(true);
+    const row2 = engine.listTasks({ batchId: b.id }).find((t) => t.rowIndex === 2)!;
+    expect(row2.state).toBe('queued');
+    expect(row2.decision).toBeNull();
+    expect(s.metrics.counts.dlq).toBe(0);
+    // The file is back: resume retries the row and the batch finishes; the reason is cleared.
+    failRows.clear();
+    engine.resumeBatch(b.id);
+    const done = await engine.waitForBatch(b.id);
+    expect(done.batch.state).toBe('done');
+    expect(done.batch.pauseReason).toBeNull();
+    expect(engine.listTasks({ batchId: b.id }).map((t) => t.state)).toEqual(['ready', 'ready', 'ready']);
   });
 });

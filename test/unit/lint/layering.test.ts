@@ -37,6 +37,14 @@ describe('import layering', () => {
     expect(await restrictedImportErrors('workers/onnx/x.ts', "import * as ort from 'onnxruntime-node';\nvoid ort;\n")).toHaveLength(0);
   });
 
+  it('lets only main/pipeline/ import the ledger modules (one writer per table)', async () => {
+    const code = "import { transitionTask } from '../pipeline/ledger/tasks.ts';\nvoid transitionTask;\n";
+    expect(await restrictedImportErrors('main/runtime/x.ts', code)).toHaveLength(1);
+    expect(await restrictedImportErrors('main/api/handlers/x.ts', "import { requireTask } from '../../pipeline/ledger/tasks.ts';\nvoid requireTask;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors('main/pipeline/engine/x.ts', "import { transitionTask } from '../ledger/tasks.ts';\nvoid transitionTask;\n")).toHaveLength(0);
+    expect(await restrictedImportErrors('main/runtime/x.ts', "import { requireTask } from '../pipeline/ledger-api.ts';\nvoid requireTask;\n")).toHaveLength(0);
+  });
+
   it('lets main/ take from workers/ only the protocol, types and the pure colour math', async () => {
     // A deliberate violation: running image analysis (pixel loops) on the main thread.
     expect(await restrictedImportErrors('main/dna/x.ts', "import { analyseImage } from '../../workers/analysis/analyse-image.ts';\nvoid analyseImage;\n")).toHaveLength(1);

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,8 +61,12 @@ async function startChild(): Promise<Child> {
   return { proc, port };
 }
 
-afterAll(() => {
-  child?.proc.kill('SIGTERM');
+afterAll(async () => {
+  if (child && child.proc.exitCode === null) {
+    child.proc.kill('SIGTERM');
+    await new Promise((r) => child?.proc.once('exit', r));
+  }
+  rmSync(root, { recursive: true, force: true });
 });
 
 function httpCase(port: number): string | Buffer {

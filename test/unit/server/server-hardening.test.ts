@@ -13,6 +13,7 @@ import { rawRequest, statusOf } from './raw-http.ts';
 // Each defect of issue 13 (the server dying from one request, files served as pages, the shared
 // cookie) reproduced against a real server; every test ends by checking the server still answers.
 let services: AppServices;
+let root: string;
 let server: UiServer;
 let base: string;
 let cookie: string;
@@ -20,7 +21,7 @@ const logged: string[] = [];
 const TOKEN = 'hardening-token-456';
 
 beforeAll(async () => {
-  const root = mkdtempSync(join(tmpdir(), 'aq-harden-'));
+  root = mkdtempSync(join(tmpdir(), 'aq-harden-'));
   const rendererDir = join(root, 'renderer');
   mkdirSync(rendererDir);
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>t</title>');
@@ -33,6 +34,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
   await services.close();
+  rmSync(root, { recursive: true, force: true });
 });
 
 async function stillServing(): Promise<void> {

@@ -78,7 +78,7 @@ describe('browser UI server', () => {
     const unknown = replies.get(2);
     expect(unknown?.t === 'res' && !unknown.result.ok && unknown.result.error.kind).toBe('BadInput');
     const invalid = replies.get(3);
-    expect(invalid?.t === 'res' && !invalid.result.ok && invalid.result.error.message).toMatch(/thresholds\.style/);
+    expect(invalid?.t === 'res' && !invalid.result.ok && invalid.result.error.message).toMatch(/style threshold must be a number/);
     ws.close();
   });
 

@@ -19,7 +19,8 @@ export const TaskCell = memo(function TaskCell(props: { id: string; index: numbe
       className={`task-cell tone-${tone}`}
       style={{ width: CELL_W, height: CELL_H }}
       onClick={() => props.onOpen(t.id)}
-      title={`${t.name} — ${t.state}${t.error ? `: ${t.error}` : ''}`}
+      title={`${t.name} — ${t.state}${t.worker ? ` · made on ${t.worker}` : ''}${t.error ? `: ${t.error}` : ''}`}
+      data-worker={t.worker ?? undefined}
       data-state={t.state}
       data-index={props.index}
     >

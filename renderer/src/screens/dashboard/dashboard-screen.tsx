@@ -11,6 +11,7 @@ import { useEvent } from '../../hooks/use-event.ts';
 import { fmtDuration, fmtPercent, fmtUsd } from '../../hooks/format.ts';
 import { BatchProgressList } from './batch-progress-list.tsx';
 import { AlertList } from './alert-list.tsx';
+import { WorkerThroughput } from './worker-throughput.tsx';
 
 /** Live production health: progress, throughput, ETA, errors, scores, GPU time and API cost. */
 export function DashboardScreen() {
@@ -67,6 +68,7 @@ function DashboardBody({ m }: { m: MetricsSnapshot }) {
           <BarMeter label={budget > 0 ? `API cost (alert at ${fmtUsd(budget)})` : 'API cost'} value={m.apiCostUsd} max={budget > 0 ? budget : Math.max(1, m.apiCostUsd)} text={fmtUsd(m.apiCostUsd)} tone={budget > 0 && m.apiCostUsd >= budget ? 'bad' : 'active'} />
           <BarMeter label="Pass rate" value={m.passRate} max={1} text={fmtPercent(m.passRate)} tone="ok" />
         </div>
+        <WorkerThroughput />
       </div>
       <div className="card">
         <h3>Batches</h3>

@@ -59,8 +59,8 @@ export function LibraryScreen() {
         subtitle={
           pages.total !== null ? (
             <span className="num" data-testid="library-count" data-total={pages.total} data-loaded={pages.items.length}>
-              {pages.total} {filters.state} asset{pages.total === 1 ? '' : 's'}
-              {pages.items.length < pages.total ? ` · ${pages.items.length} loaded` : ''}
+              {pages.total.toLocaleString('en')} {filters.state} asset{pages.total === 1 ? '' : 's'}
+              {pages.items.length < pages.total ? ` · ${pages.items.length.toLocaleString('en')} loaded` : ''}
             </span>
           ) : (
             'Every approved asset, searchable.'

@@ -3,6 +3,7 @@ import type { Sampler } from '../../../../preload/api.ts';
 import { Field } from '../../components/field.tsx';
 import { useNewBatch, type FormConfig } from '../../store/new-batch.ts';
 import { useRequest } from '../../hooks/use-request.ts';
+import { LoraPicker } from './lora-picker.tsx';
 import { installedSdxl, usePackList } from '../../store/packs.ts';
 import { fitConfig, outside, range } from './fit-config.ts';
 
@@ -113,6 +114,7 @@ export function ConfigCard() {
             <input className="input num" type="number" min={seedRange.min} max={seedRange.max} value={config.seed.base} aria-invalid={outside(config.seed.base, seedRange, true)} onChange={(e) => setConfig({ seed: { ...config.seed, base: Number(e.target.value) } })} />
           </Field>
         ) : null}
+        <LoraPicker />
         {num('retries', 'Style retries')}
         {num('concurrency', 'Concurrency')}
         {num('candidates', 'Candidates per row (best of k)')}

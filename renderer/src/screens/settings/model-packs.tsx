@@ -7,6 +7,8 @@ import { usePackList } from '../../store/packs.ts';
 import { useEvent } from '../../hooks/use-event.ts';
 import { attempt } from '../../store/toasts.ts';
 import { fmtBytes, fmtDuration } from '../../hooks/format.ts';
+import { CheckpointImport } from './checkpoint-import.tsx';
+import { PackRecommendationPanel } from './pack-recommendation.tsx';
 
 type Download = EventPayloads['download.progress'];
 
@@ -27,6 +29,7 @@ export function ModelPacks() {
           Create test packs
         </button>
       </div>
+      <PackRecommendationPanel onChanged={packs.reload} />
       <AsyncView state={packs} what="Model packs" isEmpty={(d) => d.length === 0} empty={<EmptyState title="No model packs">Download SDXL and CLIP packs, locate them on disk, or create tiny test packs.</EmptyState>}>
         {(list) => (
           <table className="table" aria-label="Model packs">
@@ -47,6 +50,7 @@ export function ModelPacks() {
           </table>
         )}
       </AsyncView>
+      {packs.data ? <CheckpointImport packs={packs.data} onImported={packs.reload} /> : null}
       <div className="row gap">
         <input className="input grow mono" placeholder="/path/to/model-pack (folder with manifest.json)" value={dir} onChange={(e) => setDir(e.target.value)} aria-label="Model pack folder" />
         <button className="btn" disabled={!dir.trim()} onClick={() => void attempt('Locate', () => call('models.locate', { dir: dir.trim() }), (p) => `Added ${p.name}`).then((r) => r && packs.reload())}>
@@ -64,7 +68,10 @@ function PackRow({ pack: p, download: d }: { pack: PackInfo; download: Download 
       <td>
         <strong>{p.name}</strong>
         {p.testPack ? <span className="badge">test</span> : null}
+        {p.variant ? <span className="badge">{p.variant}</span> : null}
         <div className="small muted">{p.description}</div>
+        {p.kind === 'sdxl' ? <div className="small muted">Runs on: {p.providers.join(', ')}</div> : null}
+        {p.verification ? <div className="small muted">{p.verification}</div> : null}
         {p.path ? <div className="small muted mono ellipsis">{p.path}</div> : null}
       </td>
       <td>{p.kind}</td>
@@ -76,7 +83,9 @@ function PackRow({ pack: p, download: d }: { pack: PackInfo; download: Download 
               <span className="seg active" style={{ width: `${d.total ? (d.bytes / d.total) * 100 : 0}%` }} />
             </span>
             <span className="small num">
-              {fmtBytes(d.bytes)} / {fmtBytes(d.total)} · {fmtBytes(d.rate)}/s · {fmtDuration(d.etaSeconds)}
+              {d.rate === 0 && d.etaSeconds === null && d.total < 100
+                ? `building: step ${d.bytes} of ${d.total}`
+                : `${fmtBytes(d.bytes)} / ${fmtBytes(d.total)} · ${fmtBytes(d.rate)}/s · ${fmtDuration(d.etaSeconds)}`}
             </span>
           </span>
         ) : d?.state === 'failed' ? (
@@ -93,6 +102,10 @@ function PackRow({ pack: p, download: d }: { pack: PackInfo; download: Download 
         ) : !p.installed && p.downloadable ? (
           <button className="btn small primary" onClick={() => void attempt('Download', () => call('models.download', { id: p.id }))}>
             Download
+          </button>
+        ) : !p.installed && p.buildFrom ? (
+          <button className="btn small primary" title={`Builds this pack on your machine from ${p.buildFrom} (download that first)`} onClick={() => void attempt('Build', () => call('models.convert', { id: p.buildFrom ?? p.id }))}>
+            Build
           </button>
         ) : null}
         {p.installed ? (

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { AsyncView } from '../../components/async-view.tsx';
 import { useRequest } from '../../hooks/use-request.ts';
+import { CudaRuntimeSection } from './cuda-runtime-section.tsx';
 
 /** Which execution providers ONNX Runtime can use here, which one is chosen, and why. */
 export function ProviderStatus() {
@@ -29,6 +30,7 @@ export function ProviderStatus() {
                 </li>
               ))}
             </ul>
+            <CudaRuntimeSection />
             {d.hints.map((h) => (
               <p key={h} className="small muted">
                 {h}

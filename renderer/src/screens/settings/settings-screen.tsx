@@ -2,6 +2,7 @@ import { ScreenHeader } from '../../components/screen-header.tsx';
 import { AsyncView } from '../../components/async-view.tsx';
 import { useRequest } from '../../hooks/use-request.ts';
 import { ModelPacks } from './model-packs.tsx';
+import { LorasSection } from './loras-section.tsx';
 import { ProviderStatus } from './provider-status.tsx';
 import { SecretsSection } from './secrets-section.tsx';
 import { SettingsForm } from './settings-form.tsx';
@@ -18,6 +19,7 @@ export function SettingsScreen() {
       <ScreenHeader title="Settings" subtitle="Models, GPU, keys, storage and defaults." />
       <div className="settings-grid">
         <ModelPacks />
+        <LorasSection />
         <ProviderStatus />
         <SecretsSection />
         <AsyncView state={settings} what="Settings">

@@ -55,3 +55,19 @@ export function assetql(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}
 export function workerArgs(redisUrl: string, storeUrl: string, packDir: string, extra: string[] = []): string[] {
   return ['worker', '--redis', redisUrl, '--store', storeUrl, '--pack', packDir, '--json', ...extra];
 }
+
+/**
+ * s3rver (the local test S3) deletes a folder when its last object goes, racing with a PUT into
+ * the same folder (ENOENT, and s3rver crashes). A permanent object keeps work/ from emptying.
+ * Real S3 has no folders; this is only for the test server.
+ */
+export async function pinWorkFolder(storeUrl: string): Promise<void> {
+  const { createWorkStore, workObjectKey } = await import('../../../../main/distributed/work-store.ts');
+  const { parseStoreUrl } = await import('../../../../main/distributed/store-url.ts');
+  const store = createWorkStore(parseStoreUrl(storeUrl, {}));
+  try {
+    await store.put(workObjectKey(store.config, 'keep', 'json'), Buffer.from('{}'), 'application/json');
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,52 @@
+import type { LoraDto } from '../../../../preload/api.ts';
+import { Field } from '../../components/field.tsx';
+import { useRequest } from '../../hooks/use-request.ts';
+import { useNewBatch } from '../../store/new-batch.ts';
+
+// Same limits as BATCH_LIMITS.loras in the contract (the core re-checks them).
+const max = 8;
+const scale = { min: -4, max: 4 };
+
+/**
+ * LoRAs for the batch, each with a scale (config.loras). The core bakes them into a cached
+ * variant of the pack. A LoRA's trigger words (from its metadata) can be added to the template.
+ */
+export function LoraPicker() {
+  const { config, setConfig, template, mode, set } = useNewBatch();
+  const loras = useRequest('loras.list', {});
+  const list = loras.data ?? [];
+  const picked = new Map(config.loras.map((l) => [l.id, l.scale]));
+  const toggle = (l: LoraDto, on: boolean): void =>
+    setConfig({ loras: on ? [...config.loras, { id: l.id, scale: 1 }].slice(0, max) : config.loras.filter((x) => x.id !== l.id) });
+  const setScale = (id: string, v: number): void => setConfig({ loras: config.loras.map((x) => (x.id === id ? { ...x, scale: v } : x)) });
+  const addWord = (w: string): void => {
+    if (template.includes(w)) return;
+    set({ template: template.trim() ? `${template.trim()}, ${w}` : w });
+  };
+  return (
+    <Field label="LoRAs" hint={loras.error ? 'LoRA list unavailable' : list.length === 0 && loras.data ? 'None imported: add LoRAs in Settings → LoRAs' : `Up to ${max}; scale ${scale.min}…${scale.max}`}>
+      <div className="stack tight" data-testid="lora-picker">
+        {list.map((l) => {
+          const on = picked.has(l.id);
+          return (
+            <div key={l.id} className="row gap">
+              <label className="check grow">
+                <input type="checkbox" checked={on} disabled={!on && config.loras.length >= max} onChange={(e) => toggle(l, e.target.checked)} aria-label={`Use LoRA ${l.name}`} /> {l.name}
+              </label>
+              {on ? (
+                <input className="input num" type="number" min={scale.min} max={scale.max} step={0.05} value={picked.get(l.id)} onChange={(e) => setScale(l.id, Number(e.target.value))} aria-label={`Scale of ${l.name}`} />
+              ) : null}
+              {on && mode === 'template'
+                ? l.triggerWords.map((w) => (
+                    <button key={w} type="button" className="btn small" onClick={() => addWord(w)} title="Add this trigger word to the template">
+                      + {w}
+                    </button>
+                  ))
+                : null}
+            </div>
+          );
+        })}
+      </div>
+    </Field>
+  );
+}
