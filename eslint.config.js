@@ -10,9 +10,10 @@ import tseslint from 'typescript-eslint';
 
 const electronOnlyInShell = { name: 'electron', message: 'Only main/app/ and preload/ may import electron (the core must run without it).' };
 const ortOnlyInWorkersOnnx = { name: 'onnxruntime-node', message: 'Only workers/onnx/ may import onnxruntime-node.' };
-// Value imports main/ may take from workers/: the protocol, *-types.ts / types.ts, and pure
+// Value imports main/ may take from workers/: the protocol, *-types.ts / types.ts, pure
 // small-vector colour math shared by both sides (palette merge, CIEDE2000, colour spaces; they
-// never see a pixel buffer). Everything else is worker code: reach it through the worker pool.
+// never see a pixel buffer) and where installed GPU runtimes live (paths only). Everything else
+// is worker code: reach it through the worker pool.
 const workersThroughProtocol = {
   // File globs (not '**/workers/**'): gitignore semantics cannot re-include a file below an
   // excluded folder, so the exceptions only work against file patterns.
@@ -24,6 +25,7 @@ const workersThroughProtocol = {
     '!**/workers/analysis/compare.ts',
     '!**/workers/analysis/colour-space.ts',
     '!**/workers/analysis/palette.ts',
+    '!**/workers/onnx/runtime-location.ts',
   ],
   allowTypeImports: true,
   message: 'main/ uses workers/ only through the worker protocol (main/inference/worker-pool.ts, cpu-jobs.ts) and type imports: worker code (pixel loops, onnxruntime, sharp decoding) must not run on the main thread.',
@@ -103,7 +105,7 @@ export default tseslint.config(
   {
     // Last, so it wins over the workers/ blocks: the shared pure modules main/ may import stay
     // pure (no native image or inference code).
-    files: ['workers/protocol.ts', 'workers/**/*-types.ts', 'workers/**/types.ts', 'workers/analysis/compare.ts', 'workers/analysis/colour-space.ts', 'workers/analysis/palette.ts'],
+    files: ['workers/protocol.ts', 'workers/**/*-types.ts', 'workers/**/types.ts', 'workers/analysis/compare.ts', 'workers/analysis/colour-space.ts', 'workers/analysis/palette.ts', 'workers/onnx/runtime-location.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: [electronOnlyInShell, ortOnlyInWorkersOnnx, { name: 'sharp', message: 'Modules main/ may import stay pure (no sharp).' }, { name: 'better-sqlite3', message: 'workers/ never touch the database.' }],

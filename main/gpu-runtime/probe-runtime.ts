@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { reluModel } from '../../workers/onnx/providers.ts';
+import { reluModel } from '../../models/test-pack/relu-model.ts';
 import { explainCudaFailure } from './cuda-errors.ts';
 
 export interface ProbeResult {

@@ -12,7 +12,8 @@ import { describeVerification } from '../../../models/verification-summary.ts';
 import { convertedPackId, convertPackToFp16 } from '../../../models/convert/convert-pack.ts';
 import type { PackProvider } from '../../../models/manifest.ts';
 import { buildRecommendation } from '../../gpu-runtime/recommendation.ts';
-import { detectProviders, resolveProviders } from '../../../workers/onnx/providers.ts';
+import { resolveProviders } from '../../../workers/onnx/provider-types.ts';
+import { detectProvidersInWorker } from '../../inference/cpu-jobs.ts';
 import { escapeTerminalText, writeTerminalControl } from '../terminal-text.ts';
 import { runModelsStyle } from './models-style.ts';
 
@@ -312,7 +313,7 @@ async function convert(ctx: AppContext, catalog: Catalog, source: string, values
 
 async function recommend(ctx: AppContext, catalog: Catalog, values: Flags, io: CliIo): Promise<number> {
   const forced = io.env['ASSETQL_PROVIDERS']?.split(',')[0]?.trim();
-  const provider = (forced || resolveProviders(await detectProviders()).chosen[0] || 'cpu') as PackProvider;
+  const provider = (forced || resolveProviders((await detectProvidersInWorker()).statuses).chosen[0] || 'cpu') as PackProvider;
   const installed = new Set(listInstalledPacks(ctx.db, ctx.dataDir).filter((p) => p.state === 'ok').map((p) => p.id));
   const rec = await buildRecommendation(catalog, provider, installed);
   if (values.json) {
