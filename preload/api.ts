@@ -842,7 +842,8 @@ export interface RequestResults {
   'distributed.check': DistributedCheckDto;
   'workers.list': WorkersDto;
   'secrets.status': { claude: boolean; s3: boolean; storage: 'safeStorage' | 'file' };
-  'secrets.setClaudeKey': { stored: boolean };
+  /** An empty key removes it; a new key is checked with a test call first (refused keys are not stored). */
+  'secrets.setClaudeKey': { stored: boolean; check: { ok: boolean; reachable: boolean; message: string } | null };
   'secrets.setS3Secret': { stored: boolean };
   'models.list': PackInfo[];
   'models.download': { started: boolean };
@@ -941,7 +942,16 @@ export interface EventPayloads {
   /** Enable CUDA acceleration: stage, bytes, and at the end the outcome in words. */
   'gpu.progress': { state: 'running' | 'done' | 'failed' | 'cancelled'; stage: string; bytes: number; total: number; message: string };
   'export.progress': ExportProgress;
-  'sync.progress': { state: 'running' | 'done' | 'failed'; done: number; total: number; error: string | null };
+  'sync.progress': {
+    state: 'running' | 'done' | 'failed';
+    done: number;
+    total: number;
+    error: string | null;
+    /** Per-file failures so far (key + why), capped at 50; the summary counts all of them. */
+    errors?: { key: string; message: string }[];
+    /** The final summary (state done/failed): uploaded, already up to date, failed. */
+    summary?: { uploaded: number; skipped: number; failed: number };
+  };
   'library.changed': { assetIds: string[] };
   'delta.updated': { batchId: string };
   'hotfolder.drop': HotFolderDrop;

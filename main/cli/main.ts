@@ -5,6 +5,7 @@ import { COMMANDS } from './commands/index.ts';
 import { toErrorData } from '../core/app-error.ts';
 import { APP_VERSION } from '../core/app-root.ts';
 import { terminalSafeStream } from './terminal-text.ts';
+import { errorLine, setCliDebug } from './command-error.ts';
 
 const VERSION = APP_VERSION;
 
@@ -31,6 +32,7 @@ export async function main(rawArgv: string[], io?: Partial<CliIo>): Promise<numb
   // --debug (any position) adds the stack trace to an error; without it users get one sentence.
   const debug = rawArgv.includes('--debug');
   const argv = rawArgv.filter((a) => a !== '--debug');
+  setCliDebug(debug);
   const controller = new AbortController();
   const onSigint = (): void => {
     if (controller.signal.aborted) process.exit(130); // second Ctrl-C: leave now
@@ -94,10 +96,4 @@ export async function main(rawArgv: string[], io?: Partial<CliIo>): Promise<numb
       process.off('unhandledRejection', fatal);
     }
   }
-}
-
-/** One line for a user: the kind (unless Internal, or an environment fault that says it all). */
-function errorLine(err: unknown): string {
-  const data = toErrorData(err);
-  return data.kind === 'Internal' || data.detail?.['fault'] ? data.message : `${data.kind}: ${data.message}`;
 }

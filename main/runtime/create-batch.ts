@@ -1,7 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { BatchConfigInput, CsvIssue as CsvIssueDto } from '../../preload/api.ts';
+import type { Database } from 'better-sqlite3';
 import type { AppServices } from '../api/app-services.ts';
+import type { DataDir } from '../core/data-dir.ts';
+import type { Embedder } from '../inference/embedder.ts';
+import { findProfileByRefs, recordProfileRefs, refsKey } from '../dna/profile-sources.ts';
 import { AppError } from '../core/app-error.ts';
 import type { PipelineEngine } from '../pipeline/engine.ts';
 import { createProfile, getProfile, recordBatchProfile } from '../dna/profile-repo.ts';
@@ -37,6 +41,42 @@ export interface CreateBatchInput {
   source: 'ui' | 'cli' | 'hot-folder';
   /** Start generating right away (the UI's Start button); false leaves a draft. */
   start: boolean;
+  /** `run --strict`: refuse the whole batch when any row is bad, instead of skipping those rows. */
+  strict?: boolean;
+  /** Identity of a headless run (`assetql run` resumes the batch with the same key). */
+  runKey?: string | null;
+}
+
+/** What creating a batch needs from its host (the app's services, or `assetql run`'s own wiring). */
+export interface CreateBatchDeps {
+  db: Database;
+  dataDir: DataDir;
+  /** The SDXL pack a config names (null: the default), with its manifest for sizes and step ranges. */
+  resolvePack(packId: string | null): { id: string; manifest: SdxlManifest | null };
+  embedder(): Promise<Embedder | null>;
+  /** For the pack pre-flight (issue 16); omitted: no provider/memory check. */
+  provider?(): Promise<PackProvider>;
+  gpuMemory?(): Promise<number | undefined>;
+  claudeKey(): Promise<string | null>;
+  /** Told after delta reports were stored (the app pushes delta.updated). */
+  onDeltas?(batchId: string): void;
+}
+
+/** The app's services as batch-creation deps (New batch screen, hot folder). */
+export function appBatchDeps(s: AppServices): CreateBatchDeps {
+  return {
+    db: s.app.db,
+    dataDir: s.app.dataDir,
+    resolvePack: (packId) => {
+      const pack = s.inference.resolveSdxlPack(packId);
+      return { id: pack.id, manifest: pack.manifest?.kind === 'sdxl' ? (pack.manifest as SdxlManifest) : null };
+    },
+    embedder: () => s.inference.embedder().catch(() => null),
+    provider: async () => ((await s.inference.providers()).resolved.chosen[0] ?? 'cpu') as PackProvider,
+    gpuMemory: async () => (await detectGpuMemory()).bytes,
+    claudeKey: () => s.secrets.claude.get(),
+    onDeltas: (batchId) => s.bus.emit('delta.updated', { batchId }),
+  };
 }
 
 export interface CreateBatchResult {
@@ -55,14 +95,15 @@ export interface CreateBatchResult {
 const MODE: Record<StyleSwitch, StyleGroupMode> = { on: 'include', off: 'drop', locked: 'lock' };
 
 /**
- * The front door of every batch started from the app (New batch screen, hot folder): parse the
- * CSV (bad rows listed and skipped, never sinking the batch), resolve the style profile, build
- * the prompts, polish them with Claude when enabled, run the CLIP pre-flight (delta reports,
- * holding low-confidence rows when the batch says so), then write the batch to the ledger.
+ * THE front door of every batch (New batch screen, hot folder, `assetql run`): parse the CSV
+ * (bad rows reported by row and column and skipped — or, strict, the batch refused), resolve the
+ * style profile (reusing one built from the same reference files), build the prompts, polish
+ * them with Claude when enabled, run the CLIP pre-flight (delta reports, holding low-confidence
+ * rows when the batch says so), then write the batch to the ledger.
  */
-export async function createBatchFromCsv(s: AppServices, engine: PipelineEngine, input: CreateBatchInput): Promise<CreateBatchResult> {
-  const pack = s.inference.resolveSdxlPack(input.config.packId ?? null);
-  const manifest = pack.manifest?.kind === 'sdxl' ? (pack.manifest as SdxlManifest) : null;
+export async function createBatchFromCsv(d: CreateBatchDeps, engine: PipelineEngine, input: CreateBatchInput): Promise<CreateBatchResult> {
+  const pack = d.resolvePack(input.config.packId ?? null);
+  const manifest = pack.manifest;
   const limits = packLimits(manifest);
   const config = parseBatchConfig(
     {
@@ -80,11 +121,8 @@ export async function createBatchFromCsv(s: AppServices, engine: PipelineEngine,
   );
 
   // Refuses a pack the chosen provider cannot run, before anything is spent (issue 16).
-  const packWarnings = manifest
-    ? await preflightPack(manifest, config.width, config.height, {
-        provider: async () => ((await s.inference.providers()).resolved.chosen[0] ?? 'cpu') as PackProvider,
-        gpuMemory: async () => (await detectGpuMemory()).bytes,
-      })
+  const packWarnings = manifest && d.provider && d.gpuMemory
+    ? await preflightPack(manifest, config.width, config.height, { provider: d.provider, gpuMemory: d.gpuMemory })
     : [];
 
   const csv = await readCsvFile(input.csvPath, {
@@ -92,15 +130,18 @@ export async function createBatchFromCsv(s: AppServices, engine: PipelineEngine,
     ...(input.promptColumn ? { promptColumn: input.promptColumn } : {}),
     sourceName: input.csvName,
   });
-  const embedder = await s.inference.embedder().catch(() => null);
-  const profile = await resolveProfile(s, input, embedder);
+  if (input.strict && csv.errors.length > 0) throw badRows(input.csvName, csv.errors);
+  const embedder = await d.embedder();
+  const { profile, reused } = await resolveProfile(d, input, embedder);
   const built = buildPrompts(csv, { config, template: input.template, limits, style: { keywords: styleKeywords(profile) } });
+  const bad = [...csv.errors, ...built.errors];
+  if (input.strict && bad.length > 0) throw badRows(input.csvName, bad);
   if (built.prompts.length === 0) {
-    const why = [...csv.errors, ...built.errors].slice(0, 5).map((e) => e.message).join('; ');
+    const why = bad.slice(0, 5).map((e) => e.message).join('; ');
     throw new AppError('BadInput', `no usable rows in ${input.csvName}${why ? `: ${why}` : ''}`);
   }
   const batchId = randomUUID();
-  const prompts = config.polish ? await polish(s, built.prompts, config.polishModel, batchId) : built.prompts;
+  const prompts = config.polish ? await polish(d, built.prompts, config.polishModel, batchId) : built.prompts;
 
   const pre = await preflight(prompts, preflightStyleFromProfile(profile, embedder), embedder, {
     threshold: config.thresholds.preflight,
@@ -119,6 +160,7 @@ export async function createBatchFromCsv(s: AppServices, engine: PipelineEngine,
     csvName: input.csvName,
     csvSha256: createHash('sha256').update(readFileSync(input.csvPath)).digest('hex'),
     source: input.source,
+    runKey: input.runKey ?? null,
     start: input.start,
     tasks: prompts.map((p) => ({
       ...promptToTask(p),
@@ -126,14 +168,13 @@ export async function createBatchFromCsv(s: AppServices, engine: PipelineEngine,
       held: byRow.get(p.row)?.held ?? false,
     })),
   });
-  if (profile.id) recordBatchProfile(s.app.db, batch.id, { id: profile.id, version: profile.version });
+  if (profile.id) recordBatchProfile(d.db, batch.id, { id: profile.id, version: profile.version });
   const taskIdByRow = new Map(engine.listTasks({ batchId: batch.id }).map((t) => [t.rowIndex, t.id]));
   const deltas = pre.rows.flatMap((r) => (r.delta ? [r.delta] : []));
-  if (deltas.length) saveDeltaReports(s.app.db, batch.id, deltas, taskIdByRow);
-  s.bus.emit('delta.updated', { batchId: batch.id });
+  if (deltas.length) saveDeltaReports(d.db, batch.id, deltas, taskIdByRow);
+  d.onDeltas?.(batch.id);
   engine.poke();
 
-  const bad = [...csv.errors, ...built.errors];
   const skippedRows = new Set(bad.map((e) => e.row).filter((r): r is number => r !== null)).size;
   return {
     batchId: batch.id,
@@ -142,22 +183,37 @@ export async function createBatchFromCsv(s: AppServices, engine: PipelineEngine,
     held: pre.rows.filter((r) => r.held).length,
     lowConfidence: pre.rows.filter((r) => r.low).length,
     skipped: bad.map((i) => ({ row: i.row, column: i.column, ...(i.value != null ? { value: i.value } : {}), message: i.message })),
-    reusedProfile: false,
+    reusedProfile: reused,
     warnings: [...packWarnings, ...[...csv.warnings, ...built.warnings].map((w) => w.message)].concat(pre.available ? [] : [pre.reason ?? 'pre-flight unavailable']),
   };
 }
 
-async function resolveProfile(s: AppServices, input: CreateBatchInput, embedder: Awaited<ReturnType<AppServices['inference']['embedder']>>): Promise<StyleProfile> {
-  if (input.profileId) return getProfile(s.app.db, input.profileId);
-  if (input.refPaths.length === 0) throw new AppError('BadInput', 'add 1–5 reference images or choose a saved style profile');
-  return createProfile(s.app.db, s.app.dataDir, input.refPaths, { name: `${input.name} style`, embedder });
+/** "row 4, column size: …" for every bad row: the refusal of `run --strict`. */
+function badRows(csvName: string, issues: readonly { row: number | null; column: string | null; message: string }[]): AppError {
+  const lines = issues.slice(0, 20).map((i) => `${i.row !== null ? `row ${i.row}` : 'file'}${i.column ? `, column ${i.column}` : ''}: ${i.message}`);
+  const more = issues.length > 20 ? `\n… and ${issues.length - 20} more` : '';
+  return new AppError('BadInput', `${csvName} has ${issues.length} bad row(s); --strict refuses the batch:\n${lines.join('\n')}${more}`, {
+    issues: issues.map((i) => ({ row: i.row, column: i.column, message: i.message })),
+  });
 }
 
-async function polish(s: AppServices, prompts: BuiltPrompt[], model: string, batchId: string): Promise<BuiltPrompt[]> {
-  const apiKey = await s.secrets.claude.get();
+/** A saved profile, a profile already built from the same reference files (reused), or a new one. */
+async function resolveProfile(d: CreateBatchDeps, input: CreateBatchInput, embedder: Embedder | null): Promise<{ profile: StyleProfile; reused: boolean }> {
+  if (input.profileId) return { profile: getProfile(d.db, input.profileId), reused: false };
+  if (input.refPaths.length === 0) throw new AppError('BadInput', 'add 1–5 reference images or choose a saved style profile');
+  const key = refsKey(input.refPaths.map((p) => readFileSync(p)));
+  const known = findProfileByRefs(d.db, key);
+  if (known) return { profile: known, reused: true };
+  const profile = await createProfile(d.db, d.dataDir, input.refPaths, { name: `${input.name} style`, embedder });
+  if (profile.id) recordProfileRefs(d.db, key, profile.id);
+  return { profile, reused: false };
+}
+
+async function polish(d: CreateBatchDeps, prompts: BuiltPrompt[], model: string, batchId: string): Promise<BuiltPrompt[]> {
+  const apiKey = await d.claudeKey();
   if (!apiKey) throw new AppError('BadInput', 'prompt polish is on but no Claude API key is stored: add one in Settings, or turn polish off');
   const client = createClaudeClient({ apiKey, ...(process.env['ASSETQL_ANTHROPIC_BASE_URL'] ? { baseURL: process.env['ASSETQL_ANTHROPIC_BASE_URL'] } : {}) });
-  const summary = await polishPrompts(prompts.map((p) => ({ row: p.row, prompt: p.prompt, lockedTerms: p.lockedTerms })), { client, model, db: s.app.db, batchId });
+  const summary = await polishPrompts(prompts.map((p) => ({ row: p.row, prompt: p.prompt, lockedTerms: p.lockedTerms })), { client, model, db: d.db, batchId });
   const byRow = new Map(summary.results.map((r) => [r.row, r.prompt]));
   return prompts.map((p) => ({ ...p, prompt: byRow.get(p.row) ?? p.prompt }));
 }

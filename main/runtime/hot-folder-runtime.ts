@@ -4,7 +4,7 @@ import type { PipelineEngine } from '../pipeline/engine.ts';
 import { startHotFolder, type HotFolder, type HotFolderBatchRequest, type HotFolderEvent } from '../intake/hot-folder/hot-folder.ts';
 import type { HotFolderDrop } from '../../preload/api.ts';
 import { loadSettings } from '../settings/app-settings.ts';
-import { createBatchFromCsv, type StyleSwitch } from './create-batch.ts';
+import { appBatchDeps, createBatchFromCsv, type StyleSwitch } from './create-batch.ts';
 import type { StyleGroupMode } from '../intake/config/batch-config.ts';
 import { packLimits } from '../intake/config/pack-limits.ts';
 import type { SdxlManifest } from '../../models/manifest.ts';
@@ -33,7 +33,7 @@ export function startHotFolderRuntime(s: AppServices, engine: PipelineEngine): H
 
   const startBatch = async (req: HotFolderBatchRequest): Promise<{ batchId: string }> => {
     const c = req.config;
-    const r = await createBatchFromCsv(s, engine, {
+    const r = await createBatchFromCsv(appBatchDeps(s), engine, {
       name: req.name, csvPath: req.csvFile, csvName: `${req.name}.csv`, promptColumn: req.csv.promptColumn, template: req.template,
       negativePrompt: c.negativePrompt,
       style: { colours: SWITCH[c.style.colours.mode], lighting: SWITCH[c.style.lighting.mode], composition: SWITCH[c.style.composition.mode], medium: SWITCH[c.style.medium.mode] },

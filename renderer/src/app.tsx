@@ -73,7 +73,7 @@ export function App() {
           </button>
         ))}
       </nav>
-      <main className="content" data-testid={`screen-${screen}`}>
+      <main className="content" data-testid={`screen-${screen}`} tabIndex={0}>
         <ConnectionBanner />
         <Screen id={screen} />
       </main>

@@ -37,7 +37,7 @@ export const cases: BenchCase[] = [
       const startWorkers = async (n: number, c: Awaited<ReturnType<typeof coord>>): Promise<Proc[]> => {
         const ws = Array.from({ length: n }, () => assetql(workerArgs(redis.url, storeUrl, join(dir, 'pack'), ['--simulate-gpu-ms', String(DELAY_MS)]), dir));
         procs.push(...ws);
-        await Promise.all(ws.map((w) => w.waitFor((e) => e['event'] === 'ready', 120_000)));
+        await Promise.all(ws.map((w) => w.waitFor((e) => e['event'] === 'ready', 600_000)));
         for (let t0 = Date.now(); Date.now() - t0 < 30_000; ) {
           if ((await listWorkers(c.coordinator.redis)).length >= n) break;
           await new Promise((r) => setTimeout(r, 100));
@@ -62,6 +62,7 @@ export const cases: BenchCase[] = [
             figures['overheadMsMedian'] = Math.round(median(over));
             figures['overheadMsP90'] = Math.round([...over].sort((a, b) => a - b)[Math.floor(over.length * 0.9)] ?? 0);
             figures['localGenerateMsMedian'] = Math.round(median(rows.map((r) => r.worker_gen_ms - DELAY_MS)));
+            process.stderr.write(`distributed bench: overhead median ${figures['overheadMsMedian']} ms, p90 ${figures['overheadMsP90']} ms\n`);
           } finally {
             await stop(ws);
             await c.close();
@@ -78,6 +79,7 @@ export const cases: BenchCase[] = [
             const sec = (performance.now() - t0) / 1000;
             if (s.metrics.counts.ready !== ROWS) throw new Error(`${n} workers: ${s.metrics.counts.ready}/${ROWS} ready`);
             figures[`imagesPerMin_${n}w`] = Math.round((ROWS / sec) * 60 * 10) / 10;
+            process.stderr.write(`distributed bench: ${n} workers: ${figures[`imagesPerMin_${n}w`]} images/min\n`);
           } finally {
             await stop(ws);
             await c.close();

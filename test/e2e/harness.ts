@@ -10,15 +10,38 @@ export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
 export const VIEWPORT = { width: 1280, height: 800 };
 const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-export interface ServerHandle { url: string; dataDir: string; stop(): Promise<void> }
+export interface ServerHandle {
+  url: string;
+  dataDir: string;
+  /** Stops the server (SIGINT, then SIGKILL) and removes its data folder unless keepData. */
+  stop(): Promise<void>;
+  /** Kills the process at once (a crash): no cleanup, the data folder stays. */
+  kill(): Promise<void>;
+}
+
+export interface ServerOptions {
+  /** Reuse a data folder (a restart); default: a fresh temp folder. */
+  dataDir?: string;
+  /** Listen on this port (a restart on the same address); default 0 (random). */
+  port?: number;
+  /** A fixed token (ASSETQL_SERVE_TOKEN), so a page survives a restart. */
+  token?: string;
+  /** Leave the data folder on stop (the caller removes it). */
+  keepData?: boolean;
+}
 
 /**
- * Starts `assetql serve --json` on a fresh data folder (or on `seeded`, a folder a spec
- * prepared; it is removed on stop too) and reads its URL from the JSON line.
+ * Starts `assetql serve --json` on a fresh data folder (or on a given one: a string is a folder
+ * a spec seeded, removed on stop too) and reads its URL from the JSON line.
  */
-export async function startServer(seeded?: string): Promise<ServerHandle> {
-  const dataDir = seeded ?? mkdtempSync(join(tmpdir(), 'assetql-e2e-'));
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'bin/assetql.mjs'), 'serve', '--data-dir', dataDir, '--port', '0', '--json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startServer(options: ServerOptions | string = {}): Promise<ServerHandle> {
+  const opts: ServerOptions = typeof options === 'string' ? { dataDir: options } : options;
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'assetql-e2e-'));
+  const env = { ...process.env, ...(opts.token ? { ASSETQL_SERVE_TOKEN: opts.token } : {}) };
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'bin/assetql.mjs'), 'serve', '--data-dir', dataDir, '--port', String(opts.port ?? 0), '--json'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A spec that starts its own server and fails (or is filtered out before its cleanup) must
+  // not leave the server running after the suite.
+  process.once('exit', () => child.kill('SIGKILL'));
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const url = await new Promise<string>((done, fail) => {
@@ -40,13 +63,19 @@ export async function startServer(seeded?: string): Promise<ServerHandle> {
     url,
     dataDir,
     async stop() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGINT');
         await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
         if (child.exitCode === null) child.kill('SIGKILL');
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!opts.keepData) rmSync(dataDir, { recursive: true, force: true });
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
     },
   };
 }
@@ -62,8 +91,8 @@ export async function launchChromium(): Promise<Browser> {
 /** A page that records every console error and uncaught page error (the suite fails on any). */
 export interface WatchedPage { page: Page; errors: string[] }
 
-export async function openPage(browser: Browser, url: string): Promise<WatchedPage> {
-  const context = await browser.newContext({ viewport: VIEWPORT });
+export async function openPage(browser: Browser, url: string, viewport = VIEWPORT): Promise<WatchedPage> {
+  const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (msg) => {

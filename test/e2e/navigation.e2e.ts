@@ -11,6 +11,7 @@ const HEADINGS: Record<string, string> = {
   library: 'Library',
   dashboard: 'Dashboard',
   settings: 'Settings',
+  workers: 'Workers',
 };
 
 export const specs: E2eSpec[] = [
@@ -31,7 +32,7 @@ export const specs: E2eSpec[] = [
     },
   },
   {
-    name: 'Alt+1..8 switches screens and the URL hash survives a reload',
+    name: 'Alt+1..9 switches screens and the URL hash survives a reload',
     async run(ctx) {
       const { page } = await ctx.open();
       for (const s of SCREENS) {

@@ -14,7 +14,8 @@ export async function runAll(filter: string | undefined): Promise<number> {
   const teardowns: (() => Promise<void>)[] = [];
   for (const f of files) {
     const mod = (await import(pathToFileURL(join(ROOT, 'test/e2e', f)).href)) as { specs: E2eSpec[]; teardown?: () => Promise<void> };
-    specs.push(...mod.specs.filter((s) => !filter || s.name.includes(filter)));
+    // The filter may name several specs: "first run|batch management" runs both.
+    specs.push(...mod.specs.filter((s) => !filter || filter.split('|').some((f) => s.name.includes(f))));
     if (mod.teardown) teardowns.push(mod.teardown);
   }
   const server = await startServer();

@@ -57,6 +57,19 @@ async function focusInDialog(page: Page): Promise<boolean> {
   return page.evaluate(() => !!document.activeElement?.closest('[role="dialog"][aria-modal="true"]'));
 }
 
+/** Nothing on the screen may be wider than the window (clipped or overflowing controls). */
+async function assertNoOverflow(page: Page, what: string): Promise<void> {
+  const wide = await page.evaluate(() =>
+    [...document.querySelectorAll('main button, main select, main input, main [data-testid="asset-tile"]')]
+      .filter((el) => {
+        const r = el.getBoundingClientRect();
+        return r.width > 0 && (r.right > window.innerWidth + 1 || r.left < -1);
+      })
+      .map((el) => (el.textContent || el.getAttribute('aria-label') || el.tagName).trim().slice(0, 30)),
+  );
+  assert(wide.length === 0, `${what}: controls outside the window: ${wide.join(' | ')}`);
+}
+
 export const specs: E2eSpec[] = [
   spec('trust · review: Shift+A on a filtered queue asks first (count + scope), Cancel changes nothing, and it never touches other batches', async (ctx) => {
     const { page } = await open(ctx, '#/review');
@@ -142,6 +155,28 @@ export const specs: E2eSpec[] = [
     await screenshot(page, 'review-token-counter');
     await page.getByTestId('rerun-prompt').fill('a teal mug');
     await page.locator('[data-testid="token-counter"][data-state="ok"]').waitFor({ timeout: 15_000 });
+  }),
+
+  spec('trust · review: a single approve and a single reject are undone from their toast', async (ctx) => {
+    const { page } = await open(ctx, '#/review');
+    await page.waitForSelector('[data-testid="review-detail"]', { timeout: 60_000 });
+    const before = await reviewRows(page).count();
+    assert(before >= 1, 'need a review item');
+    for (const [key, verb] of [['a', 'Approved'], ['r', 'Rejected']] as const) {
+      const name = (await page.locator('[data-testid="review-detail"] h2').innerText()).trim();
+      await page.locator('body').click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press(key);
+      await expectOkToast(page, `${verb} “${name}”`);
+      await page.waitForFunction((n) => document.querySelectorAll('[aria-label="Review queue"] li').length === n, before - 1);
+      await page.locator('[data-testid="toast"]:has-text("' + verb + '") [data-testid="toast-action"]').click();
+      await expectOkToast(page, 'Undone');
+      await page.waitForFunction((n) => document.querySelectorAll('[aria-label="Review queue"] li').length === n, before, { timeout: 15_000 });
+      const names = await page.locator('[aria-label="Review queue"] li .ellipsis > .ellipsis').allInnerTexts();
+      assert(names.includes(name), `“${name}” is back in the queue after Undo: ${names.join(', ')}`);
+    }
+    await page.reload();
+    await page.waitForSelector('[data-testid="review-detail"]');
+    assert((await reviewRows(page).count()) === before, 'the server agrees after a reload: nothing was decided');
   }),
 
   spec('trust · library: 500 assets scroll to the end, the count equals the tiles reachable; arrows move, Escape closes the detail', async (ctx) => {
@@ -251,6 +286,27 @@ export const specs: E2eSpec[] = [
       assert(archivedIds.length > 0 && archivedIds.every((id) => id && !exported.has(id)), 'no archived asset may be exported under the Active filter');
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  }),
+
+  spec('trust · layout: review, library with detail and the export dialog hold at 1024×700 and 1920×1080', async (ctx) => {
+    for (const [w, h] of [[1024, 700], [1920, 1080]] as const) {
+      const { page } = await open(ctx, '#/review');
+      await page.setViewportSize({ width: w, height: h });
+      await page.waitForSelector('[data-testid="review-detail"]', { timeout: 60_000 });
+      await assertNoOverflow(page, `review ${w}×${h}`);
+      await screenshot(page, `trust-review-${w}x${h}`);
+      await page.keyboard.press('Alt+6');
+      await page.waitForSelector('[data-testid="asset-tile"]');
+      await page.locator('[data-testid="asset-tile"]').first().click();
+      await page.getByTestId('asset-detail').waitFor();
+      await assertNoOverflow(page, `library ${w}×${h}`);
+      await screenshot(page, `trust-library-detail-${w}x${h}`);
+      await page.keyboard.press('Escape');
+      await page.getByTestId('open-export').click();
+      await page.locator('.modal').waitFor();
+      await assertNoOverflow(page, `export dialog ${w}×${h}`);
+      await screenshot(page, `trust-export-${w}x${h}`);
     }
   }),
 

@@ -86,7 +86,12 @@ export function registerExportHandlers(s: AppServices): void {
     void syncAll({ db: s.app.db, config }, items, {
       onProgress: (p) => s.bus.emit('sync.progress', { state: 'running', done: p.filesDone, total: p.filesTotal, error: null }),
     }).then(
-      (r) => s.bus.emit('sync.progress', { state: r.failed ? 'failed' : 'done', done: r.uploaded + r.skipped, total: r.uploaded + r.skipped + r.failed, error: r.errors[0] ? `${r.errors[0].key}: ${r.errors[0].message}` : null }),
+      (r) => s.bus.emit('sync.progress', {
+        state: r.failed ? 'failed' : 'done', done: r.uploaded + r.skipped, total: r.uploaded + r.skipped + r.failed,
+        error: r.errors[0] ? `${r.errors[0].key}: ${r.errors[0].message}` : null,
+        errors: r.errors.slice(0, 50).map((e) => ({ key: e.key, message: e.message })),
+        summary: { uploaded: r.uploaded, skipped: r.skipped, failed: r.failed },
+      }),
       (err: unknown) => s.bus.emit('sync.progress', { state: 'failed', done: 0, total: items.length, error: err instanceof Error ? err.message : String(err) }),
     ).finally(() => (syncing = false));
     return { started: true };

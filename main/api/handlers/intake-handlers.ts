@@ -19,7 +19,7 @@ import { styleKeywords } from '../../dna/style-keywords.ts';
 import { decodeInWorker as decodeImage } from '../../inference/cpu-jobs.ts';
 import type { StyleProfile } from '../../dna/style-profile.ts';
 import type { SdxlManifest } from '../../../models/manifest.ts';
-import { createBatchFromCsv } from '../../runtime/create-batch.ts';
+import { appBatchDeps, createBatchFromCsv } from '../../runtime/create-batch.ts';
 import { loadSettings } from '../../settings/app-settings.ts';
 
 const issue = (i: CsvIssue): CsvIssueDto => ({ row: i.row, column: i.column, ...(i.value != null ? { value: i.value } : {}), message: i.message });
@@ -111,12 +111,12 @@ export function registerIntakeHandlers(s: AppServices, engine: PipelineEngine): 
     };
   });
 
-  s.registry.handle('batches.create', async ({ name, plan, config }) => {
+  s.registry.handle('batches.create', async ({ name, plan, config, strict }) => {
     const up = getUpload(lib, plan.csvUploadId);
-    const r = await createBatchFromCsv(s, engine, {
+    const r = await createBatchFromCsv(appBatchDeps(s), engine, {
       name, csvPath: up.path, csvName: up.name, promptColumn: plan.promptColumn, template: plan.template,
       negativePrompt: plan.negativePrompt, style: plan.style, profileId: plan.profileId,
-      refPaths: plan.refUploadIds.map((u) => getUpload(lib, u).path), config, source: 'ui', start: true,
+      refPaths: plan.refUploadIds.map((u) => getUpload(lib, u).path), config, source: 'ui', start: true, strict,
     });
     return { batchId: r.batchId, tasks: r.tasks, skippedRows: r.skippedRows, held: r.held, skipped: r.skipped, reusedProfile: r.reusedProfile };
   });

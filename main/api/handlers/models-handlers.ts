@@ -69,6 +69,8 @@ export function registerModelsHandlers(s: AppServices): void {
     void downloadPack({
       pack, dir: defaultPackDir(s.app.dataDir, id), signal: controller.signal,
       onProgress: (p) => emit('running', p.bytesDone, p.bytesTotal, p.rateBytesPerSec, p.etaSeconds, null),
+      // e.g. the repository moved mid-download: the pack is finished from the first commit.
+      onNotice: (message) => s.bus.emit('alert.raised', { id: `download:${id}`, level: 'warning', message: `${pack.name}: ${message}`, batchId: null, at: new Date().toISOString() }),
     }).then(
       () => emit('done', 0, 0, 0, 0, null),
       (err: unknown) => {

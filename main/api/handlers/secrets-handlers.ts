@@ -1,4 +1,7 @@
 import type { AppServices } from '../app-services.ts';
+import { AppError } from '../../core/app-error.ts';
+import { checkClaudeKey } from '../../llm/check-claude-key.ts';
+import { loadSettings } from '../../settings/app-settings.ts';
 
 /** Secrets are write-only through the API: the renderer can set or clear them, never read them. */
 export function registerSecretsHandlers(s: AppServices): void {
@@ -8,9 +11,17 @@ export function registerSecretsHandlers(s: AppServices): void {
     storage: s.secrets.storage,
   }));
   s.registry.handle('secrets.setClaudeKey', async ({ key }) => {
-    if (key.trim() === '') await s.secrets.claude.clear();
-    else await s.secrets.claude.set(key);
-    return { stored: key.trim() !== '' };
+    const k = key.trim();
+    if (k === '') {
+      await s.secrets.claude.clear();
+      return { stored: false, check: null };
+    }
+    // Checked with a test call before it is kept: a refused key is not stored.
+    const baseURL = process.env['ASSETQL_ANTHROPIC_BASE_URL'];
+    const check = await checkClaudeKey(k, { model: loadSettings(s.app.db).claude.model, ...(baseURL ? { baseURL } : {}) });
+    if (!check.ok && check.reachable) throw new AppError('BadInput', check.message);
+    await s.secrets.claude.set(k);
+    return { stored: true, check };
   });
   s.registry.handle('secrets.setS3Secret', async ({ secretAccessKey }) => {
     if (secretAccessKey.trim() === '') await s.secrets.s3.clear();

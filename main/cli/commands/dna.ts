@@ -2,13 +2,14 @@ import { resolve } from 'node:path';
 import type { CliIo, Command } from '../command.ts';
 import { parseFlags } from '../parse-flags.ts';
 import { openAppContext } from '../../core/app-context.ts';
-import { AppError, toErrorData } from '../../core/app-error.ts';
+import { AppError } from '../../core/app-error.ts';
 import { buildProfile, MAX_REFERENCES } from '../../dna/build-profile.ts';
 import { embedderFromPack, NO_CLIP_REASON } from '../../dna/clip-option.ts';
 import { formatProfile } from '../../dna/format-profile.ts';
 import { profileToJson } from '../../dna/profile-json.ts';
 import { createProfile } from '../../dna/profile-repo.ts';
 import { decodeInWorker as decodeImage } from '../../inference/cpu-jobs.ts';
+import { writeCommandError } from '../command-error.ts';
 
 export const dnaCommand: Command = {
   name: 'dna',
@@ -62,8 +63,7 @@ parameters only.`,
         await clip.close();
       }
     } catch (err) {
-      const e = toErrorData(err);
-      io.stderr.write(`assetql dna: ${e.kind}: ${e.message}\n`);
+      writeCommandError(io, `assetql dna`, err);
       return 1;
     }
   },

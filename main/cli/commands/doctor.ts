@@ -3,9 +3,9 @@ import type { CliIo, Command } from '../command.ts';
 import { openAppContext } from '../../core/app-context.ts';
 import { resolveDataDir } from '../../core/data-dir.ts';
 import { checkDatabase, type DatabaseCheck } from '../../db/check-database.ts';
-import { toErrorData } from '../../core/app-error.ts';
 import { formatDoctorReport } from '../../doctor/format-report.ts';
 import { runDoctor } from '../../doctor/run-doctor.ts';
+import { writeCommandError } from '../command-error.ts';
 
 export const doctorCommand: Command = {
   name: 'doctor',
@@ -53,8 +53,7 @@ beside a running app; every open already runs the quicker check). Exit code 0 wh
       io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatDoctorReport(report));
       return report.ok ? 0 : 1;
     } catch (err) {
-      const e = toErrorData(err);
-      io.stderr.write(`assetql doctor: ${e.kind}: ${e.message}\n`);
+      writeCommandError(io, `assetql doctor`, err);
       return 1;
     } finally {
       ctx.close();

@@ -15,6 +15,7 @@ import { S3_SETTINGS_KEY } from '../../library/sync/s3-config.ts';
 import type { CliIo, Command } from '../command.ts';
 import { parseFlags } from '../parse-flags.ts';
 import { writeTerminalControl } from '../terminal-text.ts';
+import { writeCommandError } from '../command-error.ts';
 
 export const exportCommand: Command = {
   name: 'export',
@@ -137,7 +138,7 @@ Every export writes a manifest with the sha256 of each file and never writes out
       }
     } catch (err) {
       const e = toErrorData(err);
-      io.stderr.write(`assetql export: ${e.kind}: ${e.message}\n`);
+      writeCommandError(io, `assetql export`, err);
       return e.kind === 'Cancelled' ? 130 : 1;
     }
   },

@@ -3,6 +3,7 @@ import type { CliIo, Command } from '../command.ts';
 import { AppError, toErrorData } from '../../core/app-error.ts';
 import { formatBytes } from '../../../models/downloader/format-bytes.ts';
 import { cudaRuntimeStatus, disableCuda, enableCuda, type CudaProgress } from '../../gpu-runtime/cuda-runtime.ts';
+import { writeCommandError } from '../command-error.ts';
 
 const USAGE = `assetql gpu <subcommand> [options]
 
@@ -73,7 +74,7 @@ export const gpuCommand: Command = {
     } catch (err) {
       const e = toErrorData(err);
       if (json) io.stdout.write(`${JSON.stringify({ ok: false, error: e })}\n`);
-      io.stderr.write(`assetql gpu ${sub}: ${e.kind}: ${e.message}\n`);
+      writeCommandError(io, `assetql gpu ${sub}`, err);
       if (err instanceof AppError && err.kind === 'Cancelled') io.stderr.write('The partial download was kept; run the same command again to resume.\n');
       return e.kind === 'Cancelled' ? 130 : 1;
     }

@@ -17,6 +17,7 @@ import { rebuildThumbnails } from '../../library/thumbnails.ts';
 import { addAssetToReferences } from '../../dna/add-asset-reference.ts';
 import { InferenceRuntime } from '../../runtime/inference-runtime.ts';
 import { rebuildDataFolder, type RebuildResult } from '../../library/rebuild-data-folder.ts';
+import { writeCommandError } from '../command-error.ts';
 
 const SUBCOMMANDS = ['stats', 'archive', 'restore', 'delete', 'undelete', 'purge', 'archive-stale', 'versions', 'tag', 'category', 'thumbs', 'retag', 'add-to-refs', 'rebuild'] as const;
 type Sub = (typeof SUBCOMMANDS)[number];
@@ -80,7 +81,7 @@ export const libraryCommand: Command = {
       return 0;
     } catch (err) {
       const e = toErrorData(err);
-      io.stderr.write(`assetql library ${sub}: ${e.kind}: ${e.message}\n`);
+      writeCommandError(io, `assetql library ${sub}`, err);
       return e.kind === 'BadInput' ? 2 : 1;
     } finally {
       ctx?.close();

@@ -16,6 +16,7 @@ import { resolveProviders } from '../../../workers/onnx/provider-types.ts';
 import { detectProvidersInWorker } from '../../inference/cpu-jobs.ts';
 import { escapeTerminalText, writeTerminalControl } from '../terminal-text.ts';
 import { runModelsStyle } from './models-style.ts';
+import { writeCommandError } from '../command-error.ts';
 
 const USAGE = `assetql models <subcommand> [options]
 
@@ -107,7 +108,7 @@ export const modelsCommand: Command = {
     } catch (err) {
       const e = toErrorData(err);
       if (values.json) io.stdout.write(`${JSON.stringify({ ok: false, error: e })}\n`);
-      io.stderr.write(`assetql models ${sub}: ${e.kind}: ${e.message}\n`);
+      writeCommandError(io, `assetql models ${sub}`, err);
       return e.kind === 'Cancelled' ? 130 : e.kind === 'BadInput' ? 2 : 1;
     }
   },

@@ -3,7 +3,7 @@ import { basename, resolve } from 'node:path';
 import type { CliIo, Command } from '../command.ts';
 import { parseFlags } from '../parse-flags.ts';
 import { openAppContext } from '../../core/app-context.ts';
-import { AppError, toErrorData } from '../../core/app-error.ts';
+import { AppError } from '../../core/app-error.ts';
 import { buildProfile } from '../../dna/build-profile.ts';
 import { embedderFromPack } from '../../dna/clip-option.ts';
 import { getProfile } from '../../dna/profile-repo.ts';
@@ -16,6 +16,7 @@ import { loadReferenceDir } from '../../intake/references/load-references.ts';
 import { preflightStyleFromProfile } from '../../intake/style-from-profile.ts';
 import { buildPrompts, type BuiltPrompt } from '../../intake/template/build-prompts.ts';
 import { EMPTY_STYLE_KEYWORDS, STYLE_ATTRIBUTES } from '../../intake/template/style-terms.ts';
+import { writeCommandError } from '../command-error.ts';
 
 const USAGE = `assetql prompts <csv> [--refs <dir> | --profile <id[@version]>] [--template "…" | --template-file <file>]
                 [--prompt-column <name>] [--limit N] [--threshold 0.75] [--clip-pack <dir>] [--json] [--data-dir <dir>]
@@ -121,8 +122,7 @@ export const promptsCommand: Command = {
         await clip.close();
       }
     } catch (err) {
-      const e = toErrorData(err);
-      io.stderr.write(`assetql prompts: ${e.kind}: ${e.message}\n`);
+      writeCommandError(io, `assetql prompts`, err);
       return 1;
     }
   },

@@ -10,25 +10,22 @@ import { resolveProviders, type ProviderName } from '../../../workers/onnx/provi
 import { detectProvidersInWorker } from '../../inference/cpu-jobs.ts';
 import { AppError, toErrorData } from '../../core/app-error.ts';
 import { openAppContext, type AppContext } from '../../core/app-context.ts';
-import { createProfile } from '../../dna/profile-repo.ts';
-import { styleKeywords } from '../../dna/style-keywords.ts';
 import { WorkerPool } from '../../inference/worker-pool.ts';
-import { parseBatchConfig } from '../../intake/config/batch-config.ts';
-import { packLimits } from '../../intake/config/pack-limits.ts';
-import { readCsvFile } from '../../intake/csv/parse-csv.ts';
 import { loadReferenceDir } from '../../intake/references/load-references.ts';
-import { buildPrompts, promptToTask } from '../../intake/template/build-prompts.ts';
 import { createPipeline, type BatchSummary, type PipelineEngine } from '../../pipeline/engine.ts';
 import { missingPacksMessage } from '../../pipeline/headless/missing-packs.ts';
 import { progressLine, runExitCode, summaryTable } from '../../pipeline/headless/progress-view.ts';
 import { computeRunKey, fileSha256 } from '../../pipeline/headless/run-key.ts';
-import { findBatchByRunKey } from '../../pipeline/ledger-api.ts';
+import { findBatchByRunKey, requireBatch } from '../../pipeline/ledger-api.ts';
+import { createBatchFromCsv } from '../../runtime/create-batch.ts';
+import { BatchConfigSchema, ThresholdsSchema, type BatchConfigInput } from '../../../preload/api.ts';
 import { createRealStages, type RealStages } from '../../pipeline/wiring.ts';
 import { packDirForLoras, parseLoraFlags } from '../../style-weights/batch-pack.ts';
 import { startCoordinator, type Coordinator } from '../../distributed/coordinator.ts';
 import { loadDistributedConfig } from '../../distributed/distributed-config.ts';
 import type { CliIo, Command } from '../command.ts';
 import { writeTerminalControl } from '../terminal-text.ts';
+import { writeCommandError } from '../command-error.ts';
 
 const USAGE = `assetql run <csv> --refs <dir> [options]
 
@@ -52,7 +49,21 @@ command again (same CSV, refs, options and data folder) resumes the same batch.
   --workers-only        with --redis: do not generate on this machine, only on workers
   (without the flags, Settings → Distributed applies when it is enabled)
 
-Exit code: 0 when every row ended passed or in review; 1 otherwise; 2 for bad input; 130 after Ctrl-C.`;
+  --candidates N        best of N: N seeds per row, the best passing image is kept (1–8, default 1)
+  --strict              refuse the batch when any CSV row is bad (default: skip and report them)
+
+Bad CSV rows are skipped and reported on stderr by row and column ("skipped row 4, column size: …");
+the good rows run. An engine-level problem (a model file missing or corrupt, a stage that cannot
+be built) pauses the batch with the reason on stderr; fix it and run the same command to resume.
+
+Exit code: 0 when every row ended passed or in review; 1 when some rows ended otherwise
+(cancelled, dropped, unfinished); 2 for bad input (nothing ran; also --strict with bad rows);
+3 when the engine paused the batch (reason on stderr); 4 when the batch finished but bad CSV
+rows were skipped; 130 after Ctrl-C (paused; run again to resume).`;
+
+/** Exit codes beyond 0/1/2/130 (documented in USAGE). */
+const EXIT_ENGINE_PAUSED = 3;
+const EXIT_ROWS_SKIPPED = 4;
 
 interface Flags {
   refs?: string;
@@ -72,6 +83,8 @@ interface Flags {
   redis?: string;
   store?: string;
   'workers-only'?: boolean;
+  candidates?: string;
+  strict?: boolean;
 }
 
 export const runCommand: Command = {
@@ -102,6 +115,8 @@ export const runCommand: Command = {
           redis: { type: 'string' },
           store: { type: 'string' },
           'workers-only': { type: 'boolean' },
+          candidates: { type: 'string' },
+          strict: { type: 'boolean' },
         },
       }) as { values: Flags; positionals: string[] };
     } catch (err) {
@@ -124,6 +139,7 @@ export const runCommand: Command = {
     let stages: RealStages | undefined;
     let engine: PipelineEngine | undefined;
     let coordinator: Coordinator | undefined;
+    let skipped = 0;
     try {
       const csvArg = positionals[0];
       if (!csvArg) throw new AppError('BadInput', 'missing <csv>: the CSV file with one row per image');
@@ -180,61 +196,65 @@ export const runCommand: Command = {
         if (batch.state === 'paused' || batch.state === 'draft') engine.resumeBatch(batch.id);
       } else {
         const manifest = stages.sdxl.manifest;
-        const limits = packLimits(manifest);
-        const config = parseBatchConfig(
+        const real = stages;
+        // The same front door as the New batch screen and the hot folder (runtime/create-batch.ts).
+        const created = await createBatchFromCsv(
           {
-            packId: basePackId,
-            loras,
-            ...(overrides.size ? overrides.size : {}),
-            ...(overrides.steps !== undefined ? { steps: overrides.steps } : {}),
-            ...(overrides.retries !== undefined ? { retries: overrides.retries } : {}),
-            ...(overrides.threshold !== undefined ? { thresholds: { style: overrides.threshold } } : {}),
+            db: ctx.db,
+            dataDir: ctx.dataDir,
+            resolvePack: () => ({ id: basePackId, manifest }),
+            embedder: async () => real.embedder,
+            claudeKey: async () => null,
           },
-          limits,
+          engine,
+          {
+            name: values.name ?? basename(csvPath),
+            csvPath,
+            csvName: basename(csvPath),
+            promptColumn: null,
+            template: values.template ?? null,
+            negativePrompt: '',
+            style: { colours: 'on', lighting: 'on', composition: 'on', medium: 'on' },
+            profileId: null,
+            refPaths: refs.references.map((r) => r.file),
+            config: { ...configInput(overrides), ...(loras.length ? { loras } : {}) },
+            source: 'cli',
+            start: true,
+            strict: values.strict === true,
+            runKey,
+          },
         );
-        const csv = await readCsvFile(csvPath, { usesTemplate: Boolean(values.template), sourceName: basename(csvPath) });
-        if (csv.errors.length > 0) throw new AppError('BadInput', csv.errors.map((e) => e.message).join('\n'), { file: csvPath });
-        const profile = await createProfile(
-          ctx.db,
-          ctx.dataDir,
-          refs.references.map((r) => ({ name: r.name, image: r.rgb })),
-          { name: `${basename(refsDir)} (run)`, embedder: stages.embedder },
-        );
-        const built = buildPrompts(csv, { config, template: values.template ?? null, limits, style: { keywords: styleKeywords(profile) } });
-        if (built.errors.length > 0) throw new AppError('BadInput', built.errors.map((e) => e.message).join('\n'), { file: csvPath });
-        for (const w of [...csv.warnings, ...built.warnings]) io.stderr.write(`warning: ${w.message}\n`);
-        batch = engine.createBatch({
-          name: values.name ?? basename(csvPath),
-          model: manifest.id,
-          config: { ...config },
-          template: values.template ?? null,
-          profileId: profile.id,
-          profileVersion: profile.version,
-          csvName: basename(csvPath),
-          csvSha256: csvSha,
-          source: 'cli',
-          runKey,
-          start: true,
-          tasks: built.prompts.map(promptToTask),
-        });
-        note(io, json, { event: 'start', batchId: batch.id, rows: built.prompts.length, pack: manifest.id, testPack: manifest.testPack }, `Batch ${batch.name} (${batch.id}): ${built.prompts.length} rows on ${manifest.id}${manifest.testPack ? ' (test pack: images are noise)' : ''}`);
+        skipped = created.skipped.length;
+        for (const i of created.skipped) {
+          const where = `${i.row !== null ? `row ${i.row}` : 'file'}${i.column ? `, column ${i.column}` : ''}`;
+          if (json) io.stdout.write(`${JSON.stringify({ event: 'skipped', row: i.row, column: i.column, message: i.message })}\n`);
+          else io.stderr.write(`skipped ${where}: ${i.message}\n`);
+        }
+        for (const w of created.warnings) io.stderr.write(`warning: ${w}\n`);
+        batch = requireBatch(ctx.db, created.batchId);
+        const rows = created.tasks;
+        note(io, json, { event: 'start', batchId: batch.id, rows, skipped: created.skipped.length, reusedProfile: created.reusedProfile, pack: manifest.id, testPack: manifest.testPack }, `Batch ${batch.name} (${batch.id}): ${rows} rows on ${manifest.id}${manifest.testPack ? ' (test pack: images are noise)' : ''}${created.skipped.length ? `; ${created.skipped.length} bad row(s) skipped` : ''}${created.reusedProfile ? '; reusing the style profile built from these references' : ''}`);
       }
 
       const summary = await followBatch(engine, batch.id, io, json);
       await engine.stop();
       engine = undefined;
       if (summary.batch.state === 'paused') {
-        note(io, json, { event: 'paused', batchId: batch.id }, '\nPaused. Run the same command again to resume.');
+        const why = summary.batch.pauseReason;
+        // Paused by the engine (a model file is missing, a stage could not be built): say why, exit 3.
+        if (why) io.stderr.write(`assetql run: batch paused: ${why}\nRun the same command again to resume once it is fixed.\n`);
+        note(io, json, { event: 'paused', batchId: batch.id, reason: why }, '\nPaused. Run the same command again to resume.');
         if (!json) io.stdout.write(`${summaryTable(summary)}\n`);
-        return 130;
+        return why ? EXIT_ENGINE_PAUSED : 130;
       }
-      if (json) io.stdout.write(`${JSON.stringify({ event: 'summary', batchId: batch.id, state: summary.batch.state, retried: summary.retried, metrics: summary.metrics })}\n`);
-      else io.stdout.write(`\n${summaryTable(summary)}\n`);
-      return runExitCode(summary);
+      if (json) io.stdout.write(`${JSON.stringify({ event: 'summary', batchId: batch.id, state: summary.batch.state, retried: summary.retried, skipped, metrics: summary.metrics })}\n`);
+      else io.stdout.write(`\n${summaryTable(summary)}${skipped ? `\n  skipped CSV rows  ${skipped}` : ''}\n`);
+      const code = runExitCode(summary);
+      return code === 0 && skipped > 0 ? EXIT_ROWS_SKIPPED : code;
     } catch (err) {
       const e = toErrorData(err);
       if (json) io.stdout.write(`${JSON.stringify({ event: 'error', error: e })}\n`);
-      io.stderr.write(`assetql run: ${e.kind}: ${e.message}\n`);
+      writeCommandError(io, `assetql run`, err);
       return e.kind === 'BadInput' || e.kind === 'NotFound' ? 2 : e.kind === 'Cancelled' ? 130 : 1;
     } finally {
       await engine?.stop().catch(() => undefined);
@@ -268,6 +288,12 @@ async function followBatch(engine: PipelineEngine, batchId: string, io: CliIo, j
     engine.on('alert', (a) => {
       if (json) io.stdout.write(`${JSON.stringify({ event: 'alert', ...a })}\n`);
       else io.stderr.write(`${tty ? '\n' : ''}alert: ${a.message}\n`);
+    }),
+    // Engine-level problems always reach stderr (also in --json mode, where stdout stays JSON lines).
+    engine.on('engine-error', (e) => {
+      if (e.batchId && e.batchId !== batchId) return;
+      if (json) io.stdout.write(`${JSON.stringify({ event: 'engine-error', ...e })}\n`);
+      io.stderr.write(`${tty ? '\n' : ''}engine error: ${e.message}\n`);
     }),
   ];
   const onSigint = () => {
@@ -327,31 +353,41 @@ interface Overrides {
   size?: { width: number; height: number };
   threshold?: number;
   retries?: number;
+  candidates?: number;
 }
 
+/**
+ * The flags as BatchConfig fields, each checked by the one shared schema (preload/api.ts
+ * BatchConfigSchema: the same limits as the New batch screen and the hot-folder sidecar).
+ */
 function parseOverrides(v: Flags): Overrides {
   const o: Overrides = {};
-  if (v.steps !== undefined) {
-    const n = Number(v.steps);
-    if (!Number.isInteger(n) || n < 1) throw new AppError('BadInput', `--steps must be a whole number ≥ 1 (got "${v.steps}")`);
-    o.steps = n;
-  }
+  const shape = BatchConfigSchema.shape;
+  const check = <T>(flag: string, raw: string, schema: { safeParse(x: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } }, value: unknown): T => {
+    const r = schema.safeParse(value);
+    if (!r.success) throw new AppError('BadInput', `--${flag}: ${r.error.issues[0]?.message ?? 'invalid'} (got "${raw}")`);
+    return r.data;
+  };
+  if (v.steps !== undefined) o.steps = check('steps', v.steps, shape.steps.unwrap(), Number(v.steps));
   if (v.size !== undefined) {
     const m = /^(\d+)x(\d+)$/i.exec(v.size);
     if (!m) throw new AppError('BadInput', `--size must look like 1024x1024 (got "${v.size}")`);
-    o.size = { width: Number(m[1]), height: Number(m[2]) };
+    o.size = { width: check('size', v.size, shape.width.unwrap(), Number(m[1])), height: check('size', v.size, shape.height.unwrap(), Number(m[2])) };
   }
-  if (v.threshold !== undefined) {
-    const x = Number(v.threshold);
-    if (!(x >= 0 && x <= 1)) throw new AppError('BadInput', `--threshold must be between 0 and 1 (got "${v.threshold}")`);
-    o.threshold = x;
-  }
-  if (v.retries !== undefined) {
-    const n = Number(v.retries);
-    if (!Number.isInteger(n) || n < 0 || n > 10) throw new AppError('BadInput', `--retries must be 0–10 (got "${v.retries}")`);
-    o.retries = n;
-  }
+  if (v.threshold !== undefined) o.threshold = check('threshold', v.threshold, ThresholdsSchema.shape.style.unwrap(), Number(v.threshold));
+  if (v.retries !== undefined) o.retries = check('retries', v.retries, shape.retries.unwrap(), Number(v.retries));
+  if (v.candidates !== undefined) o.candidates = check('candidates', v.candidates, shape.candidates.unwrap(), Number(v.candidates));
   return o;
+}
+
+function configInput(o: Overrides): BatchConfigInput {
+  return {
+    ...(o.size ? o.size : {}),
+    ...(o.steps !== undefined ? { steps: o.steps } : {}),
+    ...(o.retries !== undefined ? { retries: o.retries } : {}),
+    ...(o.candidates !== undefined ? { candidates: o.candidates } : {}),
+    ...(o.threshold !== undefined ? { thresholds: { style: o.threshold } } : {}),
+  };
 }
 
 function note(io: CliIo, json: boolean, data: Record<string, unknown>, text: string): void {

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { CliIo, Command } from '../command.ts';
 import { parseFlags } from '../parse-flags.ts';
 import { openAppContext } from '../../core/app-context.ts';
-import { AppError, toErrorData } from '../../core/app-error.ts';
+import { AppError } from '../../core/app-error.ts';
 import { buildProfile, MAX_REFERENCES } from '../../dna/build-profile.ts';
 import { embedderFromPack, NO_CLIP_REASON } from '../../dna/clip-option.ts';
 import { formatScores } from '../../dna/format-scores.ts';
@@ -11,6 +11,7 @@ import { getProfile } from '../../dna/profile-repo.ts';
 import { scoreImage } from '../../dna/score.ts';
 import type { StyleProfile } from '../../dna/style-profile.ts';
 import { decodeInWorker as decodeImage } from '../../inference/cpu-jobs.ts';
+import { writeCommandError } from '../command-error.ts';
 
 const IMAGE_EXT = /\.(png|jpe?g|webp|tiff?|gif|avif)$/i;
 
@@ -66,8 +67,7 @@ Exit code 0 when the image passes overall, 3 when it does not, 1 on error.`,
         await clip.close();
       }
     } catch (err) {
-      const e = toErrorData(err);
-      io.stderr.write(`assetql score: ${e.kind}: ${e.message}\n`);
+      writeCommandError(io, `assetql score`, err);
       return 1;
     }
   },

@@ -5,6 +5,7 @@ import { AppError, toErrorData } from '../../core/app-error.ts';
 import { ASSET_STATES, type Asset, type AssetState } from '../../library/asset-types.ts';
 import { searchAssets, type SearchQuery } from '../../library/search-assets.ts';
 import type { SortKey } from '../../library/search-cursor.ts';
+import { writeCommandError } from '../command-error.ts';
 
 export const searchCommand: Command = {
   name: 'search',
@@ -41,7 +42,7 @@ Pages: the output ends with the --cursor to pass for the next page.`,
       return 0;
     } catch (err) {
       const e = toErrorData(err);
-      io.stderr.write(`assetql search: ${e.kind}: ${e.message}\n`);
+      writeCommandError(io, `assetql search`, err);
       return e.kind === 'BadInput' ? 2 : 1;
     } finally {
       ctx?.close();

@@ -15,7 +15,8 @@ export const serveCommand: Command = {
   usage: `Usage: assetql serve [--host 127.0.0.1] [--port 0] [--data-dir DIR] [--json] [--redis URL --store URL]
 
 Serves the AssetQL interface at http://127.0.0.1:<port>/?token=<random>. The token changes at
-every launch and is required for the page, its files and its WebSocket; keep the URL private.
+every launch (unless ASSETQL_SERVE_TOKEN fixes it, for supervisors that restart the server) and
+is required for the page, its files and its WebSocket; keep the URL private.
 --host 0.0.0.0 exposes it to your network: only do that on a network you trust.
 --redis/--store make this the coordinator of generation workers (assetql worker), overriding
 Settings → Distributed; see README → "Several GPU machines".`,
@@ -67,6 +68,7 @@ async function serve(host: string, port: number, dataDir: string | undefined, js
       host,
       port,
       log,
+      ...(fixedToken() ? { token: fixedToken()! } : {}),
     });
   } catch (err) {
     await services.close();
@@ -78,4 +80,16 @@ async function serve(host: string, port: number, dataDir: string | undefined, js
   await server.close();
   await services.close();
   return 0;
+}
+
+/**
+ * ASSETQL_SERVE_TOKEN keeps the token across restarts on the same --port (a supervisor that
+ * restarts the server, the restart e2e test): open pages reconnect instead of being locked out.
+ * It must be long enough not to be guessed.
+ */
+function fixedToken(): string | null {
+  const t = process.env['ASSETQL_SERVE_TOKEN'];
+  if (!t) return null;
+  if (t.length < 32 || !/^[A-Za-z0-9_-]+$/.test(t)) throw new Error('ASSETQL_SERVE_TOKEN must be at least 32 characters of A-Z, a-z, 0-9, _ or -');
+  return t;
 }

@@ -10,6 +10,7 @@ import { ASSET_STATES, type AssetState } from '../../library/asset-types.ts';
 import { getAsset } from '../../library/get-asset.ts';
 import { similarAssets, similarToImage, type SimilarHit } from '../../library/similar-assets.ts';
 import { loadRgbImage } from '../../library/tag-asset.ts';
+import { writeCommandError } from '../command-error.ts';
 
 export const similarCommand: Command = {
   name: 'similar',
@@ -60,7 +61,7 @@ library was embedded with), then ranks the library by cosine similarity.`,
       return 0;
     } catch (err) {
       const e = toErrorData(err);
-      io.stderr.write(`assetql similar: ${e.kind}: ${e.message}\n`);
+      writeCommandError(io, `assetql similar`, err);
       return e.kind === 'BadInput' ? 2 : 1;
     } finally {
       ctx?.close();

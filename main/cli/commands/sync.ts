@@ -1,11 +1,12 @@
 import { openAppContext } from '../../core/app-context.ts';
-import { AppError, toErrorData } from '../../core/app-error.ts';
+import { toErrorData } from '../../core/app-error.ts';
 import { loadExportItems, type ExportSelection } from '../../library/export/load-items.ts';
 import { loadS3Config, type S3SyncConfigInput } from '../../library/sync/s3-config.ts';
 import { syncAll } from '../../library/sync/sync-all.ts';
 import type { CliIo, Command } from '../command.ts';
 import { parseFlags } from '../parse-flags.ts';
 import { writeTerminalControl } from '../terminal-text.ts';
+import { writeCommandError } from '../command-error.ts';
 
 export const syncCommand: Command = {
   name: 'sync',
@@ -76,8 +77,7 @@ sync (Ctrl-C, network loss) continues where it stopped. --dry-run lists what wou
         ctx.close();
       }
     } catch (err) {
-      const e = err instanceof AppError ? err.toData() : toErrorData(err);
-      io.stderr.write(`assetql sync: ${e.kind}: ${e.message}\n`);
+      writeCommandError(io, `assetql sync`, err);
       return 1;
     }
   },

@@ -6,6 +6,7 @@ import { formatWorkersTable } from '../../distributed/format-workers.ts';
 import { listWorkers } from '../../distributed/worker-registry.ts';
 import type { Command } from '../command.ts';
 import { parseFlags } from '../parse-flags.ts';
+import { writeCommandError } from '../command-error.ts';
 
 export const workersCommand: Command = {
   name: 'workers',
@@ -39,7 +40,7 @@ images/min and the age of its last heartbeat. Without --redis, uses Settings →
       }
     } catch (err) {
       const e = toErrorData(err);
-      io.stderr.write(`assetql workers: ${e.kind}: ${e.message}\n`);
+      writeCommandError(io, `assetql workers`, err);
       return e.kind === 'BadInput' ? 2 : 1;
     }
   },

@@ -13,7 +13,7 @@ export function DropZone(props: { label: string; hint: ReactNode; accept: string
       data-testid={props.testId}
       role="button"
       tabIndex={0}
-      aria-label={props.label}
+      aria-describedby={`${props.testId}-hint`}
       aria-busy={props.busy}
       onClick={() => input.current?.click()}
       onKeyDown={(e) => {
@@ -35,7 +35,9 @@ export function DropZone(props: { label: string; hint: ReactNode; accept: string
       }}
     >
       <strong>{props.label}</strong>
-      <span className="muted">{props.busy ? 'Uploading…' : props.hint}</span>
+      <span className="muted" id={`${props.testId}-hint`}>
+        {props.busy ? 'Uploading…' : props.hint}
+      </span>
       <input
         ref={input}
         type="file"

@@ -72,10 +72,15 @@ describe('environment faults', () => {
     oneSentence(r.err);
   });
 
-  it('--debug adds the stack trace', async () => {
+  it('--debug adds the stack trace, also for commands that report their own errors', async () => {
     const r = await cli(['batch', 'show', 'nope', '--data-dir', join(root, 'debug'), '--debug']);
     expect(r.code).not.toBe(0);
     expect(r.err).toMatch(/\n\s+at /);
+    const tooLong = join(root, 'y'.repeat(300));
+    const plain = await cli(['library', 'stats', '--data-dir', tooLong]);
+    oneSentence(plain.err);
+    const debug = await cli(['library', 'stats', '--data-dir', tooLong, '--debug']);
+    expect(debug.err).toMatch(/too long for this file system[\s\S]*\n\s+at /);
   });
 
   describe('disk full during a run', () => {

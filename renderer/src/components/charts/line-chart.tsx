@@ -8,7 +8,7 @@ export interface LineSeries { label: string; values: (number | null)[]; colour: 
  * A uPlot line chart that follows its container's width. The plot is created once per series
  * layout and updated in place with setData, so live metrics do not rebuild the canvas.
  */
-export function LineChart(props: { x: number[]; series: LineSeries[]; height?: number; title: string; xTime?: boolean; yRange?: [number, number] }) {
+export function LineChart(props: { x: number[]; series: LineSeries[]; height?: number; title: string; xTime?: boolean; yRange?: [number, number]; points?: boolean }) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const layout = props.series.map((s) => `${s.label}:${s.colour}:${s.scale ?? 'y'}`).join('|');
@@ -26,7 +26,7 @@ export function LineChart(props: { x: number[]; series: LineSeries[]; height?: n
       cursor: { drag: { x: false, y: false } },
       scales,
       axes: [axisStyle, axisStyle],
-      series: [{}, ...props.series.map((s) => ({ label: s.label, stroke: s.colour, width: 2, scale: s.scale ?? 'y', points: { show: false } }))],
+      series: [{}, ...props.series.map((s) => ({ label: s.label, stroke: s.colour, width: 2, scale: s.scale ?? 'y', points: { show: props.points ?? false, size: 8 } }))],
     };
     const u = new uPlot(opts, [props.x, ...props.series.map((s) => s.values)] as uPlot.AlignedData, el);
     plot.current = u;
@@ -37,7 +37,7 @@ export function LineChart(props: { x: number[]; series: LineSeries[]; height?: n
       u.destroy();
       plot.current = null;
     };
-  }, [layout, props.height]);
+  }, [layout, props.height, props.points]);
 
   useEffect(() => {
     plot.current?.setData([props.x, ...props.series.map((s) => s.values)] as uPlot.AlignedData);

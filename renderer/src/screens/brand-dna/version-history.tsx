@@ -15,7 +15,7 @@ export function VersionHistory(props: { history: ProfileVersionChange[]; onOpen(
       {[...props.history].reverse().map((h) => (
         <li key={h.version}>
           <div className="row-between">
-            <button className="btn ghost small" onClick={() => props.onOpen(h.version)} aria-label={`Open version ${h.version}`}>
+            <button className="btn ghost small" onClick={() => props.onOpen(h.version)} aria-label={`v${h.version}: open this version`}>
               v{h.version}
             </button>
             <span className="small muted">

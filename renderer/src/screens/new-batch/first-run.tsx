@@ -17,6 +17,8 @@ type Download = EventPayloads['download.progress'];
 export function FirstRun() {
   const packs = usePackList();
   const storage = useRequest('models.storage', {});
+  // What suits this machine's execution provider and GPU memory (shown when the core can say).
+  const rec = useRequest('models.recommend', {});
   const [downloads, setDownloads] = useState<Record<string, Download>>({});
   const [creating, setCreating] = useState(false);
   useEvent('download.progress', (p) => {
@@ -41,6 +43,11 @@ export function FirstRun() {
       <div className="first-run-paths">
         <div className="stack">
           <h3>Download a real pack</h3>
+          {rec.data?.packs.length ? (
+            <p className="small" data-testid="first-run-recommendation">
+              Recommended for {rec.data.providerLabel}: <strong>{rec.data.packs[0]!.packName}</strong> — {rec.data.packs[0]!.reason}
+            </p>
+          ) : null}
           {real.length === 0 ? <p className="muted small">No downloadable SDXL pack in the catalog.</p> : null}
           <ul className="plain-list">
             {real.map((p) => {

@@ -13,6 +13,9 @@ export function StartBar() {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
 
+  // Without a typed name the batch is named after its CSV (the README's four clicks name nothing).
+  const fallbackName = s.csvName ? s.csvName.replace(/\.csv$/i, '') : '';
+  const name = s.name.trim() || fallbackName;
   const missing: string[] = [];
   if (!s.csv) missing.push('a CSV');
   else if (s.csv.errors.length > 0 && s.csv.rowCount === 0) missing.push('a CSV without errors');
@@ -20,7 +23,7 @@ export function StartBar() {
   if (s.refReports.some((r) => !r.ok)) missing.push('usable references (remove the flagged ones)');
   if (s.mode === 'column' && !s.promptColumn) missing.push('a prompt column');
   if (s.mode === 'template' && !s.template.trim()) missing.push('a template');
-  if (!s.name.trim()) missing.push('a name');
+  if (!name) missing.push('a name');
 
   const start = async (): Promise<void> => {
     const plan = planOf(s);
@@ -28,8 +31,8 @@ export function StartBar() {
     setBusy(true);
     setProblem(null);
     try {
-      const r = await call('batches.create', { name: s.name.trim(), plan, config: configInput(s.config) });
-      useToasts.getState().push('ok', `Started "${s.name}": ${r.tasks} tasks${r.skippedRows ? `, ${r.skippedRows} rows skipped` : ''}${r.held ? `, ${r.held} held` : ''}`);
+      const r = await call('batches.create', { name, plan, config: configInput(s.config) });
+      useToasts.getState().push('ok', `Started "${name}": ${r.tasks} tasks${r.skippedRows ? `, ${r.skippedRows} rows skipped` : ''}${r.held ? `, ${r.held} held` : ''}`);
       useBatches.getState().select(r.batchId);
       s.reset();
       go('batches');
@@ -45,7 +48,7 @@ export function StartBar() {
     <div className="start-bar">
       <label className="inline-field grow">
         Batch name
-        <input className="input" value={s.name} onChange={(e) => s.set({ name: e.target.value })} placeholder="Spring catalogue" />
+        <input className="input" value={s.name} onChange={(e) => s.set({ name: e.target.value })} placeholder={fallbackName || 'Spring catalogue'} maxLength={200} />
       </label>
       <span className={problem ? 'bad-text small' : 'muted small'} role="status">
         {problem ?? (missing.length ? `Needs ${missing.join(', ')}.` : `Ready: ${s.csv?.rowCount ?? 0} rows.`)}

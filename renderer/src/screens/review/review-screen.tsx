@@ -136,7 +136,7 @@ export function ReviewScreen() {
                       }}
                     />
                   ) : (
-                    <div className="row gap">
+                    <div className="row gap wrap">
                       <button className="btn primary" onClick={() => void decide('approve', [current])}>
                         Approve <kbd>a</kbd>
                       </button>

@@ -2,6 +2,8 @@ import { useState } from 'react';
 import { call } from '../../api.ts';
 import { useRequest } from '../../hooks/use-request.ts';
 import { attempt } from '../../store/toasts.ts';
+import { confirmAction } from '../../store/confirm.ts';
+import { asRequestError } from '../../hooks/use-request.ts';
 
 /** Write-only secrets: the UI only ever learns whether a key is stored, never its value. */
 export function SecretsSection() {
@@ -9,11 +11,42 @@ export function SecretsSection() {
   const [claude, setClaude] = useState('');
   const [s3, setS3] = useState('');
   const stored = (v: boolean | undefined): string => (status.error ? 'unknown' : v === undefined ? '…' : v ? 'stored' : 'not set');
+  const [checkNote, setCheckNote] = useState<{ ok: boolean; text: string } | null>(null);
+  const [checking, setChecking] = useState(false);
   const save = async (what: 'claude' | 's3'): Promise<void> => {
-    const r = what === 'claude' ? await attempt('Save Claude key', () => call('secrets.setClaudeKey', { key: claude }), () => 'Claude key saved') : await attempt('Save S3 secret', () => call('secrets.setS3Secret', { secretAccessKey: s3 }), () => 'S3 secret saved');
+    if (what === 'claude') {
+      setChecking(true);
+      setCheckNote(null);
+      try {
+        const r = await call('secrets.setClaudeKey', { key: claude });
+        setCheckNote(r.check ? { ok: r.check.ok, text: r.check.message } : null);
+        setClaude('');
+        status.reload();
+      } catch (err) {
+        // A refused key is not stored: say why next to the field.
+        setCheckNote({ ok: false, text: asRequestError(err).message });
+      } finally {
+        setChecking(false);
+      }
+      return;
+    }
+    const r = await attempt('Save S3 secret', () => call('secrets.setS3Secret', { secretAccessKey: s3 }), () => 'S3 secret saved');
     if (r) {
-      if (what === 'claude') setClaude('');
-      else setS3('');
+      setS3('');
+      status.reload();
+    }
+  };
+  const remove = async (what: 'claude' | 's3'): Promise<void> => {
+    const ok = await confirmAction({
+      title: what === 'claude' ? 'Remove Claude key' : 'Remove S3 secret',
+      message: what === 'claude' ? 'Remove the stored Claude API key? Prompt polish and vision tagging stop until a new key is added.' : 'Remove the stored S3 secret access key? Sync stops until a new one is added.',
+      confirmLabel: 'Remove',
+      danger: true,
+    });
+    if (!ok) return;
+    const r = what === 'claude' ? await attempt('Remove Claude key', () => call('secrets.setClaudeKey', { key: '' }), () => 'Claude key removed') : await attempt('Remove S3 secret', () => call('secrets.setS3Secret', { secretAccessKey: '' }), () => 'S3 secret removed');
+    if (r) {
+      setCheckNote(null);
       status.reload();
     }
   };
@@ -27,11 +60,21 @@ export function SecretsSection() {
         </span>
         <span className="row gap">
           <input className="input grow" type="password" autoComplete="off" placeholder="sk-ant-… (write-only)" value={claude} onChange={(e) => setClaude(e.target.value)} />
-          <button className="btn" disabled={!claude} onClick={() => void save('claude')}>
-            Save
+          <button className="btn" disabled={!claude || checking} onClick={() => void save('claude')}>
+            {checking ? 'Checking…' : 'Check and save'}
           </button>
+          {status.data?.claude ? (
+            <button className="btn danger" onClick={() => void remove('claude')}>
+              Remove
+            </button>
+          ) : null}
         </span>
-        <span className="field-hint">Optional: prompt polish and vision tagging. A saved key is never shown again.</span>
+        {checkNote ? (
+          <span className={checkNote.ok ? 'ok-text small' : 'bad-text small'} role="status" data-testid="claude-key-check">
+            {checkNote.text}
+          </span>
+        ) : null}
+        <span className="field-hint">Optional: prompt polish and vision tagging. Checked with a test call; a saved key is never shown again.</span>
       </label>
       <label className="field wide">
         <span className="field-label">
@@ -42,6 +85,11 @@ export function SecretsSection() {
           <button className="btn" disabled={!s3} onClick={() => void save('s3')}>
             Save
           </button>
+          {status.data?.s3 ? (
+            <button className="btn danger" onClick={() => void remove('s3')}>
+              Remove
+            </button>
+          ) : null}
         </span>
       </label>
       {status.data ? <p className="small muted">Stored with {status.data.storage === 'safeStorage' ? 'the OS keychain' : 'a local file (0600)'}.</p> : null}

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { Settings } from '../../../../preload/api.ts';
 import { call } from '../../api.ts';
+import { SyncStatus } from './sync-status.tsx';
 import { Field } from '../../components/field.tsx';
 import { attempt } from '../../store/toasts.ts';
 
@@ -122,9 +123,7 @@ export function SettingsForm(props: { settings: Settings; onSaved(s: Settings): 
           {s3('accessKeyId', 'Access key ID')}
           {s3('storageClassForArchive', 'Archive storage class', 'e.g. GLACIER_IR (blank: keep)')}
         </div>
-        <button type="button" className="btn small" disabled={!props.settings.s3.enabled} onClick={() => void attempt('Sync', () => call('sync.start', {}), () => 'Sync started')}>
-          Sync now
-        </button>
+        <SyncStatus enabled={props.settings.s3.enabled} />
       </fieldset>
     </form>
   );

@@ -14,6 +14,13 @@ export interface Proc {
   kill(sig?: NodeJS.Signals): void;
 }
 
+const live = new Set<ChildProcess>();
+// Workers retry Redis forever (as they should in production): never leave one behind when the
+// test process ends, even on an uncaught failure.
+process.once('exit', () => {
+  for (const c of live) if (c.exitCode === null) c.kill('SIGKILL');
+});
+
 /** Runs `assetql <args>` as a real process (tsx loader, as users run it). */
 export function assetql(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Proc {
   const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ASSETQL_PROVIDERS: 'cpu', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -21,7 +28,13 @@ export function assetql(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}
   let e = '';
   child.stdout!.on('data', (d: Buffer) => (o += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (e += d.toString()));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  live.add(child);
+  const exited = new Promise<number | null>((r) =>
+    child.once('exit', (code) => {
+      live.delete(child);
+      r(code);
+    }),
+  );
   const events = (): Record<string, unknown>[] =>
     o
       .split('\n')
