@@ -25,6 +25,7 @@ const workersThroughProtocol = {
     '!**/workers/analysis/compare.ts',
     '!**/workers/analysis/colour-space.ts',
     '!**/workers/analysis/palette.ts',
+    // Where the installed GPU runtime lives (fs/os only): main/gpu-runtime installs, ort.ts loads.
     '!**/workers/onnx/runtime-location.ts',
   ],
   allowTypeImports: true,

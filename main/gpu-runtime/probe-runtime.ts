@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { reluModel } from '../../models/test-pack/relu-model.ts';
+import { GraphBuilder } from '../../models/test-pack/graph-builder.ts';
+import { encodeModel } from '../../models/test-pack/onnx-proto.ts';
 import { explainCudaFailure } from './cuda-errors.ts';
 
 export interface ProbeResult {
@@ -25,6 +26,14 @@ ort.InferenceSession.create(model, { executionProviders: ['cuda'], logSeverityLe
   .then(async (s) => { const out = await s.run({ x: new ort.Tensor('float32', Float32Array.from([-1, 2, -3, 4]), [4]) }); done({ ok: out.y.data[1] === 2, error: out.y.data[1] === 2 ? '' : 'wrong result' }); })
   .catch((e) => done({ ok: false, error: String(e && e.message || e) }));
 `;
+
+/** y = Relu(x) over float32[4]: the smallest model that proves a provider runs. */
+function reluModel(): Uint8Array {
+  const g = new GraphBuilder(1);
+  const x = g.input('x', 'float32', [4]);
+  g.output('y', g.op('Relu', [x]), 'float32', [4]);
+  return encodeModel(g.build('cuda-probe'), 'AssetQL CUDA probe');
+}
 
 /** Loads the runtime copy in `runtimeDir` in a child process and runs a one-node model on CUDA. */
 export async function probeCudaRuntime(runtimeDir: string, timeoutMs = 60_000): Promise<ProbeResult> {

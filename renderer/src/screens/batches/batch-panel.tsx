@@ -38,6 +38,12 @@ export function BatchPanel(props: { batch: BatchSummary; onOpenTask(id: string):
         <h2 className="ellipsis">{props.batch.name}</h2>
         <BatchControls batch={props.batch} />
       </div>
+      {props.batch.state === 'paused' && props.batch.pauseReason ? (
+        // Paused by the engine (a model file is missing, a stage could not be built): the stored reason, until Resume.
+        <div className="banner bad" role="alert" data-testid="pause-reason">
+          <strong>Paused by the engine.</strong> {props.batch.pauseReason}
+        </div>
+      ) : null}
       {synthetic ? null : <BatchAdminActions batch={props.batch} />}
       <BatchCounts batch={props.batch} />
       {grid}

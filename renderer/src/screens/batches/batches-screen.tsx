@@ -11,6 +11,8 @@ import { useNavigation } from '../../store/navigation.ts';
 import { BatchList } from './batch-list.tsx';
 import { BatchPanel } from './batch-panel.tsx';
 import { TaskDrawer } from './task-drawer.tsx';
+import { useEvent } from '../../hooks/use-event.ts';
+import { useToasts } from '../../store/toasts.ts';
 
 export function BatchesScreen() {
   const [includeArchived, setIncludeArchived] = useState(false);
@@ -22,6 +24,11 @@ export function BatchesScreen() {
   useEffect(() => {
     if (list.data) setAll(list.data);
   }, [list.data, setAll]);
+  // Engine-level problems (a paused batch, a stage that failed) as a toast; the batch banner keeps the reason.
+  useEvent('engine.error', (e) => {
+    useToasts.getState().push('bad', e.message);
+    list.reload();
+  });
 
   const all = sortedBatches(batches).filter((b) => includeArchived || !b.archived);
   usePoll(list.reload, 4000, !stale && all.some((b) => b.state === 'running' && !b.id.startsWith('e2e-')));
