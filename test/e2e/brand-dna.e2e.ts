@@ -27,6 +27,8 @@ export const specs: E2eSpec[] = [
       await page.locator('.param .lock').first().click();
       await page.getByRole('button', { name: 'Save as new version' }).click();
       await expectOkToast(page, 'Saved');
+      // The new version is what the profile list shows now (not the old v1).
+      await page.waitForSelector('[aria-label="Profiles"] .batch-item.active:has-text("v2")', { timeout: 15_000 });
     },
   },
 ];

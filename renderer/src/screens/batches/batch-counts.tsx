@@ -14,7 +14,8 @@ export function BatchCounts(props: { batch: BatchSummary }) {
     ['review', c.review, 'warn'],
     ['failed', c.failed, 'bad'],
     ['held', c.held, 'warn'],
-    ['ETA', etaText(props.batch, stale) || '—', 'idle'],
+    // With the link down no ETA is claimed (the list says "last known").
+    ['ETA', stale ? '—' : etaText(props.batch, false) || '—', 'idle'],
   ];
   return (
     <dl className="counts" aria-label="Task counts">

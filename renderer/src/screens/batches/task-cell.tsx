@@ -1,4 +1,5 @@
-import { memo } from 'react';
+import { memo, useState } from 'react';
+import { useConnection } from '../../store/connection.ts';
 import { useTasks } from '../../store/tasks.ts';
 import { stateTone } from '../../components/state-badge.tsx';
 import { fmtScore } from '../../hooks/format.ts';
@@ -10,9 +11,14 @@ export const CELL_H = 156;
 export const TaskCell = memo(function TaskCell(props: { id: string; index: number; onOpen(id: string): void }) {
   const t = useTasks((s) => s.byId[props.id]);
   const p = useTasks((s) => s.progress[props.id]);
+  // An image that failed to load (e.g. while the server was down) is not shown broken: the
+  // row number stands in until the link is back (a new epoch) or a new URL arrives.
+  const epoch = useConnection((s) => s.epoch);
+  const [failed, setFailed] = useState<string | null>(null);
   if (!t) return null;
   const tone = stateTone(t.state);
-  const img = t.thumbUrl ?? p?.previewUrl ?? null;
+  const src = t.thumbUrl ?? p?.previewUrl ?? null;
+  const img = src && failed !== `${src}#${epoch}` ? src : null;
   return (
     <button
       role="gridcell"
@@ -25,7 +31,7 @@ export const TaskCell = memo(function TaskCell(props: { id: string; index: numbe
       data-index={props.index}
     >
       <span className="thumb">
-        {img ? <img src={img} alt="" width={112} height={112} loading="lazy" decoding="async" /> : <span className="thumb-empty">#{t.row}</span>}
+        {img ? <img src={img} alt="" width={112} height={112} loading="lazy" decoding="async" onError={() => setFailed(`${img}#${epoch}`)} /> : <span className="thumb-empty">#{t.row}</span>}
         {p && t.state === 'generating' ? (
           <span className="step-bar" aria-label={`step ${p.step} of ${p.steps}`}>
             <span style={{ width: `${(p.step / Math.max(1, p.steps)) * 100}%` }} />

@@ -62,7 +62,7 @@ export function BrandDnaScreen() {
                 </li>
               ))}
             </ul>
-            {selected ? <ProfileDetailView key={selected} id={selected} /> : null}
+            {selected ? <ProfileDetailView key={selected} id={selected} onNewVersion={list.reload} /> : null}
           </div>
         )}
       </AsyncView>

@@ -7,7 +7,7 @@ import { DriftChart } from './drift-chart.tsx';
 import { VersionHistory } from './version-history.tsx';
 
 /** One profile version: references, palette, parameters (editable), keywords and drift. */
-export function ProfileDetailView(props: { id: string }) {
+export function ProfileDetailView(props: { id: string; onNewVersion?(): void }) {
   const [version, setVersion] = useState<number | undefined>(undefined);
   const detail = useRequest('profiles.get', version === undefined ? { id: props.id } : { id: props.id, version });
   return (
@@ -42,7 +42,15 @@ export function ProfileDetailView(props: { id: string }) {
             <h3>Palette</h3>
             <Palette colours={p.palette} />
           </div>
-          <ParamGroups profile={p} onSaved={detail.setData} />
+          <ParamGroups
+            profile={p}
+            onSaved={(next) => {
+              // The saved edit is a new version: show it here and in the profile list.
+              setVersion(undefined);
+              detail.setData(next);
+              props.onNewVersion?.();
+            }}
+          />
           <div className="card">
             <h3>Keywords injected into prompts</h3>
             <dl className="params">
