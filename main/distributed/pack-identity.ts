@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SdxlManifest } from '../../models/manifest.ts';
-import { readPack } from '../../workers/onnx/read-pack.ts';
+import { readPack } from '../../models/read-pack.ts';
 
 /** A pack as the queue sees it: two machines share jobs only when both id and content match. */
 export interface PackIdentity {

@@ -32,16 +32,16 @@ export function formatDoctorReport(r: DoctorReport): string {
     if (p.providerProblem) lines.push(`      ${p.providerProblem}`);
   }
   const rec = r.recommendation;
-  lines.push('');
-  lines.push(`Recommended SDXL packs for ${rec.providerLabel}${rec.gpuMemoryBytes !== null ? ` with ${formatBytes(rec.gpuMemoryBytes)} GPU memory (${rec.gpuMemorySource})` : ''}`);
-  for (const x of rec.packs) {
+  if (rec) lines.push('');
+  if (rec) lines.push(`Recommended SDXL packs for ${rec.providerLabel}${rec.gpuMemoryBytes !== null ? ` with ${formatBytes(rec.gpuMemoryBytes)} GPU memory (${rec.gpuMemorySource})` : ''}`);
+  for (const x of rec?.packs ?? []) {
     const how = x.action === 'installed' ? 'installed' : x.action === 'download' ? `assetql models download ${x.packId}` : `assetql models download ${x.buildFrom ?? '?'} && assetql models convert --fp16 ${x.buildFrom ?? '?'}`;
     lines.push(`  ${x.model.padEnd(14)} ${x.packId.padEnd(30)} ${how}`);
     lines.push(`      ${x.reason}${x.needBytes !== null ? `; needs about ${formatBytes(x.needBytes)} at its default size` : ''}`);
     for (const w of x.warnings) lines.push(`      ! ${w}`);
   }
   const cuda = r.cudaRuntime;
-  if (cuda.offered) {
+  if (cuda?.offered) {
     lines.push('');
     lines.push(`CUDA runtime (ONNX Runtime ${cuda.ortVersion} CUDA provider): ${cuda.active ? 'installed and active' : cuda.installed ? 'installed, but CUDA did not start — run `assetql gpu enable-cuda` to see why' : cuda.driverFound ? 'not installed — run `assetql gpu enable-cuda` (or Settings → GPU → Enable CUDA acceleration)' : 'not installed (no NVIDIA driver found)'}`);
   }

@@ -41,9 +41,9 @@ export interface DoctorReport {
   gpuHints: string[];
   packs: DoctorPackInfo[];
   /** The SDXL pack per model for the chosen provider and GPU memory. */
-  recommendation: ModelRecommendation;
+  recommendation?: ModelRecommendation;
   /** The downloadable CUDA runtime (Linux x64): offered, installed, active. */
-  cudaRuntime: CudaRuntimeStatus;
+  cudaRuntime?: CudaRuntimeStatus;
   /** One entry per available provider, when smoke runs were requested. */
   smoke: SmokeResult[];
   /** True when every available provider passed its smoke run (or none was requested). */

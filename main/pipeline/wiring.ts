@@ -104,7 +104,8 @@ function sdxlGenerate(sdxl: SdxlClient, profile: StyleProfile, embedder: Embedde
   // expects exactly the width of the profile's CLIP centroid.
   const projIn = c.image_proj ? Object.values(c.image_proj.inputs)[0]?.shape.at(-1) : undefined;
   const centroid = profile.clipCentroid ?? null;
-  const ipAdapter = Boolean(c.image_proj && embedder && centroid && projIn === centroid.length);
+  // Only a UNet with the decoupled cross-attention layers (ip_tokens/ip_scale inputs) can use it.
+  const ipAdapter = Boolean(c.image_proj && c.unet.inputs['ip_tokens'] && c.unet.inputs['ip_scale'] && embedder && centroid && projIn === centroid.length);
   return {
     modelId: sdxl.manifest.id,
     capabilities: { ipAdapter, img2img: Boolean(c.vae_encoder) },

@@ -1,4 +1,4 @@
-import { NamedGraph } from './named-graph.ts';
+import { NamedGraph, scopeName } from './named-graph.ts';
 import { CLIP_VOCAB_ROWS } from './text-encoder-graph.ts';
 import type { IoDecl } from './write-component.ts';
 
@@ -13,16 +13,16 @@ export function layoutTextEncoderGraph(opts: { seed: number; width: number; seqL
   const d = opts.width;
   const ids = g.input('input_ids', opts.idDtype, ['batch_size', 'sequence_length']);
   const lin = (module: string, x: string, inDim: number, outDim: number, bias: boolean): string => {
-    const p = `/${module.split('.').join('/')}`;
+    const p = scopeName(module);
     const mm = g.node('MatMul', `${p}/MatMul`, [x, g.weight(null, [inDim, outDim], 1 / Math.sqrt(inDim))]);
     return bias ? g.node('Add', `${p}/Add`, [mm, g.weight(`${module}.bias`, [outDim], 0.1)]) : mm;
   };
   const tok = g.node('Gather', '/text_model/embeddings/token_embedding/Gather', [g.weight('text_model.embeddings.token_embedding.weight', [CLIP_VOCAB_ROWS, d], 1), ids], undefined, { axis: { i: 0 } });
   const x = g.node('Add', '/text_model/embeddings/Add', [tok, g.weight('text_model.embeddings.position_embedding.weight', [opts.seqLen, d], 0.5)]);
   const L = 'text_model.encoder.layers.0';
-  const qkv = g.node('Add', `/${L.split('.').join('/')}/self_attn/Add`, [g.node('Add', `/${L.split('.').join('/')}/self_attn/Add_1`, [lin(`${L}.self_attn.q_proj`, x, d, d, true), lin(`${L}.self_attn.k_proj`, x, d, d, true)]), lin(`${L}.self_attn.v_proj`, x, d, d, true)]);
-  const h1 = g.node('Tanh', `/${L.split('.').join('/')}/self_attn/Tanh`, [qkv]);
-  const h2 = lin(`${L}.mlp.fc2`, g.node('Tanh', `/${L.split('.').join('/')}/mlp/Tanh`, [lin(`${L}.mlp.fc1`, h1, d, d, true)]), d, d, true);
+  const qkv = g.node('Add', `${scopeName(L)}/self_attn/Add`, [g.node('Add', `${scopeName(L)}/self_attn/Add_1`, [lin(`${L}.self_attn.q_proj`, x, d, d, true), lin(`${L}.self_attn.k_proj`, x, d, d, true)]), lin(`${L}.self_attn.v_proj`, x, d, d, true)]);
+  const h1 = g.node('Tanh', `${scopeName(L)}/self_attn/Tanh`, [qkv]);
+  const h2 = lin(`${L}.mlp.fc2`, g.node('Tanh', `${scopeName(L)}/mlp/Tanh`, [lin(`${L}.mlp.fc1`, h1, d, d, true)]), d, d, true);
   const mean = g.node('ReduceMean', '/text_model/pool/ReduceMean', [h2], undefined, { axes: { ints: [1] }, keepdims: { i: 0 } });
   const pooledName = opts.projection ? 'text_embeds' : 'pooler_output';
   const pooled = opts.projection ? g.node('MatMul', '/text_projection/MatMul', [mean, g.weight(null, [d, opts.projection], 1 / Math.sqrt(d))]) : mean;

@@ -1,4 +1,4 @@
-import { NamedGraph } from './named-graph.ts';
+import { NamedGraph, scopeName } from './named-graph.ts';
 import type { IoDecl } from './write-component.ts';
 
 export type TestExportLayout = 'optimum' | 'ort-optimized';
@@ -29,8 +29,8 @@ export function layoutUnetGraph(seed: number, layout: TestExportLayout, ctx: num
   g.input('time_ids', 'float32', ['batch_size', 6]);
 
   const conv = (module: string, x: string, out: number, inC: number, k: number): string =>
-    g.node('Conv', `/${module.split('.').join('/')}/Conv`, [x, g.weight(`${module}.weight`, [out, inC, k, k], 1 / Math.sqrt(inC * k * k)), g.weight(`${module}.bias`, [out], 0.1)], undefined, { pads: { ints: k === 3 ? [1, 1, 1, 1] : [0, 0, 0, 0] } });
-  const path = (module: string): string => `/${module.split('.').join('/')}`;
+    g.node('Conv', `${scopeName(module)}/Conv`, [x, g.weight(`${module}.weight`, [out, inC, k, k], 1 / Math.sqrt(inC * k * k)), g.weight(`${module}.bias`, [out], 0.1)], undefined, { pads: { ints: k === 3 ? [1, 1, 1, 1] : [0, 0, 0, 0] } });
+  const path = (module: string): string => scopeName(module);
   /** nn.Linear on a 3-D input as torch.onnx exports it: MatMul(x, Wᵀ) [+ Add(bias)]. */
   const linear = (module: string, x: string, inDim: number, outDim: number, bias: boolean): string => {
     const mm = g.node('MatMul', `${path(module)}/MatMul`, [x, g.weight(null, [inDim, outDim], 1 / Math.sqrt(inDim))]);
@@ -57,7 +57,7 @@ export function layoutUnetGraph(seed: number, layout: TestExportLayout, ctx: num
   };
 
   let h = conv('conv_in', sample, D, C, 3);
-  h = g.node('Add', `/${RESNET.split('.').join('/')}/Add`, [conv(`${RESNET}.conv1`, h, D, D, 3), conv(`${RESNET}.conv_shortcut`, h, D, D, 1)]);
+  h = g.node('Add', `${scopeName(RESNET)}/Add`, [conv(`${RESNET}.conv1`, h, D, D, 3), conv(`${RESNET}.conv_shortcut`, h, D, D, 1)]);
   const temb = g.node('Gemm', '/add_embedding/linear_1/Gemm', [textEmbeds, g.weight('add_embedding.linear_1.weight', [D, pooledDim], 1 / Math.sqrt(pooledDim)), g.weight('add_embedding.linear_1.bias', [D], 0.1)], undefined, { transB: { i: 1 } });
   h = g.node('Add', '/add_embedding/Add', [h, g.node('Unsqueeze', '/add_embedding/Unsqueeze', [temb, g.int64('/add_embedding/axes', [2, 3])])]);
   const hShape = g.node('Shape', '/down_blocks.1/attentions.0/Shape', [h]);

@@ -84,3 +84,12 @@ function valueInfo(name: string, dtype: 'float32' | 'int32' | 'int64', shape: Di
     type: { tensorType: { elemType: ONNX_DTYPE[dtype], shape: { dim: shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
   };
 }
+
+/**
+ * The scope name torch.onnx gives a module's nodes: attribute names become path segments and
+ * ModuleList indices stay on their segment — `down_blocks.1.attentions.0.…attn2.to_out.0` →
+ * `/down_blocks.1/attentions.0/…/attn2/to_out.0`.
+ */
+export function scopeName(module: string): string {
+  return `/${module.replace(/\.(?!\d)/g, '/')}`;
+}

@@ -47,7 +47,7 @@ export async function createSdxlTestPack(dir: string, opts: SdxlTestPackOptions)
   const te2 = textEncoderGraph({ seed: seed + 2, width: d2, seqLen: SEQ, idDtype: 'int64', lastLayer: 32, pooled: { name: 'text_embeds', dim: pooledDim }, floatDtype: dtype });
   const text_encoder = await writeComponent(dir, 'text_encoder.onnx', te1.g, te1.inputs, te1.outputs);
   const text_encoder_2 = await writeComponent(dir, 'text_encoder_2.onnx', te2.g, te2.inputs, te2.outputs);
-  const unet = await writeUnet(dir, seed + 3, ctx, pooledDim, dtype, opts.timestep ?? 'float-scalar');
+  const unet = await writeUnet(dir, seed + 3, ctx, pooledDim, dtype, opts.timestep ?? 'float-scalar', opts.ipAdapter?.tokens);
   const vae_decoder = await writeVaeDecoder(dir, seed + 4, dtype);
   const vae_encoder = opts.vaeEncoder === false ? undefined : await writeVaeEncoder(dir, seed + 5, dtype, opts.vaeEncoder ?? 'latent_parameters');
   const image_proj = opts.ipAdapter ? await writeImageProj(dir, seed + 6, dtype, opts.ipAdapter.embedDim, opts.ipAdapter.tokens, ctx) : undefined;
@@ -70,7 +70,7 @@ export async function createSdxlTestPack(dir: string, opts: SdxlTestPackOptions)
   return manifest;
 }
 
-async function writeUnet(dir: string, seed: number, ctx: number, pooledDim: number, dtype: 'float32' | 'float16', timestep: 'float-scalar' | 'int64-batch') {
+async function writeUnet(dir: string, seed: number, ctx: number, pooledDim: number, dtype: 'float32' | 'float16', timestep: 'float-scalar' | 'int64-batch', ipTokens?: number) {
   const g = new GraphBuilder(seed);
   const io = new FloatIo(g, dtype);
   const C = LATENT_CHANNELS;
@@ -90,7 +90,16 @@ async function writeUnet(dir: string, seed: number, ctx: number, pooledDim: numb
   const pooled = g.matmul(textEmbeds, g.weight([pooledDim, C], 1 / Math.sqrt(pooledDim)));
   const size = g.matmul(g.mul(timeIds, g.constFloat([1 / 64], [1])), g.weight([6, C], 0.3));
   const time = g.mul(g.mul(t, g.constFloat([1 / 1000], [1])), g.weight([C], 1));
-  const cond = g.op('Unsqueeze', [g.tanh(g.add(g.add(context, pooled), g.add(size, time))), g.constInt64([2, 3], [2])]);
+  let bias = g.add(g.add(context, pooled), g.add(size, time));
+  if (ipTokens) {
+    // IP-Adapter inputs as `models ip-adapter install` adds them (ip_tokens, ip_scale); the
+    // tiny pack mixes them in as one more scaled bias (the faithful surgery is in models/ip-adapter).
+    const tokens = io.input('ip_tokens', ['batch_size', ipTokens, ctx]);
+    const scale = io.input('ip_scale', [1]);
+    const ip = g.matmul(g.op('ReduceMean', [tokens], { axes: { ints: [1] }, keepdims: { i: 0 } }), g.weight([ctx, C], 1 / Math.sqrt(ctx)));
+    bias = g.add(bias, g.mul(ip, scale));
+  }
+  const cond = g.op('Unsqueeze', [g.tanh(bias), g.constInt64([2, 3], [2])]);
   const conv = g.op('Conv', [sample, g.weight([C, C, 3, 3], 0.2), g.weight([C], 0.1)], { pads: { ints: [1, 1, 1, 1] } });
   const out = g.add(g.tanh(g.add(conv, cond)), g.mul(sample, g.constFloat([0.5], [1])));
   io.output('out_sample', out, ['batch_size', C, 'height', 'width']);

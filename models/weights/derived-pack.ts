@@ -2,7 +2,7 @@ import { copyFile, link, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { MANIFEST_FILE, type ComponentSpec, type SdxlManifest } from '../manifest.ts';
 import { OnnxFile, type InitializerRef } from '../onnx-edit/onnx-file.ts';
-import { rewriteOnnx } from '../onnx-edit/rewrite-onnx.ts';
+import { rewriteOnnx, type RewriteOptions } from '../onnx-edit/rewrite-onnx.ts';
 
 export type SdxlComponent = keyof SdxlManifest['components'];
 export type Patch = (init: InitializerRef) => Promise<Float32Array | null>;
@@ -16,6 +16,8 @@ export interface DerivedPackOptions {
   description: string;
   /** The weight patch for one component, or null to share the base's files unchanged. */
   patchFor: (component: SdxlComponent, file: OnnxFile) => Promise<Patch | null>;
+  /** Graph surgery for one component (nodes replaced / appended, new initializers), or null. */
+  surgeryFor?: (component: SdxlComponent, file: OnnxFile) => Promise<Pick<RewriteOptions, 'replaceFields' | 'appendFields' | 'addInitializers'> | null>;
   onBytes?: (n: number) => void;
 }
 
@@ -33,14 +35,15 @@ export async function writeDerivedPack(o: DerivedPackOptions): Promise<SdxlManif
     if (!spec) continue;
     const file = await OnnxFile.read(join(o.baseDir, spec.file));
     const patch = await o.patchFor(key, file);
-    if (!patch) {
+    const surgery = (await o.surgeryFor?.(key, file)) ?? null;
+    if (!patch && !surgery) {
       for (const rel of [spec.file, ...spec.externalData.map((e) => e.file)]) await share(join(o.baseDir, rel), join(o.destDir, rel));
       components[key] = spec;
       continue;
     }
     const onnx = `${key}.onnx`;
     const data = `${key}.onnx_data`;
-    const r = await rewriteOnnx(file, join(o.destDir, onnx), data, { patch, ...(o.onBytes ? { onBytes: o.onBytes } : {}) });
+    const r = await rewriteOnnx(file, join(o.destDir, onnx), data, { ...(patch ? { patch } : {}), ...(surgery ?? {}), ...(o.onBytes ? { onBytes: o.onBytes } : {}) });
     components[key] = { file: onnx, size: r.onnxBytes, externalData: [{ file: data, size: r.dataBytes }], inputs: spec.inputs, outputs: spec.outputs };
   }
   for (const t of [o.base.tokenizer, o.base.tokenizer_2]) {

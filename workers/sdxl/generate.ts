@@ -1,7 +1,7 @@
 import { WorkerError } from '../protocol.ts';
 import { encodePrompt, zeroEmbedsLike, type PromptEmbeds } from './encode-prompt.ts';
 import type { SdxlGenerateRequest, SdxlGenerateResult, SdxlProgress } from './generate-types.ts';
-import { appendTokens, projectImageEmbeds } from './ip-adapter.ts';
+import { hasIpLayers, projectImageEmbeds } from './ip-adapter.ts';
 import { latentPreview } from './latent-preview.ts';
 import { createSampler, predictX0, SAMPLERS, scaleModelInput } from './schedulers/samplers.ts';
 import { img2imgStartIndex } from './schedulers/schedule.ts';
@@ -37,18 +37,18 @@ export async function generate(pack: SdxlPack, req: SdxlGenerateRequest, hooks: 
   const negText = req.negativePrompt?.trim() ?? '';
   let negative: PromptEmbeds | null = null;
   if (cfg) negative = negText === '' ? zeroEmbedsLike(positive) : await encodePrompt(pack.textEncoder, pack.tokenizer, pack.textEncoder2, pack.tokenizer2, negText);
-  let posHidden = positive.hidden;
-  let negHidden = negative?.hidden ?? null;
-  let seqLen = positive.seqLen;
+  const posHidden = positive.hidden;
+  const negHidden = negative?.hidden ?? null;
+  const seqLen = positive.seqLen;
+  let ip: UnetConditioning['ip'];
   if (req.ipAdapter) {
     const proj = pack.imageProj();
-    if (!proj) throw new WorkerError('BadInput', `pack ${m.id} has no image_proj component: IP-Adapter is not available`);
+    if (!proj || !hasIpLayers(pack.unet)) throw new WorkerError('BadInput', `pack ${m.id} has no IP-Adapter (install one with \`assetql models ip-adapter install\`)`);
     const model = await proj;
-    const scale = req.ipAdapter.scale ?? 1;
-    const tokens = await projectImageEmbeds(model, req.ipAdapter.imageEmbeds, scale, positive.hiddenDim);
-    posHidden = appendTokens(posHidden, tokens);
-    if (negHidden) negHidden = appendTokens(negHidden, await projectImageEmbeds(model, new Float32Array(req.ipAdapter.imageEmbeds.length), scale, positive.hiddenDim));
-    seqLen += tokens.tokens;
+    const pos = await projectImageEmbeds(model, req.ipAdapter.imageEmbeds, positive.hiddenDim);
+    // The unconditional row attends to the projection of a zero embedding, as diffusers does.
+    const neg = cfg ? await projectImageEmbeds(model, new Float32Array(req.ipAdapter.imageEmbeds.length), positive.hiddenDim) : null;
+    ip = { tokens: neg ? concat(neg.data, pos.data) : pos.data, count: pos.tokens, scale: req.ipAdapter.scale ?? 1 };
   }
   checkCancel();
   const timeRow = [height, width, 0, 0, height, width];
@@ -59,6 +59,7 @@ export async function generate(pack: SdxlPack, req: SdxlGenerateRequest, hooks: 
     hiddenDim: positive.hiddenDim,
     pooled: negative ? concat(negative.pooled, positive.pooled) : positive.pooled,
     timeIds: Float32Array.from(cfg ? [...timeRow, ...timeRow] : timeRow),
+    ...(ip ? { ip } : {}),
   };
 
   // Latents and schedule. One seeded stream: initial noise first, then ancestral noise.

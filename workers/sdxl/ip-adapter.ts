@@ -2,6 +2,10 @@ import { WorkerError } from '../protocol.ts';
 import type { OnnxModel } from '../onnx/onnx-model.ts';
 import { floatTensor, tensorToFloat32, type FloatDtype } from '../onnx/tensors.ts';
 
+/** UNet inputs a pack gets from `assetql models ip-adapter install` (models/ip-adapter/). */
+export const IP_TOKENS_INPUT = 'ip_tokens';
+export const IP_SCALE_INPUT = 'ip_scale';
+
 export interface ImageTokens {
   /** [tokens, hiddenDim] */
   data: Float32Array;
@@ -9,12 +13,12 @@ export interface ImageTokens {
 }
 
 /**
- * IP-Adapter image conditioning: the pack's image_proj maps CLIP image embeddings to extra
- * context tokens appended to encoder_hidden_states. The UNet of such a pack is exported with
- * a dynamic sequence axis. `scale` weights the tokens — a simplification of IP-Adapter's
- * per-attention scale that keeps one UNet graph for every scale.
+ * IP-Adapter image conditioning as the paper defines it: the pack's image_proj maps the image
+ * embedding to tokens, and the UNet (rewritten at install time) attends to them in a second,
+ * decoupled cross-attention per layer with its own to_k_ip/to_v_ip weights, added with the
+ * `ip_scale` input. The scale is not folded into the tokens.
  */
-export async function projectImageEmbeds(proj: OnnxModel, embeds: Float32Array, scale: number, hiddenDim: number): Promise<ImageTokens> {
+export async function projectImageEmbeds(proj: OnnxModel, embeds: Float32Array, hiddenDim: number): Promise<ImageTokens> {
   const input = [...proj.inputs.values()][0];
   const output = [...proj.outputs.values()][0];
   if (!input || !output) throw new WorkerError('ModelMissing', `${proj.label} has no inputs/outputs`);
@@ -26,15 +30,10 @@ export async function projectImageEmbeds(proj: OnnxModel, embeds: Float32Array, 
   const t = out[output.name]!;
   const [, tokens = 0, dim = 0] = t.dims;
   if (dim !== hiddenDim) throw new WorkerError('Inference', `${proj.label} produces ${dim}-d tokens but the text context is ${hiddenDim}-d`);
-  const data = tensorToFloat32(t);
-  for (let j = 0; j < data.length; j++) data[j] = (data[j] ?? 0) * scale;
-  return { data, tokens };
+  return { data: tensorToFloat32(t), tokens };
 }
 
-/** Appends image tokens after the text tokens of one [seq, dim] context. */
-export function appendTokens(hidden: Float32Array, tokens: ImageTokens): Float32Array {
-  const out = new Float32Array(hidden.length + tokens.data.length);
-  out.set(hidden);
-  out.set(tokens.data, hidden.length);
-  return out;
+/** True when the pack's UNet carries the decoupled cross-attention layers. */
+export function hasIpLayers(unet: OnnxModel): boolean {
+  return unet.inputs.has(IP_TOKENS_INPUT) && unet.inputs.has(IP_SCALE_INPUT);
 }

@@ -1,5 +1,7 @@
 import type { OnnxModel } from '../onnx/onnx-model.ts';
 import { filledTensor, floatTensor, tensorToFloat32, type FloatDtype } from '../onnx/tensors.ts';
+import { hasIpLayers as hasIp, IP_SCALE_INPUT, IP_TOKENS_INPUT } from './ip-adapter.ts';
+import type { OrtTensor } from '../onnx/ort.ts';
 
 /** Conditioning for one UNet call, already batched (2 rows with CFG: [negative, positive]). */
 export interface UnetConditioning {
@@ -12,6 +14,8 @@ export interface UnetConditioning {
   pooled: Float32Array;
   /** [batch, 6]: orig_h, orig_w, crop_top, crop_left, target_h, target_w */
   timeIds: Float32Array;
+  /** IP-Adapter image tokens [batch, count, hiddenDim] and the decoupled attention's scale. */
+  ip?: { tokens: Float32Array; count: number; scale: number };
 }
 
 /**
@@ -31,7 +35,15 @@ export async function runUnet(unet: OnnxModel, sample: Float32Array, latentShape
     text_embeds: floatTensor(unet.input('text_embeds').dtype as FloatDtype, cond.pooled, [B, cond.pooled.length / B]),
     time_ids: floatTensor(unet.input('time_ids').dtype as FloatDtype, cond.timeIds, [B, cond.timeIds.length / B]),
   };
-  const out = await unet.run(feeds, ['out_sample']);
+  const ipFeeds: Record<string, OrtTensor> = {};
+  if (hasIp(unet)) {
+    // A pack with IP-Adapter layers also serves requests without an image: scale 0 is exactly
+    // the base UNet (the second attention is added with weight 0).
+    const count = cond.ip?.count ?? (typeof unet.input(IP_TOKENS_INPUT).shape[1] === 'number' ? (unet.input(IP_TOKENS_INPUT).shape[1] as number) : 1);
+    ipFeeds[IP_TOKENS_INPUT] = floatTensor(unet.input(IP_TOKENS_INPUT).dtype as FloatDtype, cond.ip?.tokens ?? new Float32Array(B * count * cond.hiddenDim), [B, count, cond.hiddenDim]);
+    ipFeeds[IP_SCALE_INPUT] = floatTensor(unet.input(IP_SCALE_INPUT).dtype as FloatDtype, Float32Array.of(cond.ip?.scale ?? 0), [1]);
+  }
+  const out = await unet.run({ ...feeds, ...ipFeeds }, ['out_sample']);
   return tensorToFloat32(out.out_sample!);
 }
 

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { loadCatalog } from '../../../models/catalog.ts';
 import { findInstalledPack } from '../../../models/pack-store.ts';
-import { detectProviders, resolveProviders, type ProviderName } from '../../../workers/onnx/providers.ts';
+import { resolveProviders, type ProviderName } from '../../../workers/onnx/provider-types.ts';
+import { detectProvidersInWorker } from '../../inference/cpu-jobs.ts';
 import { APP_VERSION } from '../../core/app-root.ts';
 import { openAppContext } from '../../core/app-context.ts';
 import { AppError, toErrorData } from '../../core/app-error.ts';
@@ -120,7 +121,7 @@ async function findPacks(dirs: string[], dataDir: string | undefined, io: CliIo)
 async function pickProviders(io: CliIo): Promise<ProviderName[]> {
   const forced = io.env['ASSETQL_PROVIDERS'];
   if (forced) return forced.split(',').map((s) => s.trim()) as ProviderName[];
-  return resolveProviders(await detectProviders()).chosen;
+  return resolveProviders((await detectProvidersInWorker()).statuses).chosen;
 }
 
 function intFlag(raw: string | undefined, name: string, dflt: number, min: number, max: number): number {

@@ -38,7 +38,7 @@ describe('createTestPack', () => {
     expect(c.text_encoder.inputs.input_ids?.dtype).toBe('int32');
     expect(Object.keys(c.text_encoder_2.outputs)).toEqual(expect.arrayContaining(['text_embeds', 'hidden_states.31']));
     expect(c.text_encoder_2.inputs.input_ids?.dtype).toBe('int64');
-    expect(Object.keys(c.unet.inputs).sort()).toEqual(['encoder_hidden_states', 'sample', 'text_embeds', 'time_ids', 'timestep']);
+    expect(Object.keys(c.unet.inputs).sort()).toEqual(['encoder_hidden_states', 'ip_scale', 'ip_tokens', 'sample', 'text_embeds', 'time_ids', 'timestep']);
     expect(c.unet.inputs.timestep?.shape).toEqual([]);
     expect(Object.keys(c.unet.outputs)).toEqual(['out_sample']);
     expect(Object.keys(c.vae_decoder.inputs)).toEqual(['latent_sample']);

@@ -92,7 +92,16 @@ export function attention(q: Float32Array, k: Float32Array, v: Float32Array, S: 
 
 const add = (a: Float32Array, b: Float32Array): Float32Array => a.map((x, i) => x + (b[i] ?? 0));
 
-export function referenceUnet(params: Params, sample: Float32Array, H: number, W: number, ehs: Float32Array, L: number, ctx: number, textEmbeds: Float32Array, pooled: number): Float32Array {
+/** IP-Adapter branch: tokens [T, ctx] and to_k_ip / to_v_ip [D, ctx] (PyTorch layout). */
+export interface IpReference {
+  tokens: Float32Array;
+  T: number;
+  k: Float32Array;
+  v: Float32Array;
+  scale: number;
+}
+
+export function referenceUnet(params: Params, sample: Float32Array, H: number, W: number, ehs: Float32Array, L: number, ctx: number, textEmbeds: Float32Array, pooled: number, ip?: IpReference): Float32Array {
   const { latentChannels: C, hidden: D, heads: N, ffInner: F } = LAYOUT_UNET;
   let h = conv(sample, C, H, W, p(params, 'conv_in.weight'), p(params, 'conv_in.bias'), D, 3);
   h = add(conv(h, D, H, W, p(params, `${R}.conv1.weight`), p(params, `${R}.conv1.bias`), D, 3), conv(h, D, H, W, p(params, `${R}.conv_shortcut.weight`), p(params, `${R}.conv_shortcut.bias`), D, 1));
@@ -105,7 +114,13 @@ export function referenceUnet(params: Params, sample: Float32Array, H: number, W
   const a1 = attention(lin('attn1.to_q', n1, S, D, D, false), lin('attn1.to_k', n1, S, D, D, false), lin('attn1.to_v', n1, S, D, D, false), S, S, D, N);
   x = add(x, lin('attn1.to_out.0', a1, S, D, D, true));
   const n2 = layerNorm(x, S, D, p(params, `${B}.norm2.weight`), p(params, `${B}.norm2.bias`));
-  const a2 = attention(lin('attn2.to_q', n2, S, D, D, false), lin('attn2.to_k', ehs, L, ctx, D, false), lin('attn2.to_v', ehs, L, ctx, D, false), S, L, D, N);
+  const q2 = lin('attn2.to_q', n2, S, D, D, false);
+  let a2 = attention(q2, lin('attn2.to_k', ehs, L, ctx, D, false), lin('attn2.to_v', ehs, L, ctx, D, false), S, L, D, N);
+  if (ip) {
+    // Decoupled cross-attention (IP-Adapter): + scale · Attn(q, tokens·W_k_ipᵀ, tokens·W_v_ipᵀ).
+    const ipOut = attention(q2, linear(ip.tokens, ip.T, ctx, ip.k, D), linear(ip.tokens, ip.T, ctx, ip.v, D), S, ip.T, D, N);
+    a2 = a2.map((x, i) => x + ip.scale * (ipOut[i] ?? 0));
+  }
   x = add(x, lin('attn2.to_out.0', a2, S, D, D, true));
   const n3 = layerNorm(x, S, D, p(params, `${B}.norm3.weight`), p(params, `${B}.norm3.bias`));
   const f = lin('ff.net.2', lin('ff.net.0.proj', n3, S, D, F, true).map(Math.tanh), S, F, D, true);
