@@ -10,9 +10,10 @@ import tseslint from 'typescript-eslint';
 
 const electronOnlyInShell = { name: 'electron', message: 'Only main/app/ and preload/ may import electron (the core must run without it).' };
 const ortOnlyInWorkersOnnx = { name: 'onnxruntime-node', message: 'Only workers/onnx/ may import onnxruntime-node.' };
-// Value imports main/ may take from workers/: the protocol, *-types.ts / types.ts, and pure
+// Value imports main/ may take from workers/: the protocol, *-types.ts / types.ts, pure
 // small-vector colour math shared by both sides (palette merge, CIEDE2000, colour spaces; they
-// never see a pixel buffer). Everything else is worker code: reach it through the worker pool.
+// never see a pixel buffer) and where installed GPU runtimes live (paths only). Everything else
+// is worker code: reach it through the worker pool.
 const workersThroughProtocol = {
   // File globs (not '**/workers/**'): gitignore semantics cannot re-include a file below an
   // excluded folder, so the exceptions only work against file patterns.

@@ -73,8 +73,6 @@ async function run(seq: number, op: InferenceOp): Promise<{ result: unknown; tra
     }
     case 'doctor.smoke':
       return { result: await smokeRun(op.packDir, op.provider), transfer: [] };
-    case 'pack.read':
-      return { result: await readPack(op.packDir, op.packKind), transfer: [] };
     case 'text.countTokens':
       return { result: countWordTokens(await sdxlTokenizer(op.packDir), op.text), transfer: [] };
     case 'pack.unload': {

@@ -13,7 +13,6 @@ import type { ImageAnalysis } from './analysis/types.ts';
 import type { DecodedImage, DecodeOptions } from './analysis/decode-image.ts';
 import type { ProviderName, ProviderStatus } from './onnx/provider-types.ts';
 import type { SmokeResult } from './sdxl/smoke-types.ts';
-import type { ClipManifest, SdxlManifest } from '../models/manifest.ts';
 
 /** The subset of main/core's ErrorKind a worker produces (workers may not import main/). */
 export const WORKER_ERROR_KINDS = ['BadInput', 'ModelMissing', 'OutOfMemory', 'Inference', 'Cancelled', 'Internal'] as const;
@@ -60,8 +59,6 @@ export type InferenceOp =
   | { kind: 'providers.detect'; only?: ProviderName[]; probeTimeoutMs?: number }
   /** `assetql doctor`'s timed end-to-end run of a tiny SDXL pack on one provider. */
   | { kind: 'doctor.smoke'; packDir: string; provider: ProviderName }
-  /** Validates a pack folder (manifest schema, every file present) and returns its manifest. */
-  | { kind: 'pack.read'; packDir: string; packKind: 'sdxl' | 'clip' }
   /** Tokens of a prompt with an SDXL pack's tokenizer (answered at once, not queued behind generation). */
   | { kind: 'text.countTokens'; packDir: string; text: string }
   /** Releases a pack's sessions in this worker (e.g. before loading a larger one). */
@@ -81,7 +78,6 @@ export interface OpResults {
   'image.decode': DecodedImage;
   'providers.detect': { statuses: ProviderStatus[]; ortVersion: string };
   'doctor.smoke': SmokeResult;
-  'pack.read': SdxlManifest | ClipManifest;
   'text.countTokens': TokenCountResult;
   'pack.unload': { unloaded: boolean };
   'debug.crash': never;

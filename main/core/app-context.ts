@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { clearCleanClose, closedCleanly, markCleanClose } from '../db/clean-close-marker.ts';
 import { openDataFolderDatabase } from '../db/open-data-folder-db.ts';
 import { cleanCrashLeftovers, type LeftoverReport } from './crash-leftovers.ts';
 import { acquireWriterLock, type LockHolder } from './data-folder-lock.ts';
@@ -29,7 +30,8 @@ export function openAppContext(dataDirOption?: string, options: OpenContextOptio
   const lock = options.writer ? acquireWriterLock(dataDir.root, options.writer) : null;
   let db: Database | undefined;
   try {
-    db = openDataFolderDatabase(dataDir);
+    db = openDataFolderDatabase(dataDir, { quickCheck: lock !== null && !closedCleanly(dataDir.dbPath) });
+    if (lock) clearCleanClose(dataDir.dbPath);
     // Only the lock holder may clean: no engine elsewhere can be writing those files now.
     const leftovers = lock ? cleanCrashLeftovers(dataDir, db) : null;
     const opened = db;
@@ -40,6 +42,7 @@ export function openAppContext(dataDirOption?: string, options: OpenContextOptio
       leftovers,
       close: () => {
         opened.close();
+        if (lock) markCleanClose(dataDir.dbPath);
         lock?.release();
       },
     };

@@ -9,19 +9,21 @@ import { DatabaseDamagedError, openDatabase } from './database.ts';
  * Opens a data folder's database with the checks a user's data deserves:
  *  - a missing or 0-byte database next to a library that holds images is refused instead of
  *    silently re-created empty (which would hide every asset); `library rebuild` restores it;
- *  - `PRAGMA quick_check` before migrations, so a damaged file is refused with its path and the
- *    way out instead of being written to.
+ *  - `PRAGMA quick_check` before migrations (when the caller asks: the writer, unless the file is
+ *    as its last clean close left it, see clean-close-marker.ts), so a damaged file is refused
+ *    with its path and the way out instead of being written to. Readers skip the full pass (it
+ *    reads every page); a file SQLite cannot even open is refused for them too.
  * Errors carry detail.reason ('database-missing' | 'database-damaged') so the app can offer the
  * rebuild at start.
  */
-export function openDataFolderDatabase(dataDir: DataDir): Database {
+export function openDataFolderDatabase(dataDir: DataDir, options: { quickCheck: boolean }): Database {
   const size = fileSize(dataDir.dbPath);
   if (size === null || size === 0) {
     const images = listLibraryPngs(dataDir.library, 1).length;
     if (images > 0) throw databaseMissingError(dataDir, size === null ? 'missing' : 'empty (0 bytes)');
   }
   try {
-    return openDatabase(dataDir.dbPath, { quickCheck: true });
+    return openDatabase(dataDir.dbPath, { quickCheck: options.quickCheck });
   } catch (err) {
     if (err instanceof DatabaseDamagedError) throw databaseDamagedError(dataDir, err.problems);
     throw err;

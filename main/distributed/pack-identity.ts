@@ -3,8 +3,7 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SdxlManifest } from '../../models/manifest.ts';
-import { readPackManifest } from '../../models/pack-store.ts';
-import { AppError } from '../core/app-error.ts';
+import { readPack } from '../../models/read-pack.ts';
 
 /** A pack as the queue sees it: two machines share jobs only when both id and content match. */
 export interface PackIdentity {
@@ -35,9 +34,7 @@ export function packIdentity(dir: string): Promise<PackIdentity> {
 }
 
 async function compute(dir: string): Promise<PackIdentity> {
-  const m = readPackManifest(dir);
-  if (m.kind !== 'sdxl') throw new AppError('BadInput', `${dir} holds a ${m.kind} pack; workers generate with SDXL packs`);
-  const manifest = m;
+  const manifest = await readPack(dir, 'sdxl');
   const h = createHash('sha256');
   h.update(await readFile(join(dir, 'manifest.json')));
   // Files whose sha256 the manifest declares were verified on download (models verify): use it

@@ -1,4 +1,5 @@
 import type { RgbImage } from '../../workers/image/rgb-image.ts';
+import { readPack } from '../../models/read-pack.ts';
 import type { Embedder } from './embedder.ts';
 import type { WorkerPool } from './worker-pool.ts';
 
@@ -7,7 +8,7 @@ import type { WorkerPool } from './worker-pool.ts';
  * clip.info) so `dim` comes from the model's own output metadata and load errors surface here.
  */
 export async function createClipEmbedder(pool: WorkerPool, packDir: string): Promise<Embedder & { readonly testPack: boolean }> {
-  await pool.run({ kind: 'pack.read', packDir, packKind: 'clip' });
+  await readPack(packDir, 'clip');
   const info = await pool.run({ kind: 'clip.info', packDir });
   return {
     dim: info.dim,

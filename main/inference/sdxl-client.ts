@@ -1,4 +1,5 @@
 import type { SdxlManifest } from '../../models/manifest.ts';
+import { readPack } from '../../models/read-pack.ts';
 import type { SdxlGenerateRequest, SdxlGenerateResult, SdxlProgress } from '../../workers/sdxl/generate-types.ts';
 import type { WorkerPool } from './worker-pool.ts';
 
@@ -22,7 +23,7 @@ export interface SdxlClient {
  * AppError ModelMissing naming the file) before any work is queued.
  */
 export async function createSdxlClient(pool: WorkerPool, packDir: string): Promise<SdxlClient> {
-  const manifest = (await pool.run({ kind: 'pack.read', packDir, packKind: 'sdxl' })) as SdxlManifest;
+  const manifest = await readPack(packDir, 'sdxl');
   return {
     packDir,
     manifest,

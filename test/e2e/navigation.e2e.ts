@@ -42,7 +42,8 @@ export const specs: E2eSpec[] = [
         assert(current === s.id, `Alt+${s.key} should select ${s.id}, nav shows ${current}`);
       }
       await page.reload();
-      await page.waitForSelector('[data-testid="screen-settings"]');
+      // The last screen pressed is the one the hash keeps.
+      await page.waitForSelector(`[data-testid="screen-${SCREENS[SCREENS.length - 1]!.id}"]`);
     },
   },
   {

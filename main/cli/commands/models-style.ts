@@ -6,6 +6,7 @@ import { AppError, toErrorData } from '../../core/app-error.ts';
 import { formatBytes } from '../../../models/downloader/index.ts';
 import { escapeTerminalText } from '../terminal-text.ts';
 import { importCheckpointPack } from '../../style-weights/import-checkpoint-pack.ts';
+import { installIpAdapterPack } from '../../style-weights/install-ip-adapter-pack.ts';
 import { importLora, listLoras, removeLora } from '../../style-weights/lora-registry.ts';
 import { evictVariants, listVariants, setVariantLimit, variantLimit } from '../../style-weights/lora-variants.ts';
 
@@ -16,6 +17,7 @@ interface Flags {
   name?: string;
   clear?: boolean;
   limit?: string;
+  'head-dim'?: string;
   help?: boolean;
 }
 
@@ -34,6 +36,7 @@ export async function runModelsStyle(argv: string[], io: CliIo, usage: string): 
         name: { type: 'string' },
         clear: { type: 'boolean' },
         limit: { type: 'string' },
+        'head-dim': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -47,7 +50,7 @@ export async function runModelsStyle(argv: string[], io: CliIo, usage: string): 
     return 0;
   }
   const [sub, action, arg] = positionals;
-  const label = sub === 'lora' ? `lora ${action ?? ''}`.trim() : 'import';
+  const label = sub === 'import' ? 'import' : `${sub ?? ''} ${action ?? ''}`.trim();
   const ctx = openAppContext(values['data-dir']);
   const out = (obj: unknown, text: string): void => void io.stdout.write(values.json ? `${JSON.stringify(obj)}\n` : text);
   try {
@@ -76,6 +79,17 @@ export async function runModelsStyle(argv: string[], io: CliIo, usage: string): 
         ...(r.mismatched.length ? [`  ${r.mismatched.length} shape mismatches (kept the base's weights):`, ...r.mismatched.map((m) => `    ${escapeTerminalText(m.key)} [${m.checkpointShape.join('×')}] → ${m.target} [${m.packShape.join('×')}]`)] : []),
       ];
       out({ ok: true, ...r }, `${lines.join('\n')}\n`);
+      return 0;
+    }
+    if (sub === 'ip-adapter') {
+      if (action !== 'install') throw new AppError('BadInput', `unknown ip-adapter action "${action ?? ''}"; use install`);
+      const r = await installIpAdapterPack(ctx.db, ctx.dataDir, {
+        adapter: resolve(io.cwd, need(arg, 'IP-Adapter file')),
+        baseId: need(values.base, '--base <sdxl pack>'),
+        ...(values.name ? { name: values.name } : {}),
+        ...(values['head-dim'] ? { headDim: Number(values['head-dim']) } : {}),
+      });
+      out({ ok: true, ...r }, `Installed pack ${r.packId} in ${r.dir}: ${r.layers} cross-attention layers with IP-Adapter (${r.tokens} image tokens from ${r.embedDim}-d image embeddings)\n`);
       return 0;
     }
     if (sub !== 'lora') throw new AppError('BadInput', `unknown subcommand "${sub}"`);

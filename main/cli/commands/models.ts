@@ -35,6 +35,8 @@ const USAGE = `assetql models <subcommand> [options]
                                         an SDXL checkpoint as a new pack on the base pack's graphs
   lora import <file.safetensors> [--name <name>] | lora list | lora remove <id or name>
   lora cache [--clear] [--limit <GB>]   packs with LoRAs baked in (size-limited, least recently used go first)
+  ip-adapter install <adapter.safetensors> --base <sdxl pack> [--name <name>] [--head-dim 64]
+                                        a new pack with the IP-Adapter's decoupled cross-attention
 
 Options: --json (machine output), --data-dir <dir>, --catalog <file> (another catalog.json)`;
 
@@ -56,7 +58,7 @@ export const modelsCommand: Command = {
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
     // Checkpoints and LoRAs have their own flags (models-style.ts).
-    if (argv[0] === 'import' || argv[0] === 'lora') return runModelsStyle(argv, io, USAGE);
+    if (argv[0] === 'import' || argv[0] === 'lora' || argv[0] === 'ip-adapter') return runModelsStyle(argv, io, USAGE);
     let values: Flags;
     let positionals: string[];
     try {

@@ -8,7 +8,7 @@ import { finishAttempt, insertAttempt, mergeAttemptTimings, nextAttemptN } from 
 import { addBatchGpuMs, getBatch, listBatches, requireBatch, setBatchState } from '../ledger/batches.ts';
 import { isLeaseOwnerDead, newLeaseOwner, retireLeaseOwner } from '../ledger/lease-owner.ts';
 import { requeueStaleTasks } from '../ledger/recovery.ts';
-import { resolveDeltasForTasks } from '../ledger/review.ts';
+import { resolveDeltasForTask } from '../ledger/review.ts';
 import { placeholders, stmt } from '../ledger/statements.ts';
 import { getTask, nextClaimable, nextWakeAt, renewLeases, transitionTask } from '../ledger/tasks.ts';
 import { computeMetrics, type PipelineMetrics } from '../metrics.ts';
@@ -197,7 +197,7 @@ export class Engine implements EngineHooks {
       const { id, n } = insertAttempt(this.db, task.id, plan, now);
       transitionTask(this.db, task.id, [task.state], 'generating', { lease: { owner: this.owner, until: now + this.config.leaseMs } }, now);
       // The row runs with its prompt as it is now: its open delta reports are settled.
-      resolveDeltasForTasks(this.db, [task.id], now);
+      resolveDeltasForTask(this.db, task.batchId, task.id, now);
       return { task: { ...task, state: 'generating' as TaskState }, batch, plan, attemptId: id, attemptN: n };
     })();
   }

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { AppError } from '../../core/app-error.ts';
 import type { AttemptPlan, GenerationParams, TaskDecision, TaskRecord, TaskState } from '../types.ts';
-import { placeholders, stmt } from './statements.ts';
+import { stmt } from './statements.ts';
 
 /**
  * Review decisions (approve, reject, re-run, delta accept/edit/dismiss) recorded with who and
@@ -176,9 +176,7 @@ export function setDeltaStatus(db: Database, id: number, status: DeltaStatus, no
 }
 
 /** A task started generating: its still-open delta reports are resolved as "ran" (the row used its prompt as it was). */
-export function resolveDeltasForTasks(db: Database, taskIds: readonly string[], now = Date.now()): number {
-  if (taskIds.length === 0) return 0;
-  return db
-    .prepare(`UPDATE delta_reports SET status = 'ran', resolved_at = ? WHERE status = 'open' AND task_id IN (${placeholders(taskIds.length)})`)
-    .run(now, ...taskIds).changes;
+export function resolveDeltasForTask(db: Database, batchId: string, taskId: string, now = Date.now()): number {
+  // batch_id + status use the delta_by_batch index: a claim pays one indexed probe, not a scan.
+  return stmt(db, `UPDATE delta_reports SET status = 'ran', resolved_at = ? WHERE batch_id = ? AND status = 'open' AND task_id = ?`).run(now, batchId, taskId).changes;
 }

@@ -83,12 +83,29 @@ describe('integrity at open', () => {
     const fd = openSync(f.dataDir.dbPath, 'r+');
     writeSync(fd, Buffer.alloc(pageSize * 3, 0xa7), 0, pageSize * 3, size - pageSize * 3);
     closeSync(fd);
-    const e = refusal(() => openAppContext(f.root));
+    // The writer (app, serve, run) runs quick_check at open: refused before anything is written.
+    const e = refusal(() => openAppContext(f.root, { writer: 'test' }));
     expect(e.detail).toMatchObject({ reason: 'database-damaged' });
     const io = cliIo(f.root);
     expect(await main(['doctor', '--db', '--data-dir', f.root], io.io)).toBe(1);
     expect(io.out()).toContain('integrity_check: FAILED');
     expect(io.out()).toContain('assetql library rebuild');
+  });
+
+  it('a writer skips quick_check only when the file is exactly as its last clean close left it', async () => {
+    const f = await libraryWithAssets();
+    const marker = `${f.dataDir.dbPath}.clean-close`;
+    expect(existsSync(marker)).toBe(false); // never closed by a writer: the next one checks
+    const a = openAppContext(f.root, { writer: 'test' });
+    expect(existsSync(marker)).toBe(false); // while open, a crash must leave no marker
+    a.close();
+    expect(existsSync(marker)).toBe(true);
+    // Any change since (here: damaged pages) changes size/mtime, so the next writer checks again.
+    const fd = openSync(f.dataDir.dbPath, 'r+');
+    const size = statSync(f.dataDir.dbPath).size;
+    writeSync(fd, Buffer.alloc(4096 * 3, 0xa7), 0, 4096 * 3, size - 4096 * 3);
+    closeSync(fd);
+    expect(refusal(() => openAppContext(f.root, { writer: 'test' })).detail).toMatchObject({ reason: 'database-damaged' });
   });
 
   it('doctor --db on a sound database says ok', async () => {

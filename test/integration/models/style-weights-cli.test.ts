@@ -93,6 +93,19 @@ describe('assetql models import / lora', () => {
     expect((JSON.parse(io.out()) as { variants: unknown[] }).variants).toHaveLength(0);
     io = fakeIo();
     expect(await modelsCommand.run(['lora', 'remove', 'pixel', ...data()], io.io)).toBe(0);
+
+    // IP-Adapter: graph surgery onto the imported pack, smoke-tested, installed as a new pack.
+    await writeSafetensors(join(root, 'ip-adapter_sdxl.safetensors'), [
+      { name: 'image_proj.proj.weight', shape: [2 * 24, 6], dtype: 'F32', values: new Float32Array(2 * 24 * 6).fill(0.01) },
+      { name: 'image_proj.proj.bias', shape: [2 * 24], dtype: 'F32', values: new Float32Array(48) },
+      { name: 'image_proj.norm.weight', shape: [24], dtype: 'F32', values: new Float32Array(24).fill(1) },
+      { name: 'image_proj.norm.bias', shape: [24], dtype: 'F32', values: new Float32Array(24) },
+      { name: 'ip_adapter.1.to_k_ip.weight', shape: [8, 24], dtype: 'F32', values: new Float32Array(8 * 24).fill(0.02) },
+      { name: 'ip_adapter.1.to_v_ip.weight', shape: [8, 24], dtype: 'F32', values: new Float32Array(8 * 24).fill(-0.02) },
+    ]);
+    io = fakeIo();
+    expect(await modelsCommand.run(['ip-adapter', 'install', 'ip-adapter_sdxl.safetensors', '--base', 'my-style', '--name', 'my-style-ip', '--head-dim', '4', '--json', ...data()], io.io)).toBe(0);
+    expect(JSON.parse(io.out())).toMatchObject({ ok: true, packId: 'my-style-ip', layers: 1, tokens: 2, embedDim: 6 });
     expect(existsSync(join(root, 'data', 'loras'))).toBe(true);
   });
 });

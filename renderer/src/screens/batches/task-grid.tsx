@@ -35,7 +35,11 @@ export function TaskGrid(props: { ids: string[]; onOpen(id: string): void }) {
     e.preventDefault();
     const to = Math.min(props.ids.length - 1, Math.max(0, from + delta));
     virtual.scrollToIndex(Math.floor(to / cols));
-    requestAnimationFrame(() => scroller.current?.querySelector<HTMLElement>(`[data-index="${to}"]`)?.focus());
+    // Focus at once when the cell is rendered, so a quick second key starts from the new cell;
+    // only a row scrolled into view just now waits a frame to exist.
+    const target = scroller.current?.querySelector<HTMLElement>(`[data-index="${to}"]`);
+    if (target) target.focus();
+    else requestAnimationFrame(() => scroller.current?.querySelector<HTMLElement>(`[data-index="${to}"]`)?.focus());
   };
 
   return (

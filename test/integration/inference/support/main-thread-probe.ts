@@ -17,6 +17,7 @@ const report = JSON.parse(out) as { smoke: { ok: boolean }[]; ortVersion: string
 out = '';
 const dna = await main(['dna', image, '--json', '--data-dir', dataDir], { stdout: sink, stderr: sink });
 const palette = (JSON.parse(out) as { palette?: unknown[] }).palette?.length ?? 0;
-// onnxruntime's package.json is read for its version number; any of its code would count.
-const loaded = Object.keys(createRequire(import.meta.url).cache).filter((k) => /onnxruntime/.test(k) && !k.endsWith('package.json'));
+// The runtime is onnxruntime-node's dist/ (binding + session code) and onnxruntime-common; its
+// package.json (version) and install metadata (CUDA enable flow) are data, not the runtime.
+const loaded = Object.keys(createRequire(import.meta.url).cache).filter((k) => /onnxruntime-node[\\/](dist[\\/]|.*\.node$)|onnxruntime-common/.test(k));
 process.stdout.write(`${JSON.stringify({ doctor, dna, smoke: report.smoke, ortVersion: report.ortVersion, cpu: report.providers.find((p) => p.name === 'cpu'), palette, loaded })}\n`);

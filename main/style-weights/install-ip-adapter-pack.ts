@@ -1,0 +1,40 @@
+import { existsSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import { AppError } from '../core/app-error.ts';
+import type { DataDir } from '../core/data-dir.ts';
+import { smokeRunInWorker } from '../inference/cpu-jobs.ts';
+import { installIpAdapter, IpAdapterRefused } from '../../models/ip-adapter/install-ip-adapter.ts';
+import { defaultPackDir, findInstalledPack } from '../../models/pack-store.ts';
+import { SafetensorsError } from '../../models/safetensors/safetensors-header.ts';
+import { packIdFor } from './import-checkpoint-pack.ts';
+import { readProvenance, writeProvenance } from './pack-provenance.ts';
+
+/**
+ * `models ip-adapter install`: a new pack = the base pack + the adapter's decoupled
+ * cross-attention (graph surgery) + its image projection, smoke-tested, then installed.
+ */
+export async function installIpAdapterPack(db: Database, dataDir: Pick<DataDir, 'models'>, o: { adapter: string; baseId: string; name?: string; headDim?: number }): Promise<{ packId: string; dir: string; layers: number; tokens: number; embedDim: number }> {
+  if (!existsSync(o.adapter)) throw new AppError('NotFound', `no such file: ${o.adapter}`, { file: o.adapter });
+  const base = findInstalledPack(db, dataDir, o.baseId);
+  if (!base || base.state !== 'ok' || base.manifest?.kind !== 'sdxl') throw new AppError('NotFound', `no installed SDXL pack "${o.baseId}" (see \`assetql models list\`)`);
+  const name = (o.name ?? `${base.manifest.name} + ${basename(o.adapter).replace(/\.safetensors$/i, '')}`).trim();
+  const id = packIdFor(o.name ?? `${o.baseId}-ip-adapter`);
+  const finalDir = defaultPackDir(dataDir, id);
+  if (existsSync(finalDir)) throw new AppError('Conflict', `a pack "${id}" already exists; choose another --name`);
+  const staging = join(dataDir.models, `.installing-${id}`);
+  try {
+    const r = await installIpAdapter({ baseDir: base.dir, base: base.manifest, adapter: o.adapter, destDir: staging, id, name, ...(o.headDim ? { headDim: o.headDim } : {}) });
+    const prov = readProvenance(base.dir);
+    if (prov) writeProvenance(staging, prov);
+    const smoke = await smokeRunInWorker(staging, 'cpu');
+    if (!smoke.ok) throw new AppError('Inference', `the pack with the IP-Adapter failed its smoke generation, so it was not installed: ${smoke.error ?? ''}`);
+    await rename(staging, finalDir);
+    return { packId: id, dir: finalDir, ...r };
+  } catch (err) {
+    await rm(staging, { recursive: true, force: true });
+    if (err instanceof IpAdapterRefused || err instanceof SafetensorsError) throw new AppError('BadInput', err.message, { file: o.adapter });
+    throw err;
+  }
+}
