@@ -1,6 +1,7 @@
 import type { RgbImage } from '../../../workers/image/rgb-image.ts';
 import type { LibraryContext } from '../../library/asset-types.ts';
 import { storeAsset } from '../../library/store-asset.ts';
+import { overrideCategory } from '../../library/tags-repo.ts';
 import type { WeightsRecipe } from '../../style-weights/pack-provenance.ts';
 import { purgeAssetVersion } from '../../library/purge-asset.ts';
 import { writeThumbnail } from '../../library/thumbnails.ts';
@@ -40,6 +41,9 @@ export function createLibraryStore(ctx: LibraryContext, opts: { embeddingFor?: (
         rowIndex: task.rowIndex,
         skipThumbnail: true,
       });
+      // The CSV's category (its `category` column or a mapped one) is the asset's category: set as
+      // a user choice, so the automatic tagger never overwrites it. Searchable by the category filter.
+      if (task.category && task.category.trim()) overrideCategory(ctx.db, asset.id, task.category);
       return { assetId: asset.id };
     },
     remove: (assetId) => purgeAssetVersion(ctx, assetId),
