@@ -4,9 +4,9 @@ import sharp from 'sharp';
 import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
 import type { RgbImage } from '../../workers/image/rgb-image.ts';
-import type { SamplerName } from '../../workers/sdxl/schedulers/samplers.ts';
 import { AppError, toErrorData } from '../core/app-error.ts';
 import type { SdxlClient } from '../inference/sdxl-client.ts';
+import { toGenerateRequest } from '../pipeline/generate-request.ts';
 import { cancelKey, type GenerateJobData, type GenerateJobResult } from './job-types.ts';
 import { sha256Hex, type WorkStore } from './work-store.ts';
 
@@ -53,17 +53,7 @@ export function createProcessor(d: ProcessorDeps): (job: Job<GenerateJobData>) =
       const initImage = data.initImageKey ? await decodePng(await d.store.get(data.initImageKey, abort.signal)) : undefined;
       const p = data.params;
       const res = await client.generate(
-        {
-          prompt: data.prompt,
-          negativePrompt: data.negativePrompt,
-          width: p.width,
-          height: p.height,
-          steps: p.steps,
-          guidance: p.guidance,
-          sampler: p.sampler as SamplerName,
-          seed: p.seed,
-          ...(initImage ? { initImage, strength: p.strength ?? 0.6 } : {}),
-        },
+        toGenerateRequest(data.prompt, data.negativePrompt, p, initImage),
         { signal: abort.signal },
       );
       if (d.simulateGpuMs > 0) await sleep(d.simulateGpuMs, abort.signal);

@@ -1,6 +1,5 @@
 import type { Database } from 'better-sqlite3';
 import type { RgbImage } from '../../workers/image/rgb-image.ts';
-import type { SamplerName } from '../../workers/sdxl/schedulers/samplers.ts';
 import type { DataDir } from '../core/data-dir.ts';
 import { getProfile } from '../dna/profile-repo.ts';
 import { scoreImage } from '../dna/score.ts';
@@ -17,6 +16,7 @@ import { AppError } from '../core/app-error.ts';
 import { createFileArchive } from './adapters/file-archive.ts';
 import { readProvenance, recipeFromProvenance } from '../style-weights/pack-provenance.ts';
 import { createLibraryStore, createThumbnailStage } from './adapters/library-store.ts';
+import { toGenerateRequest } from './generate-request.ts';
 import type { BatchStages, GenerateStage, PostStage, StageResolver, ValidateStage } from './stages.ts';
 import type { BatchRecord } from './types.ts';
 
@@ -113,15 +113,7 @@ function sdxlGenerate(sdxl: SdxlClient, profile: StyleProfile, embedder: Embedde
       const p = req.params;
       const res = await sdxl.generate(
         {
-          prompt: req.prompt,
-          negativePrompt: req.negativePrompt,
-          width: p.width,
-          height: p.height,
-          steps: p.steps,
-          guidance: p.guidance,
-          sampler: p.sampler as SamplerName,
-          seed: p.seed,
-          ...(req.initImage ? { initImage: req.initImage, strength: p.strength ?? 0.6 } : {}),
+          ...toGenerateRequest(req.prompt, req.negativePrompt, p, req.initImage),
           ...(ipAdapter && centroid && p.ipAdapterScale != null ? { ipAdapter: { imageEmbeds: centroid, scale: p.ipAdapterScale } } : {}),
           preview: previews,
         },
