@@ -214,6 +214,14 @@ export interface DistributedSettingsDto {
   active: boolean;
   activeError: string | null;
 }
+/** A plain-sentence result of an S3 test call: ok, bucket not found, access denied or endpoint unreachable. */
+export interface S3CheckDto {
+  ok: boolean;
+  reachable: boolean;
+  outcome: 'ok' | 'no-bucket' | 'denied' | 'unreachable' | 'error';
+  message: string;
+}
+
 export interface DistributedCheckDto {
   redis: { ok: boolean; message: string };
   store: { ok: boolean; message: string };
@@ -738,6 +746,7 @@ export const requestSchemas = {
   'secrets.status': Empty,
   'secrets.setClaudeKey': z.object({ key: z.string().max(500) }),
   'secrets.setS3Secret': z.object({ secretAccessKey: z.string().max(500) }),
+  'secrets.checkS3': Empty,
 
   'models.list': Empty,
   'models.download': z.object({ id: Id }),
@@ -844,7 +853,13 @@ export interface RequestResults {
   'secrets.status': { claude: boolean; s3: boolean; storage: 'safeStorage' | 'file' };
   /** An empty key removes it; a new key is checked with a test call first (refused keys are not stored). */
   'secrets.setClaudeKey': { stored: boolean; check: { ok: boolean; reachable: boolean; message: string } | null };
-  'secrets.setS3Secret': { stored: boolean };
+  /**
+   * An empty secret removes it; a new one is checked with a HeadBucket test call against the saved
+   * S3 settings first (a key S3 refuses is not stored; check is null when bucket or key ID are unset).
+   */
+  'secrets.setS3Secret': { stored: boolean; check: S3CheckDto | null };
+  /** "Test connection": the saved S3 settings and stored secret, one HeadBucket call. */
+  'secrets.checkS3': S3CheckDto;
   'models.list': PackInfo[];
   'models.download': { started: boolean };
   'models.cancelDownload': { cancelled: boolean };

@@ -10,7 +10,19 @@ import { loadSettings } from './app-settings.ts';
 export async function resolveS3Config(s: Pick<AppServices, 'app' | 'secrets'>): Promise<S3SyncConfig> {
   const ui = loadSettings(s.app.db).s3;
   if (!ui.enabled) throw new AppError('BadInput', 'S3 sync is off: turn it on and fill in the bucket in Settings → S3');
-  const secret = await s.secrets.s3.get();
+  return configWithSecret(s, (await s.secrets.s3.get()) ?? undefined);
+}
+
+/**
+ * The same target for a connection test, which must work before sync is turned on (the user
+ * checks the key while filling the form); secret overrides the stored one (a key being entered).
+ */
+export async function s3ConfigForCheck(s: Pick<AppServices, 'app' | 'secrets'>, secret?: string): Promise<S3SyncConfig> {
+  return configWithSecret(s, secret ?? (await s.secrets.s3.get()) ?? undefined);
+}
+
+function configWithSecret(s: Pick<AppServices, 'app'>, secretAccessKey: string | undefined): S3SyncConfig {
+  const ui = loadSettings(s.app.db).s3;
   return loadS3Config(s.app.db, {
     bucket: ui.bucket || undefined,
     prefix: ui.prefix,
@@ -19,6 +31,6 @@ export async function resolveS3Config(s: Pick<AppServices, 'app' | 'secrets'>): 
     publicBaseUrl: ui.publicBaseUrl || undefined,
     accessKeyId: ui.accessKeyId || undefined,
     storageClassForArchive: ui.storageClassForArchive || undefined,
-    secretAccessKey: secret ?? undefined,
+    secretAccessKey,
   });
 }

@@ -2,6 +2,8 @@ import type { AppServices } from '../app-services.ts';
 import { AppError } from '../../core/app-error.ts';
 import { checkClaudeKey } from '../../llm/check-claude-key.ts';
 import { loadSettings } from '../../settings/app-settings.ts';
+import { s3ConfigForCheck } from '../../settings/s3-settings.ts';
+import { checkS3Access } from '../../library/sync/check-s3-access.ts';
 
 /** Secrets are write-only through the API: the renderer can set or clear them, never read them. */
 export function registerSecretsHandlers(s: AppServices): void {
@@ -24,8 +26,18 @@ export function registerSecretsHandlers(s: AppServices): void {
     return { stored: true, check };
   });
   s.registry.handle('secrets.setS3Secret', async ({ secretAccessKey }) => {
-    if (secretAccessKey.trim() === '') await s.secrets.s3.clear();
-    else await s.secrets.s3.set(secretAccessKey);
-    return { stored: secretAccessKey.trim() !== '' };
+    const secret = secretAccessKey.trim();
+    if (secret === '') {
+      await s.secrets.s3.clear();
+      return { stored: false, check: null };
+    }
+    // Checked like the Claude key: a secret S3 refuses is not stored. With no bucket or key ID
+    // saved yet there is nothing to test against, so it is stored and "Test connection" checks it later.
+    const config = await s3ConfigForCheck(s, secret).catch(() => null);
+    const check = config ? await checkS3Access(config) : null;
+    if (check?.outcome === 'denied') throw new AppError('BadInput', check.message);
+    await s.secrets.s3.set(secret);
+    return { stored: true, check };
   });
+  s.registry.handle('secrets.checkS3', async () => checkS3Access(await s3ConfigForCheck(s)));
 }

@@ -3,6 +3,7 @@ import { toErrorData } from '../../core/app-error.ts';
 import { loadExportItems, type ExportSelection } from '../../library/export/load-items.ts';
 import { loadS3Config, type S3SyncConfigInput } from '../../library/sync/s3-config.ts';
 import { syncAll } from '../../library/sync/sync-all.ts';
+import { checkS3Access } from '../../library/sync/check-s3-access.ts';
 import type { CliIo, Command } from '../command.ts';
 import { parseFlags } from '../parse-flags.ts';
 import { writeTerminalControl } from '../terminal-text.ts';
@@ -11,17 +12,19 @@ import { writeCommandError } from '../command-error.ts';
 export const syncCommand: Command = {
   name: 'sync',
   summary: 'Upload library PNGs and thumbnails to S3 (or an S3-compatible server), resuming where it stopped',
-  usage: `assetql sync [--dry-run] [--json] [--batch <id>] [--query "<text>"] [--ids a,b]
+  usage: `assetql sync [--check] [--dry-run] [--json] [--batch <id>] [--query "<text>"] [--ids a,b]
               [--bucket B] [--prefix P] [--endpoint URL] [--region R] [--data-dir <dir>]
 
 Reads the "s3" setting { bucket, prefix, region, accessKeyId, secretAccessKey, endpoint?, publicBaseUrl?,
 storageClassForArchive?, multipartThreshold? }; flags override it, and AWS_ACCESS_KEY_ID /
 AWS_SECRET_ACCESS_KEY fill in missing credentials. Objects go to <prefix>/raw/<batch>/<asset>.png and
 <prefix>/thumbnails/<asset>.jpg. Files already uploaded and unchanged are skipped, so an interrupted
-sync (Ctrl-C, network loss) continues where it stopped. --dry-run lists what would be uploaded.`,
+sync (Ctrl-C, network loss) continues where it stopped. --dry-run lists what would be uploaded.
+--check only tests the connection (one HeadBucket call) and says: ok, bucket not found, access denied
+or endpoint unreachable; exit 0 only when ok.`,
   async run(argv: string[], io: CliIo): Promise<number> {
     const parsed = parseFlags(this, argv, io, {
-      'dry-run': { type: 'boolean' }, json: { type: 'boolean' }, batch: { type: 'string' }, query: { type: 'string' },
+      check: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' }, batch: { type: 'string' }, query: { type: 'string' },
       ids: { type: 'string' }, bucket: { type: 'string' }, prefix: { type: 'string' }, endpoint: { type: 'string' },
       region: { type: 'string' }, 'data-dir': { type: 'string' },
     }, { positionals: false });
@@ -42,6 +45,12 @@ sync (Ctrl-C, network loss) continues where it stopped. --dry-run lists what wou
           const envSecret = io.env['AWS_SECRET_ACCESS_KEY'];
           if (!envKey || !envSecret) throw err;
           config = loadS3Config(ctx.db, { ...overrides, accessKeyId: envKey, secretAccessKey: envSecret });
+        }
+        if (values.check) {
+          // Before any upload, so a wrong key or endpoint is one plain sentence, not N failed files.
+          const check = await checkS3Access(config);
+          io.stdout.write(values.json ? `${JSON.stringify(check, null, 2)}\n` : `${check.message}\n`);
+          return check.ok ? 0 : 1;
         }
         const selection: ExportSelection = {
           ...(values.batch ? { batchId: values.batch } : {}),

@@ -9,7 +9,7 @@ import type { S3SyncConfig } from './s3-config.ts';
  * contain dots. The SDK's own retries are off (maxAttempts 1): retry.ts owns retry and backoff
  * so it can be observed, bounded and cancelled.
  */
-export function createS3Client(config: S3SyncConfig): S3Client {
+export function createS3Client(config: Pick<S3SyncConfig, 'region' | 'accessKeyId' | 'secretAccessKey'> & { endpoint?: string | undefined }): S3Client {
   return new S3Client({
     region: config.region,
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
