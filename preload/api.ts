@@ -21,6 +21,15 @@ export interface ApiError { kind: ApiErrorKind; message: string; detail?: Record
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 
 const Id = z.string().min(1).max(200);
+
+/**
+ * POSIX `/…`, Windows `C:\…` or UNC `\\server\…`; no NUL. Written out here because this file
+ * also runs in the sandboxed preload, which cannot load node:path.
+ */
+function isAbsolutePath(p: string): boolean {
+  return !p.includes('\0') && (p.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(p) || p.startsWith('\\\\'));
+}
+
 const Ids = z.array(Id).min(1).max(10_000);
 const Empty = z.object({}).strict().optional();
 
@@ -771,6 +780,11 @@ export const requestSchemas = {
   'gpu.disableCuda': Empty,
 
   'uploads.put': z.object({ name: z.string().min(1).max(255), dataBase64: z.string().max(200 * 1024 * 1024) }),
+  /**
+   * Electron only: main streams a file the user dropped or picked from its path on disk (no bytes
+   * cross IPC). Refused on the browser transport, where a web page must never name local paths.
+   */
+  'uploads.fromPath': z.object({ path: z.string().min(2).max(4096).refine((p) => isAbsolutePath(p), 'must be an absolute path') }).strict(),
   'intake.parseCsv': z.object({ uploadId: Id }),
   'intake.checkRefs': z.object({ uploadIds: z.array(Id).min(1).max(5) }),
   'intake.preview': z.object({ plan: PromptPlanSchema, limit: z.number().int().min(1).max(50).default(8) }),
@@ -881,6 +895,7 @@ export interface RequestResults {
   'gpu.cancelEnableCuda': { cancelled: boolean };
   'gpu.disableCuda': CudaRuntimeDto;
   'uploads.put': Upload;
+  'uploads.fromPath': Upload;
   'intake.parseCsv': CsvReport;
   'intake.checkRefs': RefImageReport[];
   'intake.preview': PromptPreviewResult;
@@ -992,6 +1007,11 @@ export interface AssetqlApi {
   on<E extends EventName>(name: E, listener: (payload: EventPayloads[E]) => void): () => void;
   /** Which transport carries this API (Electron IPC or the browser UI's WebSocket). */
   readonly transport: 'electron' | 'browser';
+  /**
+   * Electron only: where a dropped or picked File lies on disk ('' for one that has no file
+   * behind it, e.g. pasted), for uploads.fromPath. The browser never learns local paths.
+   */
+  pathForFile?(file: File): string;
 }
 
 /** IPC channel names derived from the contract: the only place a channel string is built. */

@@ -29,3 +29,8 @@ export function subscribe<E extends EventName>(name: E, listener: (payload: Even
 export function transport(): AssetqlApi['transport'] {
   return getBridge().transport;
 }
+
+/** Where a dropped/picked file lies on disk (Electron only; '' in the browser or when it has none). */
+export function pathForFile(file: File): string {
+  return getBridge().pathForFile?.(file) ?? '';
+}

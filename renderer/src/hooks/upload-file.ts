@@ -1,5 +1,5 @@
 import type { ApiResult, Upload, WIRE } from '../../../preload/api.ts';
-import { call, RequestError, transport } from '../api.ts';
+import { call, pathForFile, RequestError, transport } from '../api.ts';
 
 // Checked against the contract's type (the renderer may import types only).
 const UPLOAD_PATH: (typeof WIRE)['uploadPath'] = '/upload';
@@ -17,7 +17,7 @@ export function bytesToBase64(bytes: Uint8Array): string {
 /**
  * Sends a dropped or picked file to the core; the returned uploadId is what intake requests take.
  * In the browser UI the file is streamed to the server's upload endpoint (the server writes it
- * to disk as it arrives); in Electron it crosses IPC as one buffer.
+ * to disk as it arrives); in Electron only its path crosses IPC and main streams it from disk.
  */
 export async function uploadFile(file: File): Promise<Upload> {
   if (transport() === 'browser') {
@@ -31,6 +31,10 @@ export async function uploadFile(file: File): Promise<Upload> {
     if (!result.ok) throw new RequestError(result.error);
     return result.value;
   }
+  const path = pathForFile(file);
+  if (path) return call('uploads.fromPath', { path });
+  // A File with nothing on disk behind it (pasted, generated) has no path; it is small and
+  // already in memory, so it still crosses IPC as bytes.
   const bytes = new Uint8Array(await file.arrayBuffer());
   return call('uploads.put', { name: file.name, dataBase64: bytesToBase64(bytes) });
 }
