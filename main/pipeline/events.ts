@@ -10,8 +10,15 @@ export interface PipelineEvents {
   'batch-progress': BatchProgressEvent;
   alert: PipelineAlert;
   /** Engine-level problems that are not a task's fault (a stage could not be built, a listener threw). */
-  'engine-error': { message: string; kind: string; batchId?: string; at: number };
+  'engine-error': EngineErrorEvent;
 }
+
+/**
+ * `fault` is set for an environment fault (disk full, read-only folder, permission): nothing
+ * can progress until the user fixes the machine, so a headless run stops on it instead of
+ * retrying forever, and the app shows the sentence (it names the folder and the fix).
+ */
+export interface EngineErrorEvent { message: string; kind: string; batchId?: string; fault?: string; at: number }
 
 export type PipelineEventName = keyof PipelineEvents;
 

@@ -270,6 +270,8 @@ export const runCommand: Command = {
 async function followBatch(engine: PipelineEngine, batchId: string, io: CliIo, json: boolean): Promise<BatchSummary> {
   const tty = !json && io.stdout.isTTY === true;
   let lastPlain = 0;
+  let rejectFault: (e: AppError) => void = () => undefined;
+  const fault = new Promise<never>((_, reject) => (rejectFault = reject));
   const offs = [
     engine.on('batch-progress', (e) => {
       if (e.batchId !== batchId) return;
@@ -292,6 +294,13 @@ async function followBatch(engine: PipelineEngine, batchId: string, io: CliIo, j
     // Engine-level problems always reach stderr (also in --json mode, where stdout stays JSON lines).
     engine.on('engine-error', (e) => {
       if (e.batchId && e.batchId !== batchId) return;
+      if (e.fault) {
+        // Disk full / read-only / permission: nothing progresses until the machine is fixed, so
+        // the run stops with that one sentence (finished rows are kept; the same command resumes).
+        const sentence = e.message.replace(/^[a-z-]+ loop: /, '');
+        rejectFault(new AppError('Unavailable', sentence, { fault: e.fault }));
+        return;
+      }
       if (json) io.stdout.write(`${JSON.stringify({ event: 'engine-error', ...e })}\n`);
       io.stderr.write(`${tty ? '\n' : ''}engine error: ${e.message}\n`);
     }),
@@ -306,7 +315,7 @@ async function followBatch(engine: PipelineEngine, batchId: string, io: CliIo, j
   io.signal.addEventListener('abort', onSigint, { once: true });
   if (io.signal.aborted) onSigint();
   try {
-    return await engine.waitForBatch(batchId);
+    return await Promise.race([engine.waitForBatch(batchId), fault]);
   } finally {
     io.signal.removeEventListener('abort', onSigint);
     for (const off of offs) off();

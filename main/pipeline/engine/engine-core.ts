@@ -33,6 +33,8 @@ export interface BatchSummary {
 
 /** After an unexpected error a loop waits this long before its next turn, so a persistent fault cannot spin. */
 const LOOP_BACKOFF_MS = 200;
+/** A fault that persists (a full disk) backs the loop off to this, so it neither spins nor stalls for long once fixed. */
+const MAX_LOOP_BACKOFF_MS = 5_000;
 
 /**
  * The supervised engine: a pre-flight loop, generation loops, validation loops and post loops
@@ -119,12 +121,21 @@ export class Engine implements EngineHooks {
 
   /** Runs `turn` until stop; an escaping error is reported and the loop carries on after a short pause. */
   private async supervise(name: string, turn: () => Promise<void>): Promise<void> {
+    let failures = 0;
+    let last = '';
     while (!this.stopping) {
       try {
         await turn();
+        failures = 0;
+        last = '';
       } catch (err) {
-        this.reportError({ message: `${name} loop: ${toErrorData(err).message}`, kind: toErrorData(err).kind });
-        await this.wakeup.wait(LOOP_BACKOFF_MS);
+        const e = toErrorData(err);
+        const message = `${name} loop: ${e.message}`;
+        // The same persistent fault (a full disk) is reported once, not four times a second.
+        if (message !== last) this.reportError({ message, kind: e.kind, ...faultOf(e) });
+        last = message;
+        failures++;
+        await this.wakeup.wait(Math.min(LOOP_BACKOFF_MS * 2 ** Math.min(failures - 1, 5), MAX_LOOP_BACKOFF_MS));
       }
     }
   }
@@ -137,7 +148,8 @@ export class Engine implements EngineHooks {
       try {
         await work(item);
       } catch (err) {
-        this.reportError({ message: `${name} loop: ${toErrorData(err).message}`, kind: toErrorData(err).kind });
+        const e = toErrorData(err);
+        this.reportError({ message: `${name} loop: ${e.message}`, kind: e.kind, ...faultOf(e) });
       }
     }
   }
@@ -146,12 +158,13 @@ export class Engine implements EngineHooks {
     try {
       fn();
     } catch (err) {
-      this.reportError({ message: `${what}: ${toErrorData(err).message}`, kind: toErrorData(err).kind });
+      const e = toErrorData(err);
+      this.reportError({ message: `${what}: ${e.message}`, kind: e.kind, ...faultOf(e) });
     }
   }
 
-  reportError(e: { message: string; kind: string; batchId?: string }): void {
-    this.events.emit('engine-error', { message: e.message, kind: e.kind, ...(e.batchId ? { batchId: e.batchId } : {}), at: Date.now() });
+  reportError(e: { message: string; kind: string; batchId?: string; fault?: string }): void {
+    this.events.emit('engine-error', { message: e.message, kind: e.kind, ...(e.batchId ? { batchId: e.batchId } : {}), ...(e.fault ? { fault: e.fault } : {}), at: Date.now() });
   }
 
   // ---- stages ----------------------------------------------------------------------------
@@ -489,4 +502,10 @@ export class Engine implements EngineHooks {
       check();
     });
   }
+}
+
+/** The environment-fault tag (disk full, read-only, permission) that toErrorData puts in detail. */
+function faultOf(e: ErrorData): { fault?: string } {
+  const f = e.detail?.['fault'];
+  return typeof f === 'string' ? { fault: f } : {};
 }

@@ -31,7 +31,10 @@ export function handleError(h: EngineHooks, c: Claim, err: unknown, from: TaskSt
     handle(h, c, err, from);
   } catch (inner) {
     const e = toErrorData(inner);
-    h.reportError({ message: `could not record the failure of row ${c.task.rowIndex}: ${e.message}`, kind: e.kind, batchId: c.task.batchId });
+    const fault = e.detail?.['fault'];
+    // An environment fault (disk full…) is the machine's, not the row's: its sentence alone, tagged.
+    if (typeof fault === 'string') h.reportError({ message: e.message, kind: e.kind, batchId: c.task.batchId, fault });
+    else h.reportError({ message: `could not record the failure of row ${c.task.rowIndex}: ${e.message}`, kind: e.kind, batchId: c.task.batchId });
   }
 }
 

@@ -17,7 +17,7 @@ export interface EngineHooks {
   emitTask(task: Pick<TaskRecord, 'batchId' | 'id' | 'rowIndex'>, from: TaskState | null, to: TaskState, extra?: Partial<TaskStateEvent>): void;
   emitBatchState(batchId: string, from: BatchState | null, to: BatchState, reason?: string): void;
   /** engine-error: a problem that is not one row's fault (reaches the UI toast/banner and the CLI's stderr). */
-  reportError(e: { message: string; kind: string; batchId?: string }): void;
+  reportError(e: { message: string; kind: string; batchId?: string; fault?: string }): void;
   wake(): void;
   /** Aborts the batch's in-flight generations (they are re-queued, not counted). */
   abortBatch(batchId: string, reason: string): void;
