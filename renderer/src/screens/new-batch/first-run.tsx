@@ -27,7 +27,12 @@ export function FirstRun() {
   });
   if (!packs.data || installedSdxl(packs.data).length > 0) return null;
   const free = storage.data?.freeBytes ?? null;
-  const real = packs.data.filter((p) => p.kind === 'sdxl' && p.downloadable);
+  // The packs recommended for this machine's provider come first and are marked; the rest stay
+  // listed (a user may prepare a pack for another machine) but below them.
+  const recommended = new Set((rec.data?.packs ?? []).map((r) => r.packId));
+  const real = packs.data
+    .filter((p) => p.kind === 'sdxl' && p.downloadable)
+    .sort((a, b) => Number(recommended.has(b.id)) - Number(recommended.has(a.id)));
 
   const createTestPacks = async (): Promise<void> => {
     setCreating(true);
@@ -57,6 +62,7 @@ export function FirstRun() {
                 <li key={p.id} className="row-between gap wrap">
                   <span>
                     <strong>{p.name}</strong>{' '}
+                    {recommended.has(p.id) ? <span className="badge tone-ok">recommended here</span> : null}{' '}
                     <span className="muted small num">
                       {fmtBytes(p.sizeBytes)} · {free === null ? 'free space unknown' : `${fmtBytes(free)} free`}
                     </span>
