@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { CliIo } from '../command.ts';
+import { parseFlags } from '../parse-flags.ts';
 import { openAppContext } from '../../core/app-context.ts';
 import { AppError, toErrorData } from '../../core/app-error.ts';
 import { formatBytes } from '../../../models/downloader/index.ts';
@@ -10,45 +10,19 @@ import { installIpAdapterPack } from '../../style-weights/install-ip-adapter-pac
 import { importLora, listLoras, removeLora } from '../../style-weights/lora-registry.ts';
 import { evictVariants, listVariants, setVariantLimit, variantLimit } from '../../style-weights/lora-variants.ts';
 
-interface Flags {
-  json?: boolean;
-  'data-dir'?: string;
-  base?: string;
-  name?: string;
-  clear?: boolean;
-  limit?: string;
-  'head-dim'?: string;
-  help?: boolean;
-}
-
 /** `assetql models import …` and `assetql models lora …`. */
 export async function runModelsStyle(argv: string[], io: CliIo, usage: string): Promise<number> {
-  let values: Flags;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean' },
-        'data-dir': { type: 'string' },
-        base: { type: 'string' },
-        name: { type: 'string' },
-        clear: { type: 'boolean' },
-        limit: { type: 'string' },
-        'head-dim': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    io.stderr.write(`assetql models: ${(err as Error).message}\n${usage}\n`);
-    return 2;
-  }
-  if (values.help) {
-    io.stdout.write(`${usage}\n`);
-    return 0;
-  }
+  const parsed = parseFlags({ name: 'models', usage }, argv, io, {
+    json: { type: 'boolean' },
+    'data-dir': { type: 'string' },
+    base: { type: 'string' },
+    name: { type: 'string' },
+    clear: { type: 'boolean' },
+    limit: { type: 'string' },
+    'head-dim': { type: 'string' },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
   const [sub, action, arg] = positionals;
   const label = sub === 'import' ? 'import' : `${sub ?? ''} ${action ?? ''}`.trim();
   const ctx = openAppContext(values['data-dir']);
