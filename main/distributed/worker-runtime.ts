@@ -4,6 +4,7 @@ import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createSdxlClient, type SdxlClient } from '../inference/sdxl-client.ts';
 import type { WorkerPool } from '../inference/worker-pool.ts';
+import { subscribeControl } from './job-cancel.ts';
 import { createProcessor } from './job-processor.ts';
 import { BULL_PREFIX, QUEUES_KEY, type GenerateJobData, type QueueVariant } from './job-types.ts';
 import { variantLoraKey, type ClipPackIdentity, type PackIdentity } from './pack-identity.ts';
@@ -89,6 +90,7 @@ export async function startWorkerRuntime(o: WorkerRuntimeOptions): Promise<Worke
     startedAt,
     lastHeartbeat: Date.now(),
     local: o.local === true,
+    concurrency: o.concurrency ?? 1,
   });
 
   const processor = createProcessor({
@@ -181,6 +183,11 @@ export async function startWorkerRuntime(o: WorkerRuntimeOptions): Promise<Worke
   await beat();
   await discover().catch((e: unknown) => log(`queue discovery: ${(e as Error).message}`));
   const discoverTimer = setInterval(() => void discover().catch(() => undefined), o.discoverMs ?? 1000);
+  // Event-driven: a new queue is looked at when announced, a pause/cancel stops the job at once.
+  const unsubscribe = subscribeControl(o.redis, {
+    cancel: (queue, jobId) => void workers.get(queue)?.cancelJob(jobId, 'cancelled by the coordinator'),
+    queues: () => void discover().catch(() => undefined),
+  });
   const beatTimer = setInterval(() => void beat(), HEARTBEAT_MS);
 
   return {
@@ -189,6 +196,7 @@ export async function startWorkerRuntime(o: WorkerRuntimeOptions): Promise<Worke
     queues: () => [...workers.keys()],
     async stop() {
       stopped = true;
+      unsubscribe();
       clearInterval(discoverTimer);
       clearInterval(beatTimer);
       await Promise.all([...workers.values()].map((w) => w.close()));
