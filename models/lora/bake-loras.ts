@@ -7,7 +7,7 @@ import { writeDerivedPack, type Patch, type SdxlComponent } from '../weights/der
 import { locateWeights } from '../weights/locate-weights.ts';
 import { gatherParam, scatterParam, type WeightTarget } from '../weights/weight-target.ts';
 import { fromFloat16Array } from '../../workers/onnx/float16.ts';
-import { lowRankAdd } from '../../workers/onnx/low-rank-add.ts';
+import { addLowRankInPlace, releaseLowRankKernel } from './low-rank-kernel.ts';
 import { flatten, groupLoraKeys, sgmFlatToDiffusersFlat, type LoraLayer } from './lora-keys.ts';
 
 export interface LoraChoice {
@@ -91,6 +91,7 @@ export async function bakeLoras(o: { baseDir: string; base: SdxlManifest; destDi
     });
     return report;
   } finally {
+    releaseLowRankKernel();
     await Promise.all(files.map((f) => f.close()));
   }
 }
@@ -101,35 +102,41 @@ function resolve(layer: LoraLayer, byFlat: Map<string, string>, params: Map<stri
 }
 
 /**
- * The initializer with every delta added. A whole-initializer target (conv kernels, Gemm weights,
- * Optimum's transposed MatMul weights) is updated in its stored type by one Gemm, fp16 included;
- * a packed Q/K/V slice is gathered, updated and scattered back in float32.
+ * The initializer with every delta added, in place in the buffer it was read into. A
+ * whole-initializer target (conv kernels, Gemm weights, Optimum's transposed MatMul weights) is
+ * updated in its stored type, fp16 included; a packed Q/K/V slice is gathered, updated and
+ * scattered back in float32.
  */
 async function applyDeltas(file: OnnxFile, init: InitializerRef, deltas: Delta[], pool: BytePool): Promise<PatchValues> {
   if (init.dataType !== ONNX_FLOAT && init.dataType !== ONNX_FLOAT16) throw new LoraRefused(`${file.path}: weight ${init.name} has ONNX data type ${init.dataType}; LoRAs bake into float32 or float16 weights`);
   const half = init.dataType === ONNX_FLOAT16;
-  const typed = (b: Buffer): Float32Array | Uint16Array => (half ? new Uint16Array(b.buffer, b.byteOffset, b.byteLength / 2) : new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4));
   const raw = await file.readRaw(init, pool);
-  let w = typed(raw.byteOffset % 4 === 0 ? raw : Buffer.from(new Uint8Array(raw)));
+  const buf = raw.byteOffset % 4 === 0 ? raw : Buffer.from(new Uint8Array(raw));
+  const w = half ? new Uint16Array(buf.buffer, buf.byteOffset, buf.byteLength / 2) : new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
   const count = init.dims.reduce((a, b) => a * b, 1);
+  let unpacked: Float32Array | null = null;
   for (const d of deltas) {
     const f = await d.factors();
     if (d.target.layout !== 'packed' && f.out * f.inner === count) {
-      // The result goes into a pooled buffer and the input goes back: no fresh megabytes per layer.
-      const out = typed(pool.take(init.byteLength));
-      const transposed = d.target.layout === 'transpose';
-      await lowRankAdd({ c: w, rows: transposed ? f.inner : f.out, cols: transposed ? f.out : f.inner, a: transposed ? f.down : f.up, b: transposed ? f.up : f.down, rank: f.rank, transposed, out });
-      pool.give(new Uint8Array(w.buffer, w.byteOffset, w.byteLength));
-      w = out;
+      // Optimum's MatMul weight is Wᵀ [in, out]: Wᵀ += downᵀ·upᵀ.
+      if (d.target.layout === 'transpose') addLowRankInPlace(unpacked ?? w, f.inner, f.out, transpose(f.down, f.rank, f.inner), transpose(f.up, f.out, f.rank), f.rank);
+      else addLowRankInPlace(unpacked ?? w, f.out, f.inner, f.up, f.down, f.rank);
       continue;
     }
-    const all = w instanceof Float32Array ? w : fromFloat16Array(w);
-    const param = await lowRankAdd({ c: gatherParam(d.target, all), rows: f.out, cols: f.inner, a: f.up, b: f.down, rank: f.rank, transposed: false });
-    scatterParam(d.target, all, param as Float32Array);
-    w = all;
+    unpacked ??= w instanceof Float32Array ? w : fromFloat16Array(w);
+    const param = gatherParam(d.target, unpacked);
+    addLowRankInPlace(param, f.out, f.inner, f.up, f.down, f.rank);
+    scatterParam(d.target, unpacked, param);
   }
-  if (w instanceof Float32Array && half) return w;
-  return { encoded: Buffer.from(w.buffer, w.byteOffset, w.byteLength), owned: true };
+  if (unpacked && unpacked !== w) return unpacked;
+  return { encoded: buf, owned: true };
+}
+
+/** [rows, cols] → [cols, rows] (the small LoRA factors only). */
+function transpose(m: Float32Array, rows: number, cols: number): Float32Array {
+  const t = new Float32Array(m.length);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = m[i * cols + j]!;
+  return t;
 }
 
 /** up (scaled by scale · alpha / rank) and down as matrices, checked against the target parameter. */

@@ -55,8 +55,15 @@ export function toFloat16Array(src: ArrayLike<number>): Uint16Array {
  * result is subnormal, Inf or NaN (rare in weights) take the exact scalar path.
  */
 function float32ArrayToFloat16(src: Float32Array): Uint16Array {
+  const out = new Uint16Array(src.length);
+  encodeFloat16Into(src, out);
+  return out;
+}
+
+/** float32 values → fp16 bit patterns in `out` (same length), rounding as float32ToFloat16Bits. */
+export function encodeFloat16Into(src: Float32Array, out: Uint16Array): void {
   const n = src.length;
-  const out = new Uint16Array(n);
+  if (out.length !== n) throw new Error(`fp16 encode: ${n} values into ${out.length} slots`);
   const bits = src.byteOffset % 4 === 0 ? new Uint32Array(src.buffer, src.byteOffset, n) : new Uint32Array(Float32Array.from(src).buffer);
   for (let i = 0; i < n; i++) {
     const x = bits[i]!;
@@ -70,7 +77,13 @@ function float32ArrayToFloat16(src: Float32Array): Uint16Array {
     } else if ((x & 0x7fffffff) === 0) out[i] = (x >>> 16) & 0x8000;
     else out[i] = float32ToFloat16Bits(src[i]!);
   }
-  return out;
+}
+
+/** fp16 bit patterns → float32 values in `out` (same length), one table lookup each. */
+export function decodeFloat16Into(src: Uint16Array, out: Float32Array): void {
+  if (out.length !== src.length) throw new Error(`fp16 decode: ${src.length} values into ${out.length} slots`);
+  const table = float16Table();
+  for (let i = 0; i < src.length; i++) out[i] = table[src[i]!]!;
 }
 
 let halfTable: Float32Array | null = null;
@@ -85,8 +98,7 @@ export function float16Table(): Float32Array {
 }
 
 export function fromFloat16Array(src: Uint16Array): Float32Array {
-  const table = float16Table();
   const out = new Float32Array(src.length);
-  for (let i = 0; i < src.length; i++) out[i] = table[src[i]!]!;
+  decodeFloat16Into(src, out);
   return out;
 }
