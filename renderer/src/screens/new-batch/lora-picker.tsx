@@ -37,12 +37,17 @@ export function LoraPicker() {
                 <input className="input num" type="number" min={scale.min} max={scale.max} step={0.05} value={picked.get(l.id)} onChange={(e) => setScale(l.id, Number(e.target.value))} aria-label={`Scale of ${l.name}`} />
               ) : null}
               {on && mode === 'template'
-                ? l.triggerWords.map((w) => (
-                    <button key={w} type="button" className="btn small" onClick={() => addWord(w)} title="Add this trigger word to the template">
-                      + {w}
-                    </button>
-                  ))
+                ? l.triggerWords.map((w) => {
+                    const added = template.includes(w);
+                    return (
+                      <button key={w} type="button" className="btn small" disabled={added} onClick={() => addWord(w)} title={added ? 'Already in the template' : 'Add this trigger word to the template'} aria-label={`Add trigger word ${w}`}>
+                        {added ? '✓' : '+'} {w}
+                      </button>
+                    );
+                  })
                 : null}
+              {/* Prompts from a CSV column: the words cannot be added for you, but they are shown. */}
+              {on && mode !== 'template' && l.triggerWords.length > 0 ? <span className="small muted">Trigger words (use a template to add them, or put them in the prompt column): {l.triggerWords.join(', ')}</span> : null}
             </div>
           );
         })}
