@@ -57,6 +57,16 @@ async function seed(): Promise<Seeded> {
   await createLayoutTestPack(join(root, 'base'), 'optimum', { id: 'tiny-base' });
   cli(['models', 'locate', 'tiny-base', join(root, 'base'), '--data-dir', dataDir]);
   await writeTinyIpAdapter(join(root, 'ip-adapter_sdxl.safetensors'));
+  // A kohya LoRA whose training tags are its trigger words.
+  const m = 'lora_unet_input_blocks_4_1_transformer_blocks_0_attn1_to_q';
+  await writeSafetensors(
+    join(root, 'pixel.safetensors'),
+    [
+      { name: `${m}.lora_down.weight`, shape: [2, 8], dtype: 'F32', values: Array.from({ length: 16 }, (_, i) => i / 16) },
+      { name: `${m}.lora_up.weight`, shape: [8, 2], dtype: 'F32', values: Array.from({ length: 16 }, (_, i) => -i / 16) },
+    ],
+    { ss_tag_frequency: JSON.stringify({ set: { 'pixel art': 9, sprite: 4 } }) },
+  );
   // Not an IP-Adapter: a LoRA-shaped file (the refusal must say why and what to use instead).
   await writeSafetensors(join(root, 'not-an-adapter.safetensors'), [{ name: 'lora_unet_x.lora_down.weight', shape: [2, 2], dtype: 'F32', values: [1, 0, 0, 1] }]);
   const ctx = openAppContext(dataDir);
@@ -188,5 +198,30 @@ export const specs: E2eSpec[] = [
     assert(!bases.some((b) => b.includes('tiny-ip') || b.includes('IP-Adapter')), `bases: ${JSON.stringify(bases)}`);
     await row.scrollIntoViewIfNeeded();
     await screenshot(page, 'style-weights-ip-adapter-installed');
+  }),
+
+  spec('style weights: LoRA import and cache in Settings, trigger words in New batch', async (ctx) => {
+    const { page, s } = await open(ctx, '#/settings');
+    const section = page.getByTestId('loras-section');
+    await section.getByLabel('LoRA file').fill(join(s.root, 'pixel.safetensors'));
+    await section.getByRole('button', { name: 'Import LoRA' }).click();
+    await expectOkToast(page, 'Imported pixel');
+    await section.getByRole('cell', { name: 'pixel art, sprite' }).waitFor();
+    // The variant cache is visible with its size and limit (nothing baked yet).
+    const cache = await section.getByTestId('lora-cache').innerText();
+    assert(/0 B of 40(\.0)? GB used by 0 baked variants/.test(cache), `cache line: ${cache}`);
+    await section.scrollIntoViewIfNeeded();
+    await screenshot(page, 'style-weights-loras-section');
+
+    // New batch: picking the LoRA offers its trigger words; one click puts a word in the template.
+    await page.goto(`${s.server.url}#/new-batch`);
+    const template = page.getByLabel('Prompt template');
+    await template.fill('a lantern');
+    await page.getByLabel('Use LoRA pixel').check();
+    await page.getByRole('button', { name: 'Add trigger word pixel art' }).click();
+    assert((await template.inputValue()) === 'a lantern, pixel art', `template: ${await template.inputValue()}`);
+    assert(await page.getByRole('button', { name: 'Add trigger word pixel art' }).isDisabled(), 'a word already in the template is not offered twice');
+    await page.getByTestId('lora-picker').scrollIntoViewIfNeeded();
+    await screenshot(page, 'style-weights-lora-picker');
   }),
 ];

@@ -49,8 +49,8 @@ export function IpAdapterInstall({ packs, onInstalled }: { packs: PackInfo[]; on
     <div className="stack tight" data-testid="ip-adapter-install">
       <h3>Install an IP-Adapter</h3>
       <div className="small muted">Adds the adapter's image cross-attention to a copy of an SDXL pack. Batches on the new pack follow the references' look more closely when the style-weight retry runs.</div>
+      <input className="input mono" placeholder="/path/to/ip-adapter_sdxl.safetensors" value={path} onChange={(e) => setPath(e.target.value)} aria-label="IP-Adapter file" />
       <div className="row gap">
-        <input className="input grow mono" placeholder="/path/to/ip-adapter_sdxl.safetensors" value={path} onChange={(e) => setPath(e.target.value)} aria-label="IP-Adapter file" />
         <select className="input" value={baseId} onChange={(e) => setBase(e.target.value)} aria-label="IP-Adapter base pack">
           {bases.length === 0 ? <option value="">No SDXL pack installed</option> : null}
           {bases.map((p) => (
@@ -60,7 +60,10 @@ export function IpAdapterInstall({ packs, onInstalled }: { packs: PackInfo[]; on
           ))}
         </select>
         <input className="input" placeholder="Name (optional)" value={name} onChange={(e) => setName(e.target.value)} aria-label="IP-Adapter pack name" />
-        <input className="input narrow num" type="number" min={1} max={1024} step={1} placeholder="64" value={headDim} onChange={(e) => setHeadDim(e.target.value)} aria-label="Attention head size" aria-invalid={!headOk} title="Attention head size: 64 for SDXL (leave empty)" />
+        <label className="inline-field small" title="Width of one attention head in the base pack's UNet: 64 for every SDXL pack (leave it empty)">
+          Head size
+          <input className="input narrow num" type="number" min={1} max={1024} step={1} placeholder="64" value={headDim} onChange={(e) => setHeadDim(e.target.value)} aria-label="Attention head size" aria-invalid={!headOk} />
+        </label>
         <button className="btn" disabled={busy || !path.trim() || !baseId || !headOk} onClick={() => void run()}>
           {busy ? 'Installing…' : 'Install'}
         </button>
