@@ -2,7 +2,6 @@ import type { Database } from 'better-sqlite3';
 import type { RgbImage } from '../../workers/image/rgb-image.ts';
 import type { DataDir } from '../core/data-dir.ts';
 import { getProfile } from '../dna/profile-repo.ts';
-import { scoreImage } from '../dna/score.ts';
 import { styleKeywords } from '../dna/style-keywords.ts';
 import type { StyleProfile } from '../dna/style-profile.ts';
 import { createClipEmbedder } from '../inference/clip-embedder.ts';
@@ -15,10 +14,11 @@ import { tagAsset } from '../library/tag-asset.ts';
 import { getEmbedding, putEmbedding } from '../library/embeddings-repo.ts';
 import { AppError } from '../core/app-error.ts';
 import { createFileArchive } from './adapters/file-archive.ts';
+import { dnaValidate } from './adapters/dna-validate.ts';
 import { readProvenance, recipeFromProvenance } from '../style-weights/pack-provenance.ts';
 import { createLibraryStore, createThumbnailStage } from './adapters/library-store.ts';
 import { toGenerateRequest } from './generate-request.ts';
-import type { BatchStages, GenerateStage, PostStage, StageResolver, ValidateStage } from './stages.ts';
+import type { BatchStages, GenerateStage, PostStage, StageResolver } from './stages.ts';
 import type { BatchRecord } from './types.ts';
 
 export interface RealStagesOptions {
@@ -123,34 +123,6 @@ function sdxlGenerate(sdxl: SdxlClient, profile: StyleProfile, embedder: Embedde
         },
       );
       return { image: res.image, gpuMs: res.gpuMs };
-    },
-  };
-}
-
-function dnaValidate(profile: StyleProfile, embedder: Embedder | null, embeddings: WeakMap<RgbImage, Float32Array>): ValidateStage {
-  return {
-    async validate(image, { task }) {
-      let embedding: Float32Array | undefined;
-      if (embedder && profile.clipCentroid) {
-        embedding = (await embedder.embedImages([image]))[0];
-        if (embedding) embeddings.set(image, embedding);
-      }
-      const s = await scoreImage(image, profile, {
-        embedder,
-        requested: { width: task.params.width, height: task.params.height },
-        ...(embedding ? { embedding } : {}),
-      });
-      // Measurements only: decidePass flags each metric against the batch's own thresholds.
-      return {
-        styleScore: s.styleScore,
-        clipSimilarity: s.clipSimilarity,
-        colourDistance: s.colourDistance,
-        edgeSimilarity: s.edgeSimilarity,
-        paramsFit: s.paramsFit,
-        dimensionsOk: s.pass.dimensions,
-        artifactsOk: s.pass.artifacts,
-        clipUnavailable: s.clipUnavailable,
-      };
     },
   };
 }
