@@ -53,6 +53,7 @@ export function ModelPacks() {
       </AsyncView>
       {packs.data ? <CheckpointImport packs={packs.data} onImported={packs.reload} /> : null}
       {packs.data ? <IpAdapterInstall packs={packs.data} onInstalled={packs.reload} /> : null}
+      <h3>Locate a pack folder</h3>
       <div className="row gap">
         <input className="input grow mono" placeholder="/path/to/model-pack (folder with manifest.json)" value={dir} onChange={(e) => setDir(e.target.value)} aria-label="Model pack folder" />
         <button className="btn" disabled={!dir.trim()} onClick={() => void attempt('Locate', () => call('models.locate', { dir: dir.trim() }), (p) => `Added ${p.name}`).then((r) => r && packs.reload())}>
