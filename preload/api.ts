@@ -242,6 +242,10 @@ export interface WorkerDto {
   gpu: string | null;
   gpuMemoryMb: number | null;
   packs: { packId: string; hash: string; version: string }[];
+  /** LoRA variants of those packs the worker has baked and takes jobs for. */
+  variants: { packId: string; hash: string; loras: { name: string; scale: number }[] }[];
+  /** CLIP packs: the worker embeds and scores for coordinators holding the same one. */
+  clipPacks: { packId: string; hash: string }[];
   currentJob: { batchId: string; rowIndex: number; since: string } | null;
   imagesPerMin: number;
   completed: number;
