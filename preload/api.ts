@@ -296,6 +296,19 @@ export interface PackInfo {
   verification: string | null;
   /** What an installed SDXL pack allows (New batch offers only these); null for other packs. */
   limits: PackLimitsDto | null;
+  /** The IP-Adapter an installed SDXL pack carries (decoupled cross-attention); null when none. */
+  ipAdapter: PackIpAdapterDto | null;
+}
+
+/**
+ * An SDXL pack with an installed IP-Adapter: the batch's "more style weight" rung uses it when a
+ * CLIP pack makes image embeddings of embedDim (img2img otherwise).
+ */
+export interface PackIpAdapterDto {
+  tokens: number | null;
+  embedDim: number | null;
+  /** Installed CLIP packs whose image embeddings fit the adapter's projection. */
+  clipPacks: string[];
 }
 
 /** The sizes, steps, guidance and samplers an SDXL pack accepts (server-side: pack-limits.ts). */
@@ -356,6 +369,17 @@ export interface CheckpointImportDto {
   unmappedCount: number;
   mismatched: Array<{ key: string; target: string; checkpointShape: number[]; packShape: number[] }>;
   smokeMs: number | null;
+}
+
+/** `models.installIpAdapter`: the new pack (base pack + the adapter's decoupled cross-attention). */
+export interface IpAdapterInstallDto {
+  packId: string;
+  name: string;
+  path: string;
+  /** Cross-attention layers that got the adapter. */
+  layers: number;
+  tokens: number;
+  embedDim: number;
 }
 
 export interface LoraDto {
@@ -768,6 +792,8 @@ export const requestSchemas = {
   'models.locate': z.object({ dir: z.string().min(1).max(1000) }),
   'models.createTestPacks': Empty,
   'models.importCheckpoint': z.object({ path: z.string().min(1).max(1000), baseId: Id, name: z.string().trim().min(1).max(80).optional() }).strict(),
+  /** Installs an IP-Adapter .safetensors onto an installed SDXL pack, as a new pack (`models ip-adapter install`). */
+  'models.installIpAdapter': z.object({ path: z.string().min(1).max(1000), baseId: Id, name: z.string().trim().min(1).max(80).optional(), headDim: z.number().int().min(1).max(1024).optional() }).strict(),
   'loras.list': Empty,
   'loras.import': z.object({ path: z.string().min(1).max(1000), name: z.string().trim().min(1).max(80).optional() }).strict(),
   'loras.remove': z.object({ id: Id }).strict(),
@@ -885,6 +911,7 @@ export interface RequestResults {
   'models.locate': PackInfo;
   'models.createTestPacks': PackInfo[];
   'models.importCheckpoint': CheckpointImportDto;
+  'models.installIpAdapter': IpAdapterInstallDto;
   'loras.list': LoraDto[];
   'loras.import': LoraDto;
   'loras.remove': { removed: string };
@@ -941,7 +968,8 @@ export interface RequestResults {
   'library.archive': { changed: number };
   'library.restore': { changed: number };
   'library.delete': { changed: number };
-  'library.facets': { categories: string[]; tags: { tag: string; count: number }[]; batches: { id: string; name: string }[] };
+  /** models/loras: the checkpoints (pack id or imported checkpoint name) and LoRAs the library's recipes name, with asset counts. */
+  'library.facets': { categories: string[]; tags: { tag: string; count: number }[]; batches: { id: string; name: string }[]; models: { name: string; count: number }[]; loras: { name: string; count: number }[] };
   'library.undelete': { changed: number };
   'library.purge': { purged: number };
   'library.addToRefs': ProfileDetail;
