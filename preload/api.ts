@@ -648,6 +648,8 @@ export interface AssetDetail extends AssetSummary {
   params: Record<string, unknown>;
   seed: number;
   model: string;
+  /** LoRAs baked into the weights that made it (names, as the LoRA filter takes them). */
+  loras: string[];
   scores: StyleScoresDto | null;
   tags: AssetTag[];
   subcategories: string[];

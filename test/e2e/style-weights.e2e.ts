@@ -152,6 +152,17 @@ export const specs: E2eSpec[] = [
     await page.getByRole('button', { name: 'Reset' }).click();
     await waitTotal(page, TOTAL);
     assert((await lora.inputValue()) === '', 'Reset clears the LoRA filter');
+    // The asset detail names its checkpoint and LoRAs; each one filters the Library.
+    await page.locator('[data-testid="asset-tile"]', { hasText: `item-${TOTAL - 1}` }).click();
+    const madeWith = page.getByTestId('made-with');
+    await madeWith.waitFor();
+    assert((await madeWith.innerText()).replace(/\s+/g, ' ').trim() === 'Made with my-style LoRA pixel LoRA ink', `made with: ${await madeWith.innerText()}`);
+    await screenshot(page, 'style-weights-made-with');
+    await madeWith.getByRole('button', { name: 'Filter by LoRA ink' }).click();
+    await waitTotal(page, count((r) => r.loras.includes('ink')));
+    assert((await lora.inputValue()) === 'ink', 'the LoRA filter shows the choice made from the detail');
+    await page.getByRole('button', { name: 'Reset' }).click();
+    await waitTotal(page, TOTAL);
     // A checkpoint no asset used: the empty state, with the filter still shown and clearable.
     await model.selectOption('test-sdxl');
     await lora.selectOption('pixel');

@@ -42,7 +42,7 @@ function detailDto(s: AppServices, a: Asset): AssetDetail {
   return {
     ...summaryDto(a, s.fileUrl),
     imageUrl: s.fileUrl(a.relPath),
-    batchId: a.batchId, prompt: a.prompt, negativePrompt: a.negativePrompt, params: a.params, seed: a.seed ?? 0, model: a.model,
+    batchId: a.batchId, prompt: a.prompt, negativePrompt: a.negativePrompt, params: a.params, seed: a.seed ?? 0, model: a.model, loras: assetLoras(s, a.id),
     scores: scoresDto(readStyleScores(a.scores), getBatch(s.app.db, a.batchId)?.config ?? BatchConfigSchema.parse({})),
     tags: tags.map((t) => ({ tag: t.tag, group: t.group, confidence: t.confidence ?? 1, source: t.source })),
     subcategories: a.subcategories,
@@ -51,6 +51,18 @@ function detailDto(s: AppServices, a: Asset): AssetDetail {
     fileSize: a.fileSize,
     recipe,
   };
+}
+
+/** The recipe's LoRA names (assets.loras, JSON); a malformed value reads as none. */
+function assetLoras(s: AppServices, id: string): string[] {
+  const row = s.app.db.prepare('SELECT loras FROM assets WHERE id = ?').get(id) as { loras: string | null } | undefined;
+  if (!row?.loras) return [];
+  try {
+    const v = JSON.parse(row.loras) as unknown;
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 function requireAsset(s: AppServices, id: string): Asset {
