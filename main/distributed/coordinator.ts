@@ -8,9 +8,11 @@ import { FINAL_STATES } from '../pipeline/state-machine.ts';
 import type { StageResolver } from '../pipeline/stages.ts';
 import type { BatchRecord } from '../pipeline/types.ts';
 import { CoordinatorHub } from './coordinator-hub.ts';
-import { distributedStages } from './distributed-stages.ts';
+import { distributedStages, type DistributedStageOptions } from './distributed-stages.ts';
 import { jobIdFor } from './job-types.ts';
-import { packIdentity } from './pack-identity.ts';
+import { clipPackIdentity, packIdentity } from './pack-identity.ts';
+import { dataFolderVariants } from './worker-variants.ts';
+import type { DataDir } from '../core/data-dir.ts';
 import { checkRedis, type RedisCheck } from './redis-check.ts';
 import { createRedis } from './redis-connection.ts';
 import { parseStoreUrl } from './store-url.ts';
@@ -23,7 +25,16 @@ export interface CoordinatorOptions {
   storeUrl: string;
   db: Database;
   /** Generate here as well: an in-process worker over the app's own pool and packs. */
-  local?: { pool: WorkerPool; packDirs: string[]; provider: string } | null;
+  local?: {
+    pool: WorkerPool;
+    /** BASE pack folders: LoRA variants are baked from them into dataDir's variant cache. */
+    packDirs: string[];
+    provider: string;
+    /** The coordinator's CLIP pack: the local worker then embeds and scores like a remote one. */
+    clipPackDirs?: string[];
+    /** Data folder (LoRA registry + variant cache): without it the local worker takes no LoRA variants. */
+    dataDir?: DataDir;
+  } | null;
   /** Claimed attempts in flight at once (jobs queued for workers). */
   maxInFlight?: number;
   pollMs?: number;
@@ -38,7 +49,8 @@ export interface Coordinator {
   readonly local: WorkerRuntime | null;
   /** Engine settings for a coordinator: enough generation loops to keep every worker busy. */
   readonly engineConfig: Partial<PipelineConfig>;
-  wrap(inner: StageResolver, packDirFor: (batch: BatchRecord) => string): StageResolver;
+  /** packDirFor (or options.packDirFor) gives the batch's BASE pack: LoRA variants are baked by the workers. */
+  wrap(inner: StageResolver, packDirFor: DistributedStageOptions | ((batch: BatchRecord) => string)): StageResolver;
   /** Cleans up a task's jobs and work objects once it is final. Returns the unsubscribe. */
   attach(engine: PipelineEngine): () => void;
   workers(): Promise<WorkerAd[]>;
@@ -63,11 +75,14 @@ export async function startCoordinator(o: CoordinatorOptions): Promise<Coordinat
     const cleanups = new Set<Promise<unknown>>();
     if (o.local && o.local.packDirs.length > 0) {
       const packs = await Promise.all(o.local.packDirs.map((d) => packIdentity(d)));
+      const clipPacks = await Promise.all((o.local.clipPackDirs ?? []).map((d) => clipPackIdentity(d)));
       local = await startWorkerRuntime({
         redis,
         store,
         pool: o.local.pool,
         packs,
+        clipPacks,
+        ...(o.local.dataDir ? { variants: dataFolderVariants({ db: o.db, dataDir: o.local.dataDir, store, ...(o.log ? { log: o.log } : {}) }) } : {}),
         provider: o.local.provider,
         gpu: { name: null, memoryMb: null },
         version: o.version ?? 'dev',

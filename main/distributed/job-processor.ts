@@ -8,6 +8,7 @@ import { AppError, toErrorData } from '../core/app-error.ts';
 import type { SdxlClient } from '../inference/sdxl-client.ts';
 import { toGenerateRequest } from '../pipeline/generate-request.ts';
 import { cancelKey, type GenerateJobData, type GenerateJobResult } from './job-types.ts';
+import type { WorkerValidator } from './worker-validator.ts';
 import { sha256Hex, type WorkStore } from './work-store.ts';
 
 export interface ProcessorDeps {
@@ -16,8 +17,10 @@ export interface ProcessorDeps {
   gpu: string | null;
   redis: Redis;
   store: WorkStore;
-  /** SDXL client per pack hash (the worker's installed packs over its inference pool). */
-  clientFor(packHash: string): SdxlClient | undefined;
+  /** SDXL client per pack variant: base pack hash + LoRA set key ('' for the plain pack). */
+  clientFor(packHash: string, loraKey: string): SdxlClient | undefined;
+  /** Embeds and scores when this worker holds the job's CLIP pack. */
+  validator?: WorkerValidator;
   /** Labelled stand-in for GPU time in tests and benchmarks (added to every image). */
   simulateGpuMs: number;
   onStart(job: Job<GenerateJobData>): void;
@@ -46,8 +49,9 @@ export function createProcessor(d: ProcessorDeps): (job: Job<GenerateJobData>) =
     const startedAt = Date.now();
     let ok = false;
     try {
-      const client = d.clientFor(data.packHash);
-      if (!client) throw new AppError('ModelMissing', `this worker does not hold pack ${data.packId} (${data.packHash})`);
+      const loraKey = data.loraKey ?? '';
+      const client = d.clientFor(data.packHash, loraKey);
+      if (!client) throw new AppError('ModelMissing', `this worker does not hold pack ${data.packId} (${data.packHash})${loraKey ? ` with LoRA set ${loraKey}` : ''}`);
       const timings: Record<string, number> = {};
       let t0 = performance.now();
       const initImage = data.initImageKey ? await decodePng(await d.store.get(data.initImageKey, abort.signal)) : undefined;
@@ -62,6 +66,10 @@ export function createProcessor(d: ProcessorDeps): (job: Job<GenerateJobData>) =
       t0 = performance.now();
       const png = await encodePng(res.image);
       timings['workerEncode'] = performance.now() - t0;
+      // Scored from the generated pixels, which the PNG keeps exactly (lossless RGB). A measurement
+      // that fails here (profile object gone, CLIP session error) is left to the coordinator.
+      const validation = data.validate ? await (d.validator?.measure(res.image, data.validate) ?? Promise.resolve(null)).catch(() => null) ?? undefined : undefined;
+      if (validation) timings['workerValidate'] = validation.ms;
       const result: GenerateJobResult = {
         v: 1,
         worker: d.workerId,
@@ -77,6 +85,7 @@ export function createProcessor(d: ProcessorDeps): (job: Job<GenerateJobData>) =
         startedAt,
         endedAt: 0,
         timings,
+        ...(validation ? { validation } : {}),
       };
       t0 = performance.now();
       await d.store.put(data.pngKey, png, 'image/png', abort.signal);

@@ -1,3 +1,4 @@
+import type { StyleScoresInput } from '../pipeline/records/style-scores.ts';
 import type { GenerationParams } from '../pipeline/types.ts';
 
 /** What the coordinator puts in one BullMQ job: one claimed attempt of one task. */
@@ -13,6 +14,10 @@ export interface GenerateJobData {
   params: GenerationParams;
   packId: string;
   packHash: string;
+  /** The variant's LoRA set key ('' or absent: the plain pack); the worker generates on that variant. */
+  loraKey?: string;
+  /** Present when the coordinator wants a worker holding this CLIP pack to embed and score. */
+  validate?: JobValidate;
   /** sha256 of the plan (prompt, negative, params): a replay adopts an earlier job only when equal. */
   planHash: string;
   /** Init image for img2img, PNG in the store (the coordinator uploads it). */
@@ -38,6 +43,39 @@ export interface GenerateJobResult {
   startedAt: number;
   endedAt: number;
   timings: Record<string, number>;
+  /** The worker's measurement of the image (only when it held the job's CLIP pack). */
+  validation?: WorkerValidation;
+}
+
+/** What the worker needs to run the engine's validate measurement itself. */
+export interface JobValidate {
+  clipPackId: string;
+  clipPackHash: string;
+  /** Store key of the style profile (content-addressed JSON, uploaded once by the coordinator). */
+  profileKey: string;
+  /** The task's requested size (the dimension check compares against it, not a downsized retry). */
+  requested: { width: number; height: number };
+}
+
+/** The validate measurement made on the worker, with the CLIP pack it was made with. */
+export interface WorkerValidation {
+  clipPackId: string;
+  clipPackHash: string;
+  clipModelId: string | null;
+  scores: StyleScoresInput;
+  /** CLIP image embedding (float32 values as numbers: JSON keeps them exactly). */
+  embedding: number[] | null;
+  /** Time on the worker: CLIP encoder, and the whole measurement. */
+  embedMs: number;
+  ms: number;
+}
+
+/** One LoRA of a pack variant, by content: workers fetch or find the file by its sha256. */
+export interface VariantLora {
+  sha256: string;
+  scale: number;
+  name: string;
+  bytes: number;
 }
 
 /** A queue's variant, registered by the coordinator so workers find queues for packs they hold. */
@@ -46,6 +84,8 @@ export interface QueueVariant {
   packId: string;
   packHash: string;
   loraKey: string;
+  /** The LoRAs baked into this variant, in canonical order (empty or absent: the plain pack). */
+  loras?: VariantLora[];
 }
 
 export const KEY_PREFIX = 'assetql';

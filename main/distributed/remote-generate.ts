@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Job } from 'bullmq';
+import type { RgbImage } from '../../workers/image/rgb-image.ts';
 import { AppError, type ErrorKind } from '../core/app-error.ts';
 import { getBatch } from '../pipeline/ledger-api.ts';
 import type { GenerateCapabilities } from '../pipeline/escalation.ts';
@@ -8,17 +9,29 @@ import type { TaskRecord } from '../pipeline/types.ts';
 import { recordAttemptProducer } from './attempt-producer.ts';
 import type { CoordinatorHub, QueueHandle } from './coordinator-hub.ts';
 import { decodePng, encodePng } from './job-processor.ts';
-import { jobIdFor, type GenerateJobData, type GenerateJobResult } from './job-types.ts';
+import { jobIdFor, type GenerateJobData, type GenerateJobResult, type VariantLora, type WorkerValidation } from './job-types.ts';
 import type { PackIdentity } from './pack-identity.ts';
 import { sha256Hex, workObjectKey } from './work-store.ts';
+
+/** Ask workers holding this CLIP pack to embed and score (the profile is in the store under profileKey). */
+export interface RemoteValidate {
+  clipPackId: string;
+  clipPackHash: string;
+  profileKey: string;
+}
 
 export interface RemoteGenerateOptions {
   hub: CoordinatorHub;
   pack: PackIdentity;
   loraKey: string;
+  /** The variant's LoRAs (canonical order); workers bake them onto the base pack. */
+  loras?: VariantLora[];
   queueName: string;
   modelId: string;
   capabilities: GenerateCapabilities;
+  validate?: RemoteValidate;
+  /** Hands a worker's measurement of the returned image to the validate stage. */
+  onValidation?: (image: RgbImage, v: WorkerValidation) => void;
 }
 
 type AnyJob = Job<GenerateJobData, GenerateJobResult>;
@@ -39,7 +52,7 @@ export function remoteGenerate(o: RemoteGenerateOptions): GenerateStage {
       if (!attempt) throw new AppError('Internal', 'remote generation needs the claimed attempt (task and number) from the engine');
       const { task, n } = attempt;
       if (signal.aborted) throw new AppError('Cancelled', String(signal.reason ?? 'cancelled'));
-      const handle = await hub.queueFor({ name: o.queueName, packId: o.pack.packId, packHash: o.pack.hash, loraKey: o.loraKey });
+      const handle = await hub.queueFor({ name: o.queueName, packId: o.pack.packId, packHash: o.pack.hash, loraKey: o.loraKey, ...(o.loras?.length ? { loras: o.loras } : {}) });
       const planHash = hashPlan(req);
       let job = await adoptEarlier(hub, handle, task, n, planHash);
       if (!job) job = await enqueue(hub, handle, o, req, task, n, planHash, signal);
@@ -52,6 +65,7 @@ export function remoteGenerate(o: RemoteGenerateOptions): GenerateStage {
       if (image.width !== result.width || image.height !== result.height) {
         throw new AppError('Unavailable', `work object ${result.pngKey} is ${image.width}x${image.height}, the worker reported ${result.width}x${result.height}`);
       }
+      if (result.validation && o.onValidation) o.onValidation(image, result.validation);
       recordAttemptProducer(hub.db, task.id, n, { worker: result.worker, host: result.host, provider: result.provider, workerGenMs: result.timings['workerGenerate'] ?? null });
       return { image, gpuMs: result.gpuMs };
     },
@@ -98,6 +112,8 @@ async function enqueue(hub: CoordinatorHub, h: QueueHandle, o: RemoteGenerateOpt
     params: req.params,
     packId: o.pack.packId,
     packHash: o.pack.hash,
+    ...(o.loraKey ? { loraKey: o.loraKey } : {}),
+    ...(o.validate ? { validate: { ...o.validate, requested: { width: task.params.width, height: task.params.height } } } : {}),
     planHash,
     ...(initImageKey ? { initImageKey } : {}),
     pngKey: workObjectKey(hub.store.config, jobId, 'png'),

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { AppError } from '../core/app-error.ts';
 import { createS3Client } from '../library/sync/s3-client.ts';
 import { withRetry } from '../library/sync/retry.ts';
@@ -14,8 +14,11 @@ import type { S3SyncConfig } from '../library/sync/s3-config.ts';
  */
 export interface WorkStore {
   readonly config: S3SyncConfig;
-  put(key: string, body: Buffer, contentType: string, signal?: AbortSignal): Promise<void>;
-  get(key: string, signal?: AbortSignal): Promise<Buffer>;
+  /** timeoutMs: per-request limit for large bodies (default 15 s; LoRA files take longer). */
+  put(key: string, body: Buffer, contentType: string, signal?: AbortSignal, timeoutMs?: number): Promise<void>;
+  get(key: string, signal?: AbortSignal, timeoutMs?: number): Promise<Buffer>;
+  /** Whether an object is there (content-addressed objects are uploaded once). */
+  exists(key: string, signal?: AbortSignal): Promise<boolean>;
   remove(keys: string[]): Promise<void>;
   /** Throws a clear error when the bucket is unreachable or the credentials are refused. */
   check(): Promise<void>;
@@ -38,16 +41,16 @@ export function sha256Hex(buf: Buffer): string {
 
 export function createWorkStore(config: S3SyncConfig, client: S3Client = createS3Client(config)): WorkStore {
   let retries = 0;
-  const retry = <T>(what: string, fn: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> =>
+  const retry = <T>(what: string, fn: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal, timeoutMs = REQUEST_TIMEOUT_MS): Promise<T> =>
     withRetry(
       async () => {
-        const t = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+        const t = AbortSignal.timeout(timeoutMs);
         const s = signal ? AbortSignal.any([signal, t]) : t;
         try {
           return await fn(s);
         } catch (err) {
           // The SDK reports our per-request timeout as AbortError, which retry.ts treats as final.
-          if (t.aborted && !signal?.aborted) throw new AppError('Timeout', `${what}: no answer within ${REQUEST_TIMEOUT_MS} ms`);
+          if (t.aborted && !signal?.aborted) throw new AppError('Timeout', `${what}: no answer within ${timeoutMs} ms`);
           throw err;
         }
       },
@@ -64,7 +67,7 @@ export function createWorkStore(config: S3SyncConfig, client: S3Client = createS
     get retries() {
       return retries;
     },
-    put: (key, body, contentType, signal) =>
+    put: (key, body, contentType, signal, timeoutMs) =>
       retry(
         `store PUT ${key}`,
         async (s) => {
@@ -74,14 +77,31 @@ export function createWorkStore(config: S3SyncConfig, client: S3Client = createS
           );
         },
         signal,
+        timeoutMs,
       ),
-    get: (key, signal) =>
+    get: (key, signal, timeoutMs) =>
       retry(
         `store GET ${key}`,
         async (s) => {
           const out = await client.send(new GetObjectCommand({ Bucket: config.bucket, Key: key }), { abortSignal: s });
           if (!out.Body) throw new AppError('Unavailable', `store GET ${key}: empty body`);
           return Buffer.from(await out.Body.transformToByteArray());
+        },
+        signal,
+        timeoutMs,
+      ),
+    exists: (key, signal) =>
+      retry(
+        `store HEAD ${key}`,
+        async (s) => {
+          try {
+            await client.send(new HeadObjectCommand({ Bucket: config.bucket, Key: key }), { abortSignal: s });
+            return true;
+          } catch (err) {
+            const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+            if (status === 404) return false;
+            throw err;
+          }
         },
         signal,
       ),

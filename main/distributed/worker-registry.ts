@@ -11,6 +11,10 @@ export interface WorkerAd {
   gpu: string | null;
   gpuMemoryMb: number | null;
   packs: { packId: string; hash: string; version: string }[];
+  /** LoRA variants of those packs baked and taken (base pack + LoRA content hashes + scales). */
+  variants?: { packId: string; hash: string; loraKey: string; loras: { name: string; sha256: string; scale: number }[] }[];
+  /** CLIP packs: this worker embeds and scores for coordinators with the same one. */
+  clipPacks?: { packId: string; hash: string }[];
   /** Job id being generated (null when idle) and its task's batch + row. */
   currentJob: { jobId: string; batchId: string; rowIndex: number; since: number } | null;
   /** Images finished in the last 60 s (a rolling window, so it is images/min). */

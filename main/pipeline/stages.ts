@@ -38,9 +38,30 @@ export interface GenerateStage {
   generate(req: GenerateRequest, opts: GenerateOptions): Promise<{ image: RgbImage; gpuMs: number }>;
 }
 
+/**
+ * Scores measured for this exact image by another machine running the same validate code with
+ * the same CLIP model (a distributed worker that holds the batch's CLIP pack).
+ */
+export interface PrecomputedValidation {
+  scores: StyleScoresInput;
+  embedding: Float32Array | null;
+  /** CLIP model id the embedding came from (null: no CLIP). */
+  clipModelId: string | null;
+}
+
 /** A validate stage measures; decidePass (records/decide-pass.ts) decides against the batch's thresholds. */
 export interface ValidateStage {
-  validate(image: RgbImage, ctx: { task: TaskRecord; prompt: string }): Promise<StyleScoresInput>;
+  validate(
+    image: RgbImage,
+    ctx: {
+      task: TaskRecord;
+      prompt: string;
+      /** Set by the distributed stages when the worker already measured the image. */
+      precomputed?: PrecomputedValidation;
+      /** The attempt's timings: a stage may add its own parts (e.g. clipEmbed, validateOnWorker). */
+      timings?: Record<string, number>;
+    },
+  ): Promise<StyleScoresInput>;
 }
 
 /** Keeps a failed attempt's image for review, approve and img2img; returns a library-relative path. */

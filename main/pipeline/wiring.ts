@@ -2,22 +2,23 @@ import type { Database } from 'better-sqlite3';
 import type { RgbImage } from '../../workers/image/rgb-image.ts';
 import type { DataDir } from '../core/data-dir.ts';
 import { getProfile } from '../dna/profile-repo.ts';
-import { scoreImage } from '../dna/score.ts';
 import { styleKeywords } from '../dna/style-keywords.ts';
 import type { StyleProfile } from '../dna/style-profile.ts';
 import { createClipEmbedder } from '../inference/clip-embedder.ts';
 import type { Embedder } from '../inference/embedder.ts';
 import { createSdxlClient, type SdxlClient } from '../inference/sdxl-client.ts';
+import { packIpAdapter } from '../../models/ip-adapter/pack-ip-adapter.ts';
 import type { WorkerPool } from '../inference/worker-pool.ts';
 import { createClipZeroShotTagger } from '../library/clip-zero-shot-tagger.ts';
 import { tagAsset } from '../library/tag-asset.ts';
 import { getEmbedding, putEmbedding } from '../library/embeddings-repo.ts';
 import { AppError } from '../core/app-error.ts';
 import { createFileArchive } from './adapters/file-archive.ts';
+import { dnaValidate } from './adapters/dna-validate.ts';
 import { readProvenance, recipeFromProvenance } from '../style-weights/pack-provenance.ts';
 import { createLibraryStore, createThumbnailStage } from './adapters/library-store.ts';
 import { toGenerateRequest } from './generate-request.ts';
-import type { BatchStages, GenerateStage, PostStage, StageResolver, ValidateStage } from './stages.ts';
+import type { BatchStages, GenerateStage, PostStage, StageResolver } from './stages.ts';
 import type { BatchRecord } from './types.ts';
 
 export interface RealStagesOptions {
@@ -100,12 +101,11 @@ export async function createRealStages(o: RealStagesOptions): Promise<RealStages
 
 function sdxlGenerate(sdxl: SdxlClient, profile: StyleProfile, embedder: Embedder | null, previews: boolean): GenerateStage {
   const c = sdxl.manifest.components;
-  // IP-Adapter takes the references' image embedding; only usable when the pack's image_proj
-  // expects exactly the width of the profile's CLIP centroid.
-  const projIn = c.image_proj ? Object.values(c.image_proj.inputs)[0]?.shape.at(-1) : undefined;
+  // IP-Adapter takes the references' image embedding; only usable when the pack carries one
+  // (image_proj + the decoupled cross-attention inputs) whose projection expects exactly the
+  // width of the profile's CLIP centroid.
   const centroid = profile.clipCentroid ?? null;
-  // Only a UNet with the decoupled cross-attention layers (ip_tokens/ip_scale inputs) can use it.
-  const ipAdapter = Boolean(c.image_proj && c.unet.inputs['ip_tokens'] && c.unet.inputs['ip_scale'] && embedder && centroid && projIn === centroid.length);
+  const ipAdapter = Boolean(embedder && centroid && packIpAdapter(sdxl.manifest)?.embedDim === centroid.length);
   return {
     modelId: sdxl.manifest.id,
     capabilities: { ipAdapter, img2img: Boolean(c.vae_encoder) },
@@ -123,34 +123,6 @@ function sdxlGenerate(sdxl: SdxlClient, profile: StyleProfile, embedder: Embedde
         },
       );
       return { image: res.image, gpuMs: res.gpuMs };
-    },
-  };
-}
-
-function dnaValidate(profile: StyleProfile, embedder: Embedder | null, embeddings: WeakMap<RgbImage, Float32Array>): ValidateStage {
-  return {
-    async validate(image, { task }) {
-      let embedding: Float32Array | undefined;
-      if (embedder && profile.clipCentroid) {
-        embedding = (await embedder.embedImages([image]))[0];
-        if (embedding) embeddings.set(image, embedding);
-      }
-      const s = await scoreImage(image, profile, {
-        embedder,
-        requested: { width: task.params.width, height: task.params.height },
-        ...(embedding ? { embedding } : {}),
-      });
-      // Measurements only: decidePass flags each metric against the batch's own thresholds.
-      return {
-        styleScore: s.styleScore,
-        clipSimilarity: s.clipSimilarity,
-        colourDistance: s.colourDistance,
-        edgeSimilarity: s.edgeSimilarity,
-        paramsFit: s.paramsFit,
-        dimensionsOk: s.pass.dimensions,
-        artifactsOk: s.pass.artifacts,
-        clipUnavailable: s.clipUnavailable,
-      };
     },
   };
 }

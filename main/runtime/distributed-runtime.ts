@@ -35,7 +35,7 @@ export async function startDistributedRuntime(s: AppServices, overrides: { redis
         storeUrl,
         db: s.app.db,
         maxInFlight: cfg.maxInFlight,
-        local: pool && localPack ? { pool, packDirs: [localPack], provider: pool.providers[0] ?? 'cpu' } : null,
+        local: pool && localPack ? { pool, packDirs: [localPack], provider: pool.providers[0] ?? 'cpu', clipPackDirs: clipDirs(s), dataDir: s.app.dataDir } : null,
       });
       s.onClose(() => coordinator.stop());
       rt = { coordinator, error: null };
@@ -54,4 +54,9 @@ function safePackDir(s: AppServices): string | null {
   } catch {
     return null; // no local pack: this machine only coordinates
   }
+}
+
+function clipDirs(s: AppServices): string[] {
+  const clip = s.inference.clipPack();
+  return clip ? [clip.dir] : [];
 }

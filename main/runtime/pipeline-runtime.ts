@@ -43,7 +43,7 @@ export async function startPipelineRuntime(s: AppServices, opts: { start: boolea
   const packDirFor = (batch: BatchRecord): string => s.inference.resolveSdxlPack(typeof batch.config['packId'] === 'string' ? (batch.config['packId'] as string) : null).dir;
   const engine = createPipeline({
     db: s.app.db,
-    stages: coordinator ? coordinator.wrap(resolve, packDirFor) : resolve,
+    stages: coordinator ? coordinator.wrap(resolve, { packDirFor, clipPackDir: s.inference.clipPack()?.dir ?? null, dataDir: s.app.dataDir }) : resolve,
     config: { alerts: { ...DEFAULT_ALERTS, costUsd: settings.alerts.costUsd }, ...(coordinator?.engineConfig ?? {}) },
   });
   coordinator?.attach(engine);

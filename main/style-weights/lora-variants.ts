@@ -75,10 +75,14 @@ export function listVariants(db: Database, dataDir: Pick<DataDir, 'models'>): Va
 export async function ensureLoraVariant(db: Database, dataDir: Pick<DataDir, 'models' | 'root'>, pack: { id: string; dir: string }, picks: LoraPick[], onBytes?: (n: number) => void): Promise<{ dir: string; manifest: SdxlManifest; cached: boolean }> {
   const base = readPackManifest(pack.dir);
   if (base.kind !== 'sdxl') throw new AppError('BadInput', `pack ${pack.id} is not an SDXL pack; LoRAs apply to SDXL packs`);
-  const loras = picks.map((p) => {
-    if (!Number.isFinite(p.scale) || Math.abs(p.scale) > 8) throw new AppError('BadInput', `LoRA scale ${p.scale} is out of range (−8…8)`);
-    return { rec: getLora(db, dataDir, p.id), scale: p.scale };
-  });
+  const loras = picks
+    .map((p) => {
+      if (!Number.isFinite(p.scale) || Math.abs(p.scale) > 8) throw new AppError('BadInput', `LoRA scale ${p.scale} is out of range (−8…8)`);
+      return { rec: getLora(db, dataDir, p.id), scale: p.scale };
+    })
+    // Canonical order (content hash, then scale): the same LoRA set is one variant whatever order
+    // it was picked in, baked identically here and on distributed workers (float sums are ordered).
+    .sort((a, b) => (a.rec.sha256 < b.rec.sha256 ? -1 : a.rec.sha256 > b.rec.sha256 ? 1 : a.scale - b.scale));
   const key = createHash('sha256')
     .update(JSON.stringify({ pack: pack.id, manifest: base.components, loras: loras.map((l) => [l.rec.sha256, l.scale]) }))
     .digest('hex')

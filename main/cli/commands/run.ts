@@ -181,11 +181,12 @@ export const runCommand: Command = {
         coordinator = await startCoordinator({
           ...dist,
           db: ctx.db,
-          local: values['workers-only'] || !dist.generateLocally ? null : { pool, packDirs: [packDir], provider: providers[0] ?? 'cpu' },
+          local: values['workers-only'] || !dist.generateLocally ? null : { pool, packDirs: [basePackDir], provider: providers[0] ?? 'cpu', clipPackDirs: clipPackDir ? [clipPackDir] : [], dataDir: ctx.dataDir },
           log: (line) => note(io, json, { event: 'coordinator', message: line }, line),
         });
         note(io, json, { event: 'coordinator', redis: coordinator.check }, `Coordinating workers over Redis ${coordinator.check.version}${coordinator.local ? ' (this machine generates too)' : ''}`);
-        engine = createPipeline({ db: ctx.db, stages: coordinator.wrap(stages.resolve, () => packDir), config: coordinator.engineConfig });
+        // Queues name the BASE pack and the LoRAs by content: workers bake the same variant.
+        engine = createPipeline({ db: ctx.db, stages: coordinator.wrap(stages.resolve, { packDirFor: () => basePackDir, clipPackDir, dataDir: ctx.dataDir }), config: coordinator.engineConfig });
         coordinator.attach(engine);
       } else engine = createPipeline({ db: ctx.db, stages: stages.resolve });
       await engine.start();

@@ -4,10 +4,11 @@ import { findInstalledPack } from '../../../models/pack-store.ts';
 import { resolveProviders, type ProviderName } from '../../../workers/onnx/provider-types.ts';
 import { detectProvidersInWorker } from '../../inference/cpu-jobs.ts';
 import { APP_VERSION } from '../../core/app-root.ts';
-import { openAppContext } from '../../core/app-context.ts';
+import { openAppContext, type AppContext } from '../../core/app-context.ts';
 import { AppError, toErrorData } from '../../core/app-error.ts';
 import { gpuInfo } from '../../distributed/gpu-info.ts';
-import { packIdentity, type PackIdentity } from '../../distributed/pack-identity.ts';
+import { clipPackIdentity, packIdentity, type ClipPackIdentity, type PackIdentity } from '../../distributed/pack-identity.ts';
+import { dataFolderVariants, type VariantProvider } from '../../distributed/worker-variants.ts';
 import { checkRedis } from '../../distributed/redis-check.ts';
 import { createRedis, redactUrl } from '../../distributed/redis-connection.ts';
 import { parseStoreUrl, redactStoreUrl } from '../../distributed/store-url.ts';
@@ -22,12 +23,17 @@ const USAGE = `assetql worker --redis <url> --store <url> [options]
 Runs this machine as a generation worker for a coordinator (the app, assetql serve or
 assetql run with --redis/--store). Takes jobs only for the packs it holds (same pack id and
 content), generates, uploads the PNG to the store and reports the attempt.
+LoRA batches: the worker bakes the variant (pack + LoRAs at their scales) into the data
+folder's LoRA variant cache, using LoRAs from its registry (matched by content hash) or the
+copy the coordinator put in the store. With the coordinator's CLIP pack (same id and content)
+it also embeds and scores each image, so the coordinator does not run CLIP for it.
 
   --redis <url>         redis://[:password@]host:6379 (rediss:// for TLS); or ASSETQL_REDIS_URL
   --store <url>         http(s)://KEY:SECRET@host:9000/bucket[/prefix] or s3://KEY:SECRET@bucket[/prefix]
                         (or ASSETQL_STORE_URL; AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY fill in credentials)
   --pack <dir>          SDXL pack folder (repeatable); default: every installed SDXL pack
-  --data-dir <dir>      data folder to find installed packs in
+  --clip-pack <dir>     CLIP pack folder (repeatable); default without --pack: the installed CLIP packs
+  --data-dir <dir>      data folder: installed packs, LoRA registry and variant cache
   --concurrency N       jobs at once (default 1: one image per GPU at a time)
   --lock-ms N           job lock; a dead worker's job is re-delivered after it (default 30000)
   --simulate-gpu-ms N   TESTING ONLY: adds N ms per image standing in for GPU time
@@ -42,7 +48,7 @@ export const workerCommand: Command = {
   usage: USAGE,
   async run(argv, io) {
     const parsed = parseFlags(this, argv, io, {
-      redis: { type: 'string' }, store: { type: 'string' }, pack: { type: 'string', multiple: true }, 'data-dir': { type: 'string' },
+      redis: { type: 'string' }, store: { type: 'string' }, pack: { type: 'string', multiple: true }, 'clip-pack': { type: 'string', multiple: true }, 'data-dir': { type: 'string' },
       concurrency: { type: 'string' }, 'lock-ms': { type: 'string' }, 'simulate-gpu-ms': { type: 'string' }, check: { type: 'boolean' }, json: { type: 'boolean' },
     }, { positionals: false });
     if (typeof parsed === 'number') return parsed;
@@ -51,6 +57,7 @@ export const workerCommand: Command = {
     const redisUrl = v.redis ?? io.env['ASSETQL_REDIS_URL'];
     const storeUrl = v.store ?? io.env['ASSETQL_STORE_URL'];
     let pool: WorkerPool | undefined;
+    let data: AppContext | undefined;
     try {
       if (!redisUrl) throw new AppError('BadInput', 'missing --redis <url> (or ASSETQL_REDIS_URL)');
       if (!storeUrl) throw new AppError('BadInput', 'missing --store <url> (or ASSETQL_STORE_URL)');
@@ -66,6 +73,8 @@ export const workerCommand: Command = {
         say({ event: 'check', what: 'store', ok: true, url: redactStoreUrl(storeUrl) }, `Store ${redactStoreUrl(storeUrl)}: bucket reachable`);
         const packs = await findPacks(v.pack ?? [], v['data-dir'], io);
         for (const p of packs) say({ event: 'check', what: 'pack', ok: true, packId: p.packId, hash: p.hash, dir: p.dir }, `Pack ${p.packId} (${p.hash}) at ${p.dir}`);
+        const clipPacks = await findClipPacks(v['clip-pack'] ?? [], (v.pack ?? []).length === 0, v['data-dir'], io);
+        for (const p of clipPacks) say({ event: 'check', what: 'clip-pack', ok: true, packId: p.packId, hash: p.hash, dir: p.dir }, `CLIP pack ${p.packId} (${p.hash}) at ${p.dir}: embeds and scores here`);
         const providers = await pickProviders(io);
         const gpu = await gpuInfo();
         say({ event: 'check', what: 'device', provider: providers[0], gpu: gpu.name, gpuMemoryMb: gpu.memoryMb }, `Provider ${providers[0] ?? 'cpu'}${gpu.name ? `, GPU ${gpu.name} (${gpu.memoryMb ?? '?'} MB)` : ', no NVIDIA GPU found'}`);
@@ -74,8 +83,15 @@ export const workerCommand: Command = {
           return 0;
         }
         pool = new WorkerPool({ size: concurrency, providers });
+        // The data folder is opened only when a LoRA variant is first needed.
+        let provider: VariantProvider | undefined;
+        const variants: VariantProvider = (base, loras) => {
+          data ??= openAppContext(v['data-dir'] ? resolve(io.cwd, v['data-dir']) : undefined);
+          provider ??= dataFolderVariants({ db: data.db, dataDir: data.dataDir, store, log: (line) => say({ event: 'log', message: line }, line) });
+          return provider(base, loras);
+        };
         const rt = await startWorkerRuntime({
-          redis, store, pool, packs, provider: providers[0] ?? 'cpu', gpu, version: APP_VERSION, concurrency, lockMs, simulateGpuMs,
+          redis, store, pool, packs, clipPacks, variants, provider: providers[0] ?? 'cpu', gpu, version: APP_VERSION, concurrency, lockMs, simulateGpuMs,
           log: (line) => say({ event: 'log', message: line }, line),
         });
         say({ event: 'ready', id: rt.id, simulateGpuMs }, `Worker ${rt.id} ready${simulateGpuMs ? ` (SIMULATED GPU TIME: +${simulateGpuMs} ms per image)` : ''}. Ctrl-C to stop.`);
@@ -97,9 +113,26 @@ export const workerCommand: Command = {
       return e.kind === 'BadInput' || e.kind === 'NotFound' ? 2 : 1;
     } finally {
       await pool?.close().catch(() => undefined);
+      data?.close();
     }
   },
 };
+
+async function findClipPacks(dirs: string[], installed: boolean, dataDir: string | undefined, io: CliIo): Promise<ClipPackIdentity[]> {
+  const found = dirs.map((d) => resolve(io.cwd, d));
+  if (found.length === 0 && installed) {
+    const ctx = openAppContext(dataDir ? resolve(io.cwd, dataDir) : undefined);
+    try {
+      for (const p of loadCatalog().packs.filter((x) => x.kind === 'clip')) {
+        const inst = findInstalledPack(ctx.db, ctx.dataDir, p.id);
+        if (inst?.state === 'ok') found.push(inst.dir);
+      }
+    } finally {
+      ctx.close();
+    }
+  }
+  return Promise.all(found.map((d) => clipPackIdentity(d)));
+}
 
 async function findPacks(dirs: string[], dataDir: string | undefined, io: CliIo): Promise<PackIdentity[]> {
   const found = dirs.map((d) => resolve(io.cwd, d));

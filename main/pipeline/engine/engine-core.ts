@@ -296,7 +296,7 @@ export class Engine implements EngineHooks {
     delete item.timings['queuedForValidation'];
     try {
       const t0 = performance.now();
-      const scores = toStyleScores(await item.stages.validate.validate(item.image, { task: item.task, prompt: item.plan.prompt }));
+      const scores = toStyleScores(await item.stages.validate.validate(item.image, { task: item.task, prompt: item.plan.prompt, timings: item.timings }));
       item.timings['validate'] = performance.now() - t0;
       const d = await decideAttempt(this, item, scores);
       if (d.kind === 'stale') return this.dropStale(item);

@@ -3,7 +3,7 @@ import { parseStoreUrl, redactStoreUrl } from '../../../main/distributed/store-u
 import { parseRedisUrl, redactUrl } from '../../../main/distributed/redis-connection.ts';
 import { formatWorkersTable } from '../../../main/distributed/format-workers.ts';
 import { jobIdFor } from '../../../main/distributed/job-types.ts';
-import { loraSetKey, variantQueueName } from '../../../main/distributed/pack-identity.ts';
+import { variantLoraKey, variantQueueName } from '../../../main/distributed/pack-identity.ts';
 import type { WorkerAd } from '../../../main/distributed/worker-registry.ts';
 
 describe('store URL', () => {
@@ -38,9 +38,11 @@ describe('Redis URL', () => {
 describe('queues and jobs', () => {
   it('one queue per pack variant; the LoRA set is order-independent; job ids are task key + attempt', () => {
     expect(variantQueueName('sdxl-base', 'abcd', '')).toBe('assetql-gen.sdxl-base.abcd');
-    expect(loraSetKey([])).toBe('');
-    expect(loraSetKey([{ id: 'a', w: 0.5 }, { id: 'b', w: 1 }])).toBe(loraSetKey([{ id: 'b', w: 1 }, { id: 'a', w: 0.5 }]));
-    expect(loraSetKey([{ id: 'a', w: 0.5 }])).not.toBe(loraSetKey([{ id: 'a', w: 0.6 }]));
+    const l = (sha256: string, scale: number, name = 'x') => ({ sha256, scale, name, bytes: 1 });
+    expect(variantLoraKey([])).toBe('');
+    expect(variantLoraKey([l('aa', 0.5), l('bb', 1)])).toBe(variantLoraKey([l('bb', 1, 'renamed'), l('aa', 0.5)]));
+    expect(variantLoraKey([l('aa', 0.5)])).not.toBe(variantLoraKey([l('aa', 0.6)]));
+    expect(variantLoraKey([l('aa', 0.5)])).not.toBe(variantLoraKey([l('ab', 0.5)]));
     expect(jobIdFor('ff00', 3)).toBe('ff00.a3');
     expect(jobIdFor('ff00', 3)).not.toContain(':');
   });
