@@ -249,6 +249,10 @@ export interface WorkerDto {
   gpu: string | null;
   gpuMemoryMb: number | null;
   packs: { packId: string; hash: string; version: string }[];
+  /** LoRA variants of those packs the worker has baked and takes jobs for. */
+  variants: { packId: string; hash: string; loras: { name: string; scale: number }[] }[];
+  /** CLIP packs: the worker embeds and scores for coordinators holding the same one. */
+  clipPacks: { packId: string; hash: string }[];
   currentJob: { batchId: string; rowIndex: number; since: string } | null;
   imagesPerMin: number;
   completed: number;
@@ -299,6 +303,19 @@ export interface PackInfo {
   verification: string | null;
   /** What an installed SDXL pack allows (New batch offers only these); null for other packs. */
   limits: PackLimitsDto | null;
+  /** The IP-Adapter an installed SDXL pack carries (decoupled cross-attention); null when none. */
+  ipAdapter: PackIpAdapterDto | null;
+}
+
+/**
+ * An SDXL pack with an installed IP-Adapter: the batch's "more style weight" rung uses it when a
+ * CLIP pack makes image embeddings of embedDim (img2img otherwise).
+ */
+export interface PackIpAdapterDto {
+  tokens: number | null;
+  embedDim: number | null;
+  /** Installed CLIP packs whose image embeddings fit the adapter's projection. */
+  clipPacks: string[];
 }
 
 /** The sizes, steps, guidance and samplers an SDXL pack accepts (server-side: pack-limits.ts). */
@@ -359,6 +376,17 @@ export interface CheckpointImportDto {
   unmappedCount: number;
   mismatched: Array<{ key: string; target: string; checkpointShape: number[]; packShape: number[] }>;
   smokeMs: number | null;
+}
+
+/** `models.installIpAdapter`: the new pack (base pack + the adapter's decoupled cross-attention). */
+export interface IpAdapterInstallDto {
+  packId: string;
+  name: string;
+  path: string;
+  /** Cross-attention layers that got the adapter. */
+  layers: number;
+  tokens: number;
+  embedDim: number;
 }
 
 export interface LoraDto {
@@ -627,6 +655,8 @@ export interface AssetDetail extends AssetSummary {
   params: Record<string, unknown>;
   seed: number;
   model: string;
+  /** LoRAs baked into the weights that made it (names, as the LoRA filter takes them). */
+  loras: string[];
   scores: StyleScoresDto | null;
   tags: AssetTag[];
   subcategories: string[];
@@ -771,6 +801,8 @@ export const requestSchemas = {
   'models.locate': z.object({ dir: z.string().min(1).max(1000) }),
   'models.createTestPacks': Empty,
   'models.importCheckpoint': z.object({ path: z.string().min(1).max(1000), baseId: Id, name: z.string().trim().min(1).max(80).optional() }).strict(),
+  /** Installs an IP-Adapter .safetensors onto an installed SDXL pack, as a new pack (`models ip-adapter install`). */
+  'models.installIpAdapter': z.object({ path: z.string().min(1).max(1000), baseId: Id, name: z.string().trim().min(1).max(80).optional(), headDim: z.number().int().min(1).max(1024).optional() }).strict(),
   'loras.list': Empty,
   'loras.import': z.object({ path: z.string().min(1).max(1000), name: z.string().trim().min(1).max(80).optional() }).strict(),
   'loras.remove': z.object({ id: Id }).strict(),
@@ -888,6 +920,7 @@ export interface RequestResults {
   'models.locate': PackInfo;
   'models.createTestPacks': PackInfo[];
   'models.importCheckpoint': CheckpointImportDto;
+  'models.installIpAdapter': IpAdapterInstallDto;
   'loras.list': LoraDto[];
   'loras.import': LoraDto;
   'loras.remove': { removed: string };
@@ -944,7 +977,8 @@ export interface RequestResults {
   'library.archive': { changed: number };
   'library.restore': { changed: number };
   'library.delete': { changed: number };
-  'library.facets': { categories: string[]; tags: { tag: string; count: number }[]; batches: { id: string; name: string }[] };
+  /** models/loras: the checkpoints (pack id or imported checkpoint name) and LoRAs the library's recipes name, with asset counts. */
+  'library.facets': { categories: string[]; tags: { tag: string; count: number }[]; batches: { id: string; name: string }[]; models: { name: string; count: number }[]; loras: { name: string; count: number }[] };
   'library.undelete': { changed: number };
   'library.purge': { purged: number };
   'library.addToRefs': ProfileDetail;

@@ -8,7 +8,11 @@ export function formatWorkersTable(workers: WorkerAd[], now = Date.now()): strin
     clean(w.host) + (w.local ? ' (coordinator)' : ''),
     clean(w.provider),
     w.gpu ? `${clean(w.gpu)}${w.gpuMemoryMb ? ` ${Math.round(w.gpuMemoryMb / 1024)} GB` : ''}` : '—',
-    w.packs.map((p) => `${clean(p.packId)}@${clean(p.hash).slice(0, 8)}`).join(', '),
+    [
+      ...w.packs.map((p) => `${clean(p.packId)}@${clean(p.hash).slice(0, 8)}`),
+      ...(w.variants ?? []).map((v) => `${clean(v.packId)}@${clean(v.hash).slice(0, 8)}+${v.loras.map((l) => `${clean(l.name)}×${l.scale}`).join('+')}`),
+      ...(w.clipPacks ?? []).map((p) => `clip:${clean(p.packId)}@${clean(p.hash).slice(0, 8)}`),
+    ].join(', '),
     w.currentJob ? `row ${w.currentJob.rowIndex} of ${clean(w.currentJob.batchId).slice(0, 8)}` : 'idle',
     String(w.imagesPerMin),
     `${Math.max(0, Math.round((now - w.lastHeartbeat) / 1000))} s ago`,

@@ -70,8 +70,9 @@ export function createProcessor(d: ProcessorDeps): (job: Job<GenerateJobData>, t
       t0 = performance.now();
       const png = await encodePng(res.image);
       timings['workerEncode'] = performance.now() - t0;
-      // Scored from the generated pixels, which the PNG keeps exactly (lossless RGB).
-      const validation = data.validate ? await d.validator?.measure(res.image, data.validate) ?? undefined : undefined;
+      // Scored from the generated pixels, which the PNG keeps exactly (lossless RGB). A measurement
+      // that fails here (profile object gone, CLIP session error) is left to the coordinator.
+      const validation = data.validate ? await (d.validator?.measure(res.image, data.validate) ?? Promise.resolve(null)).catch(() => null) ?? undefined : undefined;
       if (validation) timings['workerValidate'] = validation.ms;
       const result: GenerateJobResult = {
         v: 1,

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { libraryFacets } from './library-facets.ts';
 
 export interface LibraryStats {
   /** Current versions by lifecycle state. */
@@ -12,6 +13,9 @@ export interface LibraryStats {
   untagged: number;
   categories: { category: string; count: number }[];
   topTags: { tag: string; count: number }[];
+  /** Recipe checkpoints and LoRAs (what `search --model/--lora` and the Library's filters take). */
+  checkpoints: { name: string; count: number }[];
+  loras: { name: string; count: number }[];
 }
 
 export function libraryStats(db: Database): LibraryStats {
@@ -41,5 +45,6 @@ export function libraryStats(db: Database): LibraryStats {
        WHERE t.removed = 0 AND a.is_current = 1 AND a.state <> 'deleted' GROUP BY t.tag ORDER BY count DESC, t.tag LIMIT 50`,
     )
     .all() as { tag: string; count: number }[];
-  return { active: n('active'), archived: n('archived'), deleted: n('deleted'), ...totals, withEmbedding, untagged, categories, topTags };
+  const { models: checkpoints, loras } = libraryFacets(db);
+  return { active: n('active'), archived: n('archived'), deleted: n('deleted'), ...totals, withEmbedding, untagged, categories, topTags, checkpoints, loras };
 }

@@ -253,7 +253,8 @@ function buildFilter({ q, states, match, matchIds, category, tags, sort, driver,
     params.push(q.model);
   }
   if (q.lora) {
-    where.push('EXISTS (SELECT 1 FROM json_each(a.loras) j WHERE j.value = ?)');
+    // A malformed loras column (a hand edit) matches nothing instead of failing the search.
+    where.push(`EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(a.loras) THEN a.loras ELSE '[]' END) j WHERE j.value = ?)`);
     params.push(q.lora);
   }
   if (q.from !== undefined) {

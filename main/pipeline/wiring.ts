@@ -7,6 +7,7 @@ import type { StyleProfile } from '../dna/style-profile.ts';
 import { createClipEmbedder } from '../inference/clip-embedder.ts';
 import type { Embedder } from '../inference/embedder.ts';
 import { createSdxlClient, type SdxlClient } from '../inference/sdxl-client.ts';
+import { packIpAdapter } from '../../models/ip-adapter/pack-ip-adapter.ts';
 import type { WorkerPool } from '../inference/worker-pool.ts';
 import { createClipZeroShotTagger } from '../library/clip-zero-shot-tagger.ts';
 import { tagAsset } from '../library/tag-asset.ts';
@@ -100,12 +101,11 @@ export async function createRealStages(o: RealStagesOptions): Promise<RealStages
 
 function sdxlGenerate(sdxl: SdxlClient, profile: StyleProfile, embedder: Embedder | null, previews: boolean): GenerateStage {
   const c = sdxl.manifest.components;
-  // IP-Adapter takes the references' image embedding; only usable when the pack's image_proj
-  // expects exactly the width of the profile's CLIP centroid.
-  const projIn = c.image_proj ? Object.values(c.image_proj.inputs)[0]?.shape.at(-1) : undefined;
+  // IP-Adapter takes the references' image embedding; only usable when the pack carries one
+  // (image_proj + the decoupled cross-attention inputs) whose projection expects exactly the
+  // width of the profile's CLIP centroid.
   const centroid = profile.clipCentroid ?? null;
-  // Only a UNet with the decoupled cross-attention layers (ip_tokens/ip_scale inputs) can use it.
-  const ipAdapter = Boolean(c.image_proj && c.unet.inputs['ip_tokens'] && c.unet.inputs['ip_scale'] && embedder && centroid && projIn === centroid.length);
+  const ipAdapter = Boolean(embedder && centroid && packIpAdapter(sdxl.manifest)?.embedDim === centroid.length);
   return {
     modelId: sdxl.manifest.id,
     capabilities: { ipAdapter, img2img: Boolean(c.vae_encoder) },

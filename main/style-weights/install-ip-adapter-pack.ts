@@ -15,7 +15,7 @@ import { readProvenance, writeProvenance } from './pack-provenance.ts';
  * `models ip-adapter install`: a new pack = the base pack + the adapter's decoupled
  * cross-attention (graph surgery) + its image projection, smoke-tested, then installed.
  */
-export async function installIpAdapterPack(db: Database, dataDir: Pick<DataDir, 'models'>, o: { adapter: string; baseId: string; name?: string; headDim?: number }): Promise<{ packId: string; dir: string; layers: number; tokens: number; embedDim: number }> {
+export async function installIpAdapterPack(db: Database, dataDir: Pick<DataDir, 'models'>, o: { adapter: string; baseId: string; name?: string; headDim?: number }): Promise<{ packId: string; name: string; dir: string; layers: number; tokens: number; embedDim: number }> {
   if (!existsSync(o.adapter)) throw new AppError('NotFound', `no such file: ${o.adapter}`, { file: o.adapter });
   const base = findInstalledPack(db, dataDir, o.baseId);
   if (!base || base.state !== 'ok' || base.manifest?.kind !== 'sdxl') throw new AppError('NotFound', `no installed SDXL pack "${o.baseId}" (see \`assetql models list\`)`);
@@ -31,7 +31,7 @@ export async function installIpAdapterPack(db: Database, dataDir: Pick<DataDir, 
     const smoke = await smokeRunInWorker(staging, 'cpu');
     if (!smoke.ok) throw new AppError('Inference', `the pack with the IP-Adapter failed its smoke generation, so it was not installed: ${smoke.error ?? ''}`);
     await rename(staging, finalDir);
-    return { packId: id, dir: finalDir, ...r };
+    return { packId: id, name, dir: finalDir, ...r };
   } catch (err) {
     await rm(staging, { recursive: true, force: true });
     if (err instanceof IpAdapterRefused || err instanceof SafetensorsError) throw new AppError('BadInput', err.message, { file: o.adapter });

@@ -77,6 +77,8 @@ export function registerDistributedHandlers(s: AppServices): void {
           gpu: w.gpu,
           gpuMemoryMb: w.gpuMemoryMb,
           packs: w.packs,
+          variants: (w.variants ?? []).map((v) => ({ packId: v.packId, hash: v.hash, loras: v.loras.map((l) => ({ name: l.name, scale: l.scale })) })),
+          clipPacks: w.clipPacks ?? [],
           currentJob: w.currentJob ? { batchId: w.currentJob.batchId, rowIndex: w.currentJob.rowIndex, since: new Date(w.currentJob.since).toISOString() } : null,
           imagesPerMin: w.imagesPerMin,
           completed: w.completed,

@@ -13,6 +13,7 @@ import { archiveAsset, deleteAsset, purgeDeletedAssets, restoreAsset, undeleteAs
 import { purgeAssetVersion } from '../../library/purge-asset.ts';
 import { requireAssetRow } from '../../library/asset-row.ts';
 import { searchQueryFromContract } from '../../library/contract-query.ts';
+import { libraryFacets } from '../../library/library-facets.ts';
 import { onLibraryEvent } from '../../library/library-events.ts';
 import { libraryFile } from '../../library/library-paths.ts';
 import { readPngParametersText } from '../../library/read-png-parameters.ts';
@@ -41,7 +42,7 @@ function detailDto(s: AppServices, a: Asset): AssetDetail {
   return {
     ...summaryDto(a, s.fileUrl),
     imageUrl: s.fileUrl(a.relPath),
-    batchId: a.batchId, prompt: a.prompt, negativePrompt: a.negativePrompt, params: a.params, seed: a.seed ?? 0, model: a.model,
+    batchId: a.batchId, prompt: a.prompt, negativePrompt: a.negativePrompt, params: a.params, seed: a.seed ?? 0, model: a.model, loras: assetLoras(s, a.id),
     scores: scoresDto(readStyleScores(a.scores), getBatch(s.app.db, a.batchId)?.config ?? BatchConfigSchema.parse({})),
     tags: tags.map((t) => ({ tag: t.tag, group: t.group, confidence: t.confidence ?? 1, source: t.source })),
     subcategories: a.subcategories,
@@ -50,6 +51,18 @@ function detailDto(s: AppServices, a: Asset): AssetDetail {
     fileSize: a.fileSize,
     recipe,
   };
+}
+
+/** The recipe's LoRA names (assets.loras, JSON); a malformed value reads as none. */
+function assetLoras(s: AppServices, id: string): string[] {
+  const row = s.app.db.prepare('SELECT loras FROM assets WHERE id = ?').get(id) as { loras: string | null } | undefined;
+  if (!row?.loras) return [];
+  try {
+    const v = JSON.parse(row.loras) as unknown;
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 function requireAsset(s: AppServices, id: string): Asset {
@@ -124,12 +137,5 @@ export function registerLibraryHandlers(s: AppServices): void {
     return { purged: ids.length };
   });
 
-  s.registry.handle('library.facets', () => {
-    const db = s.app.db;
-    const categories = (db.prepare(`SELECT DISTINCT category FROM assets WHERE is_current = 1 AND category IS NOT NULL AND state != 'deleted' ORDER BY category`).all() as { category: string }[]).map((r) => r.category);
-    const tags = db.prepare(`SELECT t.tag, count(*) AS count FROM asset_tags t JOIN assets a ON a.id = t.asset_id
-      WHERE a.is_current = 1 AND a.state != 'deleted' AND t.removed = 0 GROUP BY t.tag ORDER BY count DESC, t.tag LIMIT 100`).all() as { tag: string; count: number }[];
-    const batches = db.prepare(`SELECT id, name FROM batches WHERE id IN (SELECT DISTINCT batch_id FROM assets) ORDER BY created_at DESC`).all() as { id: string; name: string }[];
-    return { categories, tags, batches };
-  });
+  s.registry.handle('library.facets', () => libraryFacets(s.app.db));
 }

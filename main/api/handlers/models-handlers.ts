@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { PackInfo, PackLimitsDto } from '../../../preload/api.ts';
+import type { PackInfo, PackIpAdapterDto, PackLimitsDto } from '../../../preload/api.ts';
 import { packLimits } from '../../intake/config/pack-limits.ts';
 import { SAMPLERS } from '../../intake/config/batch-config.ts';
 import type { SdxlManifest } from '../../../models/manifest.ts';
@@ -9,6 +9,7 @@ import { loadCatalog, findPack, packDiskBytes, catalogEntryFor } from '../../../
 import { ALL_PACK_PROVIDERS, type PackProvider } from '../../../models/manifest.ts';
 import { convertedPackId, convertPackToFp16 } from '../../../models/convert/convert-pack.ts';
 import { describeVerification } from '../../../models/verification-summary.ts';
+import { packIpAdapter } from '../../../models/ip-adapter/pack-ip-adapter.ts';
 import { buildRecommendation } from '../../gpu-runtime/recommendation.ts';
 import { defaultPackDir, listInstalledPacks, locatePack, readPackManifest, registerPack, verifyPack, type InstalledPack } from '../../../models/pack-store.ts';
 import { downloadPack } from '../../../models/downloader/index.ts';
@@ -23,6 +24,7 @@ export function packInfos(s: AppServices): PackInfo[] {
   const catalog = loadCatalog();
   const installed = listInstalledPacks(s.app.db, s.app.dataDir);
   const byId = new Map(installed.map((p) => [p.id, p]));
+  const clipDims = clipPacksByDim(installed);
   const rows: PackInfo[] = catalog.packs.map((c) => {
     const inst = byId.get(c.id) ?? installed.find((p) => c.legacyIds.includes(p.id));
     return {
@@ -31,19 +33,34 @@ export function packInfos(s: AppServices): PackInfo[] {
       testPack: false, downloadable: c.downloadable, limits: limitsOf(inst),
       variant: c.variant ?? null, providers: [...(inst?.manifest?.providers ?? c.manifest.providers ?? ALL_PACK_PROVIDERS)], buildFrom: c.buildFrom ?? null,
       verification: inst?.manifest?.verification ? describeVerification(inst.manifest.verification) : null,
+      ipAdapter: ipAdapterOf(inst, clipDims),
     };
   });
-  for (const p of installed) if (!catalogEntryFor(catalog, p.id)) rows.push(installedInfo(p));
+  for (const p of installed) if (!catalogEntryFor(catalog, p.id)) rows.push(installedInfo(p, clipDims));
   return rows;
 }
 
-function installedInfo(p: InstalledPack): PackInfo {
+/** Installed CLIP packs by the width of their image embeddings (an IP-Adapter needs a match). */
+function clipPacksByDim(installed: InstalledPack[]): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  for (const p of installed) if (p.state === 'ok' && p.manifest?.kind === 'clip') out.set(p.manifest.embedDim, [...(out.get(p.manifest.embedDim) ?? []), p.id]);
+  return out;
+}
+
+function ipAdapterOf(p: InstalledPack | undefined, clipDims: Map<number, string[]>): PackIpAdapterDto | null {
+  if (!p || p.state !== 'ok' || p.manifest?.kind !== 'sdxl') return null;
+  const ip = packIpAdapter(p.manifest);
+  return ip ? { ...ip, clipPacks: ip.embedDim === null ? [] : (clipDims.get(ip.embedDim) ?? []) } : null;
+}
+
+function installedInfo(p: InstalledPack, clipDims: Map<number, string[]>): PackInfo {
   return {
     id: p.id, name: p.manifest?.name ?? p.id, kind: p.manifest?.kind ?? 'sdxl',
     description: p.testPack ? 'Random weights for trying the flow: its images are noise' : (p.manifest?.description ?? p.problem ?? ''),
     sizeBytes: p.bytes, installed: p.state === 'ok', path: p.dir, testPack: p.testPack, downloadable: false, limits: limitsOf(p),
     variant: null, providers: [...(p.manifest?.providers ?? ALL_PACK_PROVIDERS)], buildFrom: null,
     verification: p.manifest?.verification ? describeVerification(p.manifest.verification) : p.manifest?.convertedFrom ? `built from ${p.manifest.convertedFrom.packId} by ${p.manifest.convertedFrom.tool}` : null,
+    ipAdapter: ipAdapterOf(p, clipDims),
   };
 }
 
@@ -132,7 +149,7 @@ export function registerModelsHandlers(s: AppServices): void {
 
   s.registry.handle('models.locate', ({ dir }) => {
     const manifest = readPackManifest(dir);
-    return installedInfo(locatePack(s.app.db, manifest.id, dir));
+    return installedInfo(locatePack(s.app.db, manifest.id, dir), clipPacksByDim(listInstalledPacks(s.app.db, s.app.dataDir)));
   });
 
   s.registry.handle('models.createTestPacks', async () => {

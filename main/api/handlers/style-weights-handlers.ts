@@ -1,6 +1,7 @@
-import type { CheckpointImportDto, LoraCacheDto, LoraDto } from '../../../preload/api.ts';
+import type { CheckpointImportDto, IpAdapterInstallDto, LoraCacheDto, LoraDto } from '../../../preload/api.ts';
 import type { AppServices } from '../app-services.ts';
 import { importCheckpointPack } from '../../style-weights/import-checkpoint-pack.ts';
+import { installIpAdapterPack } from '../../style-weights/install-ip-adapter-pack.ts';
 import { importLora, listLoras, removeLora, type LoraRecord } from '../../style-weights/lora-registry.ts';
 import { evictVariants, listVariants, setVariantLimit, variantLimit } from '../../style-weights/lora-variants.ts';
 
@@ -17,7 +18,7 @@ function cacheDto(s: AppServices): LoraCacheDto {
   };
 }
 
-/** Checkpoint import, LoRAs and the LoRA variant cache (Settings → Model packs / LoRAs). */
+/** Checkpoint import, IP-Adapter install, LoRAs and the LoRA variant cache (Settings → Model packs / LoRAs). */
 export function registerStyleWeightsHandlers(s: AppServices): void {
   s.registry.handle('models.importCheckpoint', async ({ path, baseId, name }): Promise<CheckpointImportDto> => {
     const r = await importCheckpointPack(s.app.db, s.app.dataDir, { checkpoint: path, baseId, ...(name ? { name } : {}) });
@@ -33,6 +34,11 @@ export function registerStyleWeightsHandlers(s: AppServices): void {
       mismatched: r.mismatched.slice(0, 500),
       smokeMs: r.smoke.totalMs ?? null,
     };
+  });
+  // The same install the CLI runs (`models ip-adapter install`): surgery, smoke test, new pack.
+  s.registry.handle('models.installIpAdapter', async ({ path, baseId, name, headDim }): Promise<IpAdapterInstallDto> => {
+    const r = await installIpAdapterPack(s.app.db, s.app.dataDir, { adapter: path, baseId, ...(name ? { name } : {}), ...(headDim ? { headDim } : {}) });
+    return { packId: r.packId, name: r.name, path: r.dir, layers: r.layers, tokens: r.tokens, embedDim: r.embedDim };
   });
   s.registry.handle('loras.list', () => listLoras(s.app.db, s.app.dataDir).map(loraDto));
   s.registry.handle('loras.import', async ({ path, name }) => loraDto(await importLora(s.app.db, s.app.dataDir, path, name)));

@@ -9,6 +9,7 @@ import { listAssetVersions } from '../../library/asset-versions.ts';
 import { createClipZeroShotTagger } from '../../library/clip-zero-shot-tagger.ts';
 import { archiveAsset, archiveStaleAssets, deleteAsset, purgeDeletedAssets, restoreAsset, undeleteAsset } from '../../library/lifecycle.ts';
 import { libraryStats, type LibraryStats } from '../../library/library-stats.ts';
+import { escapeTerminalText } from '../terminal-text.ts';
 import type { AssetTag } from '../../library/asset-types.ts';
 import { searchAssets } from '../../library/search-assets.ts';
 import { tagAsset } from '../../library/tag-asset.ts';
@@ -27,7 +28,7 @@ export const libraryCommand: Command = {
   summary: 'Manage library assets: stats, archive/restore, delete/undelete/purge, versions, tags, thumbnails, re-tagging',
   usage: `assetql library <subcommand> [args] [--json] [--data-dir <dir>]
 
-  stats                              counts by state, bytes, categories, top tags
+  stats                              counts by state, bytes, categories, top tags, checkpoints, LoRAs
   archive <id>... | restore <id>...  move files to <library>/archive/ and back
   archive-stale [--days N]           archive assets older than N days (default: setting, 90)
   delete <id>... | undelete <id>...  soft delete (files kept) and undo
@@ -208,6 +209,8 @@ function human(sub: Sub, result: unknown): string {
       `with embeddings ${s.withEmbedding}, untagged ${s.untagged}`,
       `categories: ${s.categories.map((c) => `${c.category} (${c.count})`).join(', ') || '-'}`,
       `top tags: ${s.topTags.slice(0, 20).map((t) => `${t.tag} (${t.count})`).join(', ') || '-'}`,
+      `checkpoints (search --model): ${s.checkpoints.map((m) => `${escapeTerminalText(m.name)} (${m.count})`).join(', ') || '-'}`,
+      `LoRAs (search --lora): ${s.loras.map((l) => `${escapeTerminalText(l.name)} (${l.count})`).join(', ') || '-'}`,
     ].join('\n');
   }
   if (sub === 'tag') return (result as AssetTag[]).map((t) => `${t.tag}  [${t.group}, ${t.source}${t.confidence === null ? '' : `, ${t.confidence.toFixed(2)}`}]`).join('\n');

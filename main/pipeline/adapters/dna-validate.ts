@@ -52,7 +52,8 @@ export async function measureStyle(image: RgbImage, profile: StyleProfile, embed
 export function dnaValidate(profile: StyleProfile, embedder: Embedder | null, embeddings: WeakMap<RgbImage, Float32Array>): ValidateStage {
   return {
     async validate(image, { task, precomputed, timings }) {
-      if (precomputed && precomputed.clipModelId === (embedder?.modelId ?? null)) {
+      const usable = precomputed && precomputed.clipModelId === (embedder?.modelId ?? null) && (!precomputed.embedding || precomputed.embedding.length === embedder?.dim);
+      if (precomputed && usable) {
         if (precomputed.embedding) embeddings.set(image, precomputed.embedding);
         return precomputed.scores;
       }

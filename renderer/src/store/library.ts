@@ -5,6 +5,9 @@ export interface LibraryFilters {
   text: string;
   category: string;
   tags: string[];
+  /** Recipe checkpoint (pack id or imported checkpoint name) and LoRA name; '' = any. */
+  model: string;
+  lora: string;
   minScore: number;
   maxScore: number;
   from: string;
@@ -23,7 +26,7 @@ interface LibraryState {
   focus(id: string | null): void;
 }
 
-export const DEFAULT_FILTERS: LibraryFilters = { text: '', category: '', tags: [], minScore: 0, maxScore: 1, from: '', to: '', state: 'active', sort: 'date' };
+export const DEFAULT_FILTERS: LibraryFilters = { text: '', category: '', tags: [], model: '', lora: '', minScore: 0, maxScore: 1, from: '', to: '', state: 'active', sort: 'date' };
 
 /** Rows per keyset page: a few screens of tiles, small enough to arrive in one frame's budget. */
 export const PAGE_SIZE = 300;
@@ -56,6 +59,8 @@ export function toQuery(f: LibraryFilters): LibraryQuery {
   const q: LibraryQuery = { text: f.text, sort: f.sort, state: f.state, limit: PAGE_SIZE };
   if (f.category) q.category = f.category;
   if (f.tags.length) q.tags = f.tags;
+  if (f.model) q.model = f.model;
+  if (f.lora) q.lora = f.lora;
   if (f.minScore > 0) q.minScore = f.minScore;
   if (f.maxScore < 1) q.maxScore = f.maxScore;
   if (f.from) q.from = f.from;
@@ -69,6 +74,8 @@ export function describeFilters(f: LibraryFilters): string {
   if (f.text) parts.push(`matching “${f.text}”`);
   if (f.category) parts.push(`category ${f.category}`);
   if (f.tags.length) parts.push(`tagged ${f.tags.join(' + ')}`);
+  if (f.model) parts.push(`made with checkpoint ${f.model}`);
+  if (f.lora) parts.push(`made with LoRA ${f.lora}`);
   if (f.minScore > 0 || f.maxScore < 1) parts.push(`score ${f.minScore}–${f.maxScore}`);
   if (f.from || f.to) parts.push(`created ${f.from || '…'} to ${f.to || '…'}`);
   return parts.join(', ');

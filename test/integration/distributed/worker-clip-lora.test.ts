@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -14,7 +14,8 @@ import type { SdxlManifest } from '../../../models/manifest.ts';
 import { writeSafetensors } from '../../../models/safetensors/write-safetensors.ts';
 import { createLayoutTestPack } from '../../../models/test-pack/layout-test-pack.ts';
 import { createTestPack } from '../../../models/test-pack/create-test-pack.ts';
-import { writeRefs } from '../pipeline/support/cli-fixtures.ts';
+import { writeCsv, writeRefs } from '../pipeline/support/cli-fixtures.ts';
+import { openDatabase } from '../../../main/db/database.ts';
 import { tinyRows } from '../pipeline/support/tiny-pack-run.ts';
 import { startLocalS3, type LocalS3 } from '../sync/local-s3.ts';
 import { assetql, pinWorkFolder, type Proc } from './support/cluster.ts';
@@ -36,7 +37,7 @@ beforeAll(async () => {
     createTestPack(join(dir, 'packs', 'p1'), { kind: 'sdxl', id: 'test-sdxl' }).then((m) => void (plain = m)),
     createTestPack(join(dir, 'packs', 'p2'), { kind: 'sdxl', id: 'other-sdxl' }),
     createTestPack(join(dir, 'packs', 'clip'), { kind: 'clip', id: 'test-clip' }),
-    createLayoutTestPack(join(dir, 'packs', 'lb'), 'optimum', { id: 'tiny-base' }).then((p) => void (layout = p.manifest)),
+    createLayoutTestPack(join(dir, 'packs', 'lb'), 'optimum', { id: 'tiny-base', size: 64 }).then((p) => void (layout = p.manifest)),
     writeRefs(join(dir, 'refs')),
     writeTinyLora(join(dir, 'pixel.safetensors')),
   ]);
@@ -104,7 +105,8 @@ function attempts(c: InProcessCoordinator, batchId: string): AttemptRow[] {
 describe.skipIf(!HAVE_REDIS)('workers that hold the CLIP pack embed and score; LoRA variant queues (real redis-server, s3rver)', () => {
   it('a worker with the CLIP pack scores with the engine code (equal to local to 1e-5); the coordinator runs no CLIP image encoder for its attempts', async () => {
     const withClip = worker(['--pack', join(dir, 'packs', 'p1'), '--clip-pack', join(dir, 'packs', 'clip')]);
-    const noClip = worker(['--pack', join(dir, 'packs', 'p1')]);
+    // Slower on purpose, so the worker with the CLIP pack (which also embeds) gets a fair share.
+    const noClip = worker(['--pack', join(dir, 'packs', 'p1'), '--simulate-gpu-ms', '200']);
     const [clipId, plainId] = await Promise.all([readyId(withClip), readyId(noClip)]);
     expect(withClip.events().some((e) => e['what'] === 'clip-pack' && e['packId'] === 'test-clip')).toBe(true);
     const c = await inProcessCoordinator({ redisUrl: redis.url, storeUrl, packDir: join(dir, 'packs', 'p1'), refsDir: join(dir, 'refs'), clipPackDir: join(dir, 'packs', 'clip') });
@@ -167,7 +169,7 @@ describe.skipIf(!HAVE_REDIS)('workers that hold the CLIP pack embed and score; L
     }
   }, 150_000);
 
-  it('a LoRA batch runs on workers that bake the variant (LoRA from the store or their registry): images equal local generation with the variant; a worker without the base pack takes none', async () => {
+  it('a LoRA batch runs on workers that bake the variant (LoRA from the store or their registry): images equal local generation with the variant; a worker without the base pack takes none; an evicted variant is baked again', async () => {
     const lb = join(dir, 'packs', 'lb');
     // One worker already has the LoRA in its data folder's registry; the other fetches it from the store.
     const preloaded = join(dir, 'w-preloaded');
@@ -225,6 +227,37 @@ describe.skipIf(!HAVE_REDIS)('workers that hold the CLIP pack embed and score; L
       }
       // The LoRA really is in the workers' images (without it, they would equal the base pack's).
       expect(loraChangedPixels).toBe(rows.length);
+      // The variant cache of both workers is emptied (as its size limit would): the worker that
+      // notices gives the job back as transient, bakes again and carries on.
+      rmSync(join(dir, 'w-fetch', 'models', '.lora-variants'), { recursive: true, force: true });
+      rmSync(join(preloaded, 'models', '.lora-variants'), { recursive: true, force: true });
+
+      // The same from the CLI: `assetql run --lora` as coordinator only, on its own data folder.
+      const data = join(dir, 'data-cli-lora');
+      const imp = assetql(['models', 'lora', 'import', join(dir, 'pixel.safetensors'), '--data-dir', data], dir);
+      expect(await imp.exited, imp.err()).toBe(0);
+      writeCsv(join(dir, 'lora.csv'), 6);
+      const run = assetql(['run', 'lora.csv', '--refs', 'refs', '--pack', lb, '--data-dir', data, '--lora', 'pixel:0.9', '--threshold', '0', '--json', '--redis', redis.url, '--store', storeUrl, '--workers-only'], dir);
+      procs.push(run);
+      expect(await run.exited, run.err()).toBe(0);
+      expect(run.events().at(-1)).toMatchObject({ event: 'summary', state: 'done' });
+      const db = openDatabase(join(data, 'assetql.db'), { readonly: true });
+      try {
+        expect((db.prepare(`SELECT COUNT(*) AS n FROM tasks WHERE state = 'ready'`).get() as { n: number }).n).toBe(6);
+        const makers = db.prepare(`SELECT DISTINCT worker FROM attempts WHERE outcome = 'passed'`).all() as { worker: string }[];
+        expect(makers.length).toBeGreaterThan(0);
+        expect(makers.every((m) => m.worker === fetchId || m.worker === holderId)).toBe(true);
+        for (const m of makers) {
+          const p = m.worker === fetchId ? fetcher : holder;
+          const logs = p.events().filter((e) => e['event'] === 'log').map((e) => String(e['message']));
+          expect(logs.some((l) => l.includes('variant gone from the cache'))).toBe(true);
+          expect(logs.filter((l) => l.startsWith('preparing tiny-base')).length).toBe(2);
+        }
+        const recipe = JSON.parse((db.prepare('SELECT params FROM assets LIMIT 1').get() as { params: string }).params) as Record<string, unknown>;
+        expect(recipe).toMatchObject({ provider: 'cpu' });
+      } finally {
+        db.close();
+      }
       console.log(`LoRA variant on workers: ${rows.filter((r) => r.worker === fetchId).length} images by the worker that fetched the LoRA from the store, ${rows.filter((r) => r.worker === holderId).length} by the one with it in its registry; all bit-exact with local generation`);
     } finally {
       await c.close();

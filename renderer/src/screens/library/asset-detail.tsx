@@ -11,6 +11,7 @@ import { useLibrary } from '../../store/library.ts';
 import { TagEditor } from './tag-editor.tsx';
 import { CategoryEditor } from './category-editor.tsx';
 import { SimilarStrip } from './similar-strip.tsx';
+import { MadeWith } from './made-with.tsx';
 
 /** The focused asset: full image, recipe, scores, tags/category editing, lifecycle, versions, similar. */
 export function AssetDetailPanel(props: { id: string; onGone(id: string): void; onChanged(): void }) {
@@ -34,6 +35,7 @@ export function AssetDetailPanel(props: { id: string; onGone(id: string): void; 
             <p className="small muted num">
               {a.width}×{a.height} · {fmtBytes(a.fileSize)} · v{a.version} · {fmtDate(a.createdAt)} · {a.state}
             </p>
+            <MadeWith asset={a} />
             <LifecycleActions asset={a} onGone={props.onGone} onChanged={props.onChanged} />
             <ScoresPanel scores={a.scores} />
             <CategoryEditor asset={a} onSaved={detail.setData} />

@@ -1,7 +1,8 @@
 import type { RequestResult } from '../../../../preload/api.ts';
 import { useLibrary, DEFAULT_FILTERS, type LibraryFilters } from '../../store/library.ts';
+import { RecipeFilters } from './recipe-filters.tsx';
 
-/** Search box, category, tag, score range, dates, state and sort. */
+/** Search box, category, checkpoint, LoRA, tag, score range, dates, state and sort. */
 export function LibraryFiltersBar(props: { facets: RequestResult<'library.facets'> | null }) {
   const { filters: f, setFilters } = useLibrary();
   const tags = props.facets?.tags ?? [];
@@ -14,6 +15,7 @@ export function LibraryFiltersBar(props: { facets: RequestResult<'library.facets
           <option key={c}>{c}</option>
         ))}
       </select>
+      <RecipeFilters facets={props.facets} />
       <select className="input" value="" onChange={(e) => e.target.value && setFilters({ tags: [...new Set([...f.tags, e.target.value])] })} aria-label="Add tag filter">
         <option value="">Tag…</option>
         {tags.map((t) => (

@@ -40,7 +40,7 @@ export function LibraryScreen() {
     if (focusId && ids.includes(focusId)) focus(null);
   };
 
-  const filtered = Boolean(filters.text || filters.category || filters.tags.length || filters.minScore > 0 || filters.maxScore < 1 || filters.from || filters.to);
+  const filtered = Boolean(filters.text || filters.category || filters.model || filters.lora || filters.tags.length || filters.minScore > 0 || filters.maxScore < 1 || filters.from || filters.to);
   let body;
   if (pages.error && pages.items.length === 0) body = <ErrorState error={pages.error} what="The library" onRetry={pages.reload} />;
   else if (pages.total === null) body = <Loading />;

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import type { Sampler } from '../../../../preload/api.ts';
+import type { PackInfo, Sampler } from '../../../../preload/api.ts';
 import { Field } from '../../components/field.tsx';
 import { useNewBatch, type FormConfig } from '../../store/new-batch.ts';
 import { useRequest } from '../../hooks/use-request.ts';
@@ -57,7 +57,7 @@ export function ConfigCard() {
     <div className="card config" data-testid="config-card">
       <h2>5 · Generation</h2>
       <div className="form-grid">
-        <Field label="Model pack" hint={packs.error ? 'Model list unavailable' : sdxl.length === 0 && packs.data ? 'No SDXL pack installed: see above' : pack?.testPack ? 'test pack: images are noise' : undefined}>
+        <Field label="Model pack" hint={packs.error ? 'Model list unavailable' : sdxl.length === 0 && packs.data ? 'No SDXL pack installed: see above' : packHint(pack)}>
           <select
             className="input"
             value={pack?.id ?? ''}
@@ -114,7 +114,6 @@ export function ConfigCard() {
             <input className="input num" type="number" min={seedRange.min} max={seedRange.max} value={config.seed.base} aria-invalid={outside(config.seed.base, seedRange, true)} onChange={(e) => setConfig({ seed: { ...config.seed, base: Number(e.target.value) } })} />
           </Field>
         ) : null}
-        <LoraPicker />
         {num('retries', 'Style retries')}
         {num('concurrency', 'Concurrency')}
         {num('candidates', 'Candidates per row (best of k)')}
@@ -134,7 +133,14 @@ export function ConfigCard() {
         {thr('colour', 'Colour ΔE ≤', 1)}
         {thr('edge', 'Edges ≥', 0.01)}
         {thr('preflight', 'Pre-flight ≥', 0.01)}
+        <LoraPicker />
       </div>
     </div>
   );
+}
+
+/** Under the pack choice: what the chosen pack is (noise from a test pack, an installed IP-Adapter). */
+function packHint(p: PackInfo | null | undefined): string | undefined {
+  const parts = [p?.testPack ? 'test pack: images are noise' : '', p?.ipAdapter ? 'with IP-Adapter: the style-weight retry uses it' : ''].filter(Boolean);
+  return parts.length ? parts.join('; ') : undefined;
 }

@@ -27,8 +27,8 @@ export function CheckpointImport({ packs, onImported }: { packs: PackInfo[]; onI
   return (
     <div className="stack tight" data-testid="checkpoint-import">
       <h3>Import an SDXL checkpoint</h3>
+      <input className="input mono" placeholder="/path/to/checkpoint.safetensors" value={path} onChange={(e) => setPath(e.target.value)} aria-label="Checkpoint file" />
       <div className="row gap">
-        <input className="input grow mono" placeholder="/path/to/checkpoint.safetensors" value={path} onChange={(e) => setPath(e.target.value)} aria-label="Checkpoint file" />
         <select className="input" value={baseId} onChange={(e) => setBase(e.target.value)} aria-label="Base pack">
           {bases.length === 0 ? <option value="">No SDXL pack installed</option> : null}
           {bases.map((p) => (

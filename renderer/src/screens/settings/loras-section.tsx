@@ -65,7 +65,7 @@ export function LorasSection() {
         {(c) => (
           <div className="stack tight" data-testid="lora-cache">
             <div className="small">
-              {fmtBytes(c.totalBytes)} of {fmtBytes(c.limitBytes)} used by {c.variants.length} variant(s); the least recently used go first.
+              {fmtBytes(c.totalBytes)} of {fmtBytes(c.limitBytes)} used by {c.variants.length} baked variant{c.variants.length === 1 ? '' : 's'}; beyond the limit the least recently used go first.
             </div>
             <ul className="small">
               {c.variants.map((v) => (

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { EventPayloads, PackInfo } from '../../../../preload/api.ts';
+import type { EventPayloads, PackInfo, PackIpAdapterDto } from '../../../../preload/api.ts';
 import { AsyncView } from '../../components/async-view.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { call } from '../../api.ts';
@@ -8,11 +8,12 @@ import { useEvent } from '../../hooks/use-event.ts';
 import { attempt } from '../../store/toasts.ts';
 import { fmtBytes, fmtDuration } from '../../hooks/format.ts';
 import { CheckpointImport } from './checkpoint-import.tsx';
+import { IpAdapterInstall } from './ip-adapter-install.tsx';
 import { PackRecommendationPanel } from './pack-recommendation.tsx';
 
 type Download = EventPayloads['download.progress'];
 
-/** Model packs: download (with progress), locate on disk, verify, or create tiny test packs. */
+/** Model packs: download (with progress), locate on disk, verify, create tiny test packs, import a checkpoint, install an IP-Adapter. */
 export function ModelPacks() {
   const packs = usePackList();
   const [downloads, setDownloads] = useState<Record<string, Download>>({});
@@ -51,6 +52,8 @@ export function ModelPacks() {
         )}
       </AsyncView>
       {packs.data ? <CheckpointImport packs={packs.data} onImported={packs.reload} /> : null}
+      {packs.data ? <IpAdapterInstall packs={packs.data} onInstalled={packs.reload} /> : null}
+      <h3>Locate a pack folder</h3>
       <div className="row gap">
         <input className="input grow mono" placeholder="/path/to/model-pack (folder with manifest.json)" value={dir} onChange={(e) => setDir(e.target.value)} aria-label="Model pack folder" />
         <button className="btn" disabled={!dir.trim()} onClick={() => void attempt('Locate', () => call('models.locate', { dir: dir.trim() }), (p) => `Added ${p.name}`).then((r) => r && packs.reload())}>
@@ -69,7 +72,9 @@ function PackRow({ pack: p, download: d }: { pack: PackInfo; download: Download 
         <strong>{p.name}</strong>
         {p.testPack ? <span className="badge">test</span> : null}
         {p.variant ? <span className="badge">{p.variant}</span> : null}
+        {p.ipAdapter ? <span className="badge tone-active">IP-Adapter</span> : null}
         <div className="small muted">{p.description}</div>
+        {p.ipAdapter ? <IpAdapterLine ip={p.ipAdapter} /> : null}
         {p.kind === 'sdxl' ? <div className="small muted">Runs on: {p.providers.join(', ')}</div> : null}
         {p.verification ? <div className="small muted">{p.verification}</div> : null}
         {p.path ? <div className="small muted mono ellipsis">{p.path}</div> : null}
@@ -115,5 +120,20 @@ function PackRow({ pack: p, download: d }: { pack: PackInfo; download: Download 
         ) : null}
       </td>
     </tr>
+  );
+}
+
+/** What the pack's IP-Adapter needs to be used: a CLIP pack whose image embeddings fit it. */
+function IpAdapterLine({ ip }: { ip: PackIpAdapterDto }) {
+  const what = `IP-Adapter installed${ip.tokens !== null ? `: ${ip.tokens} image token${ip.tokens === 1 ? '' : 's'}` : ''}${ip.embedDim !== null ? ` from ${ip.embedDim}-d image embeddings` : ''}`;
+  return (
+    <div className="small" data-testid="pack-ip-adapter">
+      {what}.{' '}
+      {ip.clipPacks.length > 0 ? (
+        <span className="muted">The style-weight retry uses it with {ip.clipPacks.join(', ')}.</span>
+      ) : (
+        <span className="warn-text">No installed CLIP pack makes {ip.embedDim ?? 'matching'}-d image embeddings, so the style-weight retry falls back to img2img: install the CLIP pack the adapter was trained with (ViT-H-14 for ip-adapter_sdxl_vit-h, ViT-bigG for ip-adapter_sdxl).</span>
+      )}
+    </div>
   );
 }

@@ -94,7 +94,13 @@ function WorkerRow({ w }: { w: WorkerDto }) {
       </td>
       <td>{w.provider}</td>
       <td>{w.gpu ? `${w.gpu}${w.gpuMemoryMb ? ` (${Math.round(w.gpuMemoryMb / 1024)} GB)` : ''}` : '—'}</td>
-      <td>{w.packs.map((p) => `${p.packId} ${p.hash.slice(0, 8)}`).join(', ')}</td>
+      <td>
+        {[
+          ...w.packs.map((p) => `${p.packId} ${p.hash.slice(0, 8)}`),
+          ...w.variants.map((v) => `${v.packId} ${v.hash.slice(0, 8)} + ${v.loras.map((l) => `${l.name} ×${l.scale}`).join(', ')}`),
+          ...w.clipPacks.map((p) => `CLIP ${p.packId} ${p.hash.slice(0, 8)}`),
+        ].join('; ')}
+      </td>
       <td>{w.currentJob ? `row ${w.currentJob.rowIndex}` : <span className="muted">idle</span>}</td>
       <td className="num">{w.imagesPerMin}</td>
       <td className="num">
