@@ -49,7 +49,17 @@ interface Factors {
  * (linear, 1×1 and k×k convolutions: down is [rank, in, kh, kw], up [out, rank, 1, 1]).
  * Components no LoRA touches are hard-linked, not copied.
  */
-export async function bakeLoras(o: { baseDir: string; base: SdxlManifest; destDir: string; id: string; name: string; loras: LoraChoice[]; onBytes?: (n: number) => void }): Promise<BakeReport> {
+export interface BakeOptions {
+  baseDir: string;
+  base: SdxlManifest;
+  destDir: string;
+  id: string;
+  name: string;
+  loras: LoraChoice[];
+  onBytes?: (n: number) => void;
+}
+
+export async function bakeLoras(o: BakeOptions): Promise<BakeReport> {
   const files = await Promise.all(o.loras.map((l) => SafetensorsFile.open(l.file)));
   try {
     const grouped = files.map((f) => groupLoraKeys(f.tensors.keys()));
