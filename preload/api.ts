@@ -219,9 +219,16 @@ export interface DistributedSettingsDto {
   maxInFlight: number;
   redisUrl: string;
   storeUrl: string;
-  /** What the running coordinator uses now (settings apply at the next start). */
+  /** Whether the running app coordinates workers now (saved settings are applied live). */
   active: boolean;
   activeError: string | null;
+  /**
+   * A saved change being applied, in words (e.g. waiting for N remote attempts in flight to
+   * finish before switching; no new rows start meanwhile); null when settled.
+   */
+  applying: string | null;
+  /** `assetql serve --redis/--store` fixed the URLs for this run: saved URLs apply after a restart without the flags. */
+  pinnedByFlags: boolean;
 }
 /** A plain-sentence result of an S3 test call: ok, bucket not found, access denied or endpoint unreachable. */
 export interface S3CheckDto {

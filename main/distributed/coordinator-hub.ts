@@ -3,8 +3,24 @@ import { Queue, QueueEvents, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { getTask } from '../pipeline/ledger-api.ts';
 import { FINAL_STATES } from '../pipeline/state-machine.ts';
-import { BULL_PREFIX, cancelKey, QUEUES_KEY, type GenerateJobData, type GenerateJobResult, type QueueVariant } from './job-types.ts';
+import { announceQueue, cancelRunningJob } from './job-cancel.ts';
+import { BULL_PREFIX, QUEUES_KEY, type GenerateJobData, type GenerateJobResult, type QueueVariant } from './job-types.ts';
 import type { WorkStore } from './work-store.ts';
+
+/** What an event said about a job: the worker's record on completion (no Redis read needed), or why it failed. */
+export type JobEvent = { kind: 'completed'; result: GenerateJobResult } | { kind: 'failed'; reason: string } | { kind: 'removed' };
+
+/** One waiting attempt's view of its job: registered before the job is added, so no event can slip past. */
+export interface JobWatch {
+  /** The latest event for the job (null until one arrives). */
+  readonly event: JobEvent | null;
+  /** Resolves on the next event, after ms, or on abort. */
+  wait(ms: number, signal: AbortSignal): Promise<void>;
+  close(): void;
+}
+
+/** Work-object deletes at once: cleanup is background work and must not crowd out collection. */
+const JANITOR_CONCURRENCY = 2;
 
 export interface QueueHandle {
   variant: QueueVariant;
@@ -22,7 +38,8 @@ export class CoordinatorHub {
   private readonly events: QueueEvents[] = [];
   /** BullMQ does not close connections it was given; these are ours to close. */
   private readonly conns: Redis[] = [];
-  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly watches = new Map<string, Set<WatchImpl>>();
+  private readonly janitor = new Janitor(JANITOR_CONCURRENCY);
   private closed = false;
 
   constructor(
@@ -40,7 +57,8 @@ export class CoordinatorHub {
     let p = this.queues.get(variant.name);
     if (!p) {
       p = (async () => {
-        await this.redis.hset(QUEUES_KEY, variant.name, JSON.stringify(variant));
+        const isNew = (await this.redis.hset(QUEUES_KEY, variant.name, JSON.stringify(variant))) > 0;
+        if (isNew) await announceQueue(this.redis, variant.name).catch(() => undefined);
         const queue = new Queue<GenerateJobData, GenerateJobResult>(variant.name, { connection: this.redis, prefix: BULL_PREFIX });
         queue.on('error', () => undefined);
         const conn = this.redis.duplicate();
@@ -48,10 +66,10 @@ export class CoordinatorHub {
         this.conns.push(conn);
         const ev = new QueueEvents(variant.name, { connection: conn, prefix: BULL_PREFIX });
         ev.on('error', () => undefined);
-        const wake = ({ jobId }: { jobId: string }): void => this.notify(jobId);
-        ev.on('completed', wake);
-        ev.on('failed', wake);
-        ev.on('removed', wake);
+        // The completed event carries the worker's return value: the waiter needs no Redis read.
+        ev.on('completed', ({ jobId, returnvalue }) => this.notify(jobId, isResult(returnvalue) ? { kind: 'completed', result: returnvalue } : null));
+        ev.on('failed', ({ jobId, failedReason }) => this.notify(jobId, { kind: 'failed', reason: failedReason }));
+        ev.on('removed', ({ jobId }) => this.notify(jobId, { kind: 'removed' }));
         this.events.push(ev);
         return { variant, queue };
       })();
@@ -61,27 +79,20 @@ export class CoordinatorHub {
     return p;
   }
 
-  /** Resolves when the job's state may have changed (event), after pollMs, or on abort. */
-  waitForChange(jobId: string, signal: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      if (signal.aborted) return resolve();
-      let set = this.waiters.get(jobId);
-      if (!set) this.waiters.set(jobId, (set = new Set()));
-      const done = (): void => {
-        clearTimeout(t);
-        signal.removeEventListener('abort', done);
-        set.delete(done);
-        if (set.size === 0) this.waiters.delete(jobId);
-        resolve();
-      };
-      const t = setTimeout(done, this.pollMs);
-      signal.addEventListener('abort', done, { once: true });
-      set.add(done);
+  /** Watches a job's events (completed, failed, removed); events only wake, the job's state in Redis stays the truth. */
+  watch(jobId: string): JobWatch {
+    let set = this.watches.get(jobId);
+    if (!set) this.watches.set(jobId, (set = new Set()));
+    const w = new WatchImpl(() => {
+      set.delete(w);
+      if (set.size === 0 && this.watches.get(jobId) === set) this.watches.delete(jobId);
     });
+    set.add(w);
+    return w;
   }
 
-  private notify(jobId: string): void {
-    for (const fn of [...(this.waiters.get(jobId) ?? [])]) fn();
+  private notify(jobId: string, e: JobEvent | null): void {
+    for (const w of [...(this.watches.get(jobId) ?? [])]) w.push(e);
   }
 
   /** Removes a job that will not be used; an active (locked) one is told to stop instead. */
@@ -89,15 +100,21 @@ export class CoordinatorHub {
     try {
       await job.remove();
     } catch {
-      // Locked by a worker (active): BullMQ refuses; the worker polls this key and aborts the job.
-      await this.redis.set(cancelKey(queue.name, job.id ?? ''), '1', 'EX', 600);
+      // Locked by a worker (active): BullMQ refuses; the holding worker is told at once and aborts it.
+      await cancelRunningJob(this.redis, queue.name, job.id ?? '');
       return;
     }
-    await this.removeObjects(job.data);
+    this.removeObjects(job.data);
   }
 
-  async removeObjects(data: GenerateJobData): Promise<void> {
-    await this.store.remove([data.pngKey, data.metaKey, ...(data.initImageKey ? [data.initImageKey] : [])]).catch(() => undefined);
+  /** Deletes a job's work objects in the background (bounded), so pause, cancel and collection never wait on the store. */
+  removeObjects(data: GenerateJobData): void {
+    this.janitor.run(() => this.store.remove([data.pngKey, data.metaKey, ...(data.initImageKey ? [data.initImageKey] : [])]).catch(() => undefined));
+  }
+
+  /** Resolves when every background delete started so far has finished. */
+  drainCleanup(): Promise<void> {
+    return this.janitor.idle();
   }
 
   /**
@@ -131,10 +148,12 @@ export class CoordinatorHub {
   async cleanupTask(taskId: string, jobIds: string[]): Promise<void> {
     for (const p of this.queues.values()) {
       const { queue } = await p;
-      for (const id of jobIds) {
-        const job = await queue.getJob(id).catch(() => undefined);
-        if (job && job.data.taskId === taskId) await this.discard(queue, job);
-      }
+      await Promise.all(
+        jobIds.map(async (id) => {
+          const job = await queue.getJob(id).catch(() => undefined);
+          if (job && job.data.taskId === taskId) await this.discard(queue, job);
+        }),
+      );
     }
   }
 
@@ -155,6 +174,73 @@ export class CoordinatorHub {
     for (const ev of this.events) await ev.close().catch(() => undefined);
     for (const p of this.queues.values()) await (await p.catch(() => null))?.queue.close().catch(() => undefined);
     for (const c of this.conns) c.disconnect();
-    for (const fn of [...this.waiters.values()].flatMap((s) => [...s])) fn();
+    for (const w of [...this.watches.values()].flatMap((s) => [...s])) w.push(null);
+    await this.janitor.idle();
+  }
+}
+
+function isResult(v: unknown): v is GenerateJobResult {
+  const r = v as Partial<GenerateJobResult> | null;
+  return !!r && typeof r === 'object' && r.v === 1 && typeof r.pngKey === 'string' && typeof r.sha256 === 'string' && typeof r.bytes === 'number';
+}
+
+class WatchImpl implements JobWatch {
+  event: JobEvent | null = null;
+  private wake: (() => void) | null = null;
+  constructor(private readonly onClose: () => void) {}
+
+  push(e: JobEvent | null): void {
+    if (e) this.event = e;
+    this.wake?.();
+  }
+
+  wait(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      if (signal.aborted) return resolve();
+      const done = (): void => {
+        clearTimeout(t);
+        signal.removeEventListener('abort', done);
+        if (this.wake === done) this.wake = null;
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+      this.wake = done;
+    });
+  }
+
+  close(): void {
+    this.wake?.();
+    this.onClose();
+  }
+}
+
+/** A tiny bounded background runner. */
+class Janitor {
+  private running = 0;
+  private readonly queue: (() => Promise<unknown>)[] = [];
+  private readonly idlers: (() => void)[] = [];
+  constructor(private readonly limit: number) {}
+
+  run(fn: () => Promise<unknown>): void {
+    this.queue.push(fn);
+    this.pump();
+  }
+
+  idle(): Promise<void> {
+    if (this.running === 0 && this.queue.length === 0) return Promise.resolve();
+    return new Promise((r) => this.idlers.push(r));
+  }
+
+  private pump(): void {
+    while (this.running < this.limit && this.queue.length > 0) {
+      const fn = this.queue.shift()!;
+      this.running++;
+      void fn().finally(() => {
+        this.running--;
+        this.pump();
+        if (this.running === 0 && this.queue.length === 0) for (const r of this.idlers.splice(0)) r();
+      });
+    }
   }
 }

@@ -8,6 +8,7 @@ import { FINAL_STATES } from '../pipeline/state-machine.ts';
 import type { StageResolver } from '../pipeline/stages.ts';
 import type { BatchRecord } from '../pipeline/types.ts';
 import { CoordinatorHub } from './coordinator-hub.ts';
+import { InFlightCap } from './in-flight-cap.ts';
 import { distributedStages, type DistributedStageOptions } from './distributed-stages.ts';
 import { jobIdFor } from './job-types.ts';
 import { clipPackIdentity, packIdentity } from './pack-identity.ts';
@@ -47,7 +48,9 @@ export interface Coordinator {
   readonly redis: Redis;
   readonly check: RedisCheck;
   readonly local: WorkerRuntime | null;
-  /** Engine settings for a coordinator: enough generation loops to keep every worker busy. */
+  /** Claimed attempts kept in flight: follows the live workers' job slots. */
+  readonly cap: InFlightCap;
+  /** Engine settings for a coordinator: enough generation loops to keep every worker busy, capped live by `cap`. */
   readonly engineConfig: Partial<PipelineConfig>;
   /** packDirFor (or options.packDirFor) gives the batch's BASE pack: LoRA variants are baked by the workers. */
   wrap(inner: StageResolver, packDirFor: DistributedStageOptions | ((batch: BatchRecord) => string)): StageResolver;
@@ -90,15 +93,21 @@ export async function startCoordinator(o: CoordinatorOptions): Promise<Coordinat
         ...(o.log ? { log: o.log } : {}),
       });
     }
+    const cap = new InFlightCap(redis, o.maxInFlight ?? 32);
+    await cap.refresh().catch(() => undefined);
+    cap.start();
     return {
       hub,
       redis,
       check,
       local,
-      engineConfig: { generateConcurrency: o.maxInFlight ?? 32, validateQueueSize: 16 },
+      cap,
+      engineConfig: { generateConcurrency: cap.max, generateSlots: () => cap.value, validateQueueSize: 16 },
       wrap: (inner, packDirFor) => distributedStages(inner, hub, packDirFor),
       attach(engine) {
-        return engine.on('task-state', (e) => {
+        // More workers (or fewer) joined: claim up to the new cap now, not at the next idle poll.
+        const offCap = cap.onChange(() => engine.poke());
+        const offState = engine.on('task-state', (e) => {
           if (!(FINAL_STATES as readonly string[]).includes(e.to)) return;
           const t = getTask(o.db, e.taskId);
           if (!t) return;
@@ -108,9 +117,14 @@ export async function startCoordinator(o: CoordinatorOptions): Promise<Coordinat
           cleanups.add(p);
           void p.finally(() => cleanups.delete(p));
         });
+        return () => {
+          offCap();
+          offState();
+        };
       },
       workers: () => listWorkers(redis),
       async stop() {
+        cap.stop();
         await Promise.all([...cleanups]);
         await local?.stop();
         await hub.close();

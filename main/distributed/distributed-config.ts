@@ -10,12 +10,15 @@ import { parseStoreUrl, redactStoreUrl } from './store-url.ts';
  * passwords and keys, so they live in a 0600 secret file in the data folder (the same store
  * the CLI reads), and only their redacted form ever reaches the UI or a log.
  */
+/** Upper bound of Settings → Distributed "jobs in flight"; the app's engine runs this many generation loops, capped live. */
+export const MAX_IN_FLIGHT = 256;
+
 export const DistributedFlagsSchema = z.object({
   enabled: z.boolean(),
   /** This machine also takes jobs (an in-process worker over its own GPU). */
   generateLocally: z.boolean(),
-  /** Claimed attempts queued for workers at once. */
-  maxInFlight: z.number().int().min(1).max(256),
+  /** At most this many claimed attempts queued for workers at once (the coordinator keeps about 2 per live worker slot). */
+  maxInFlight: z.number().int().min(1).max(MAX_IN_FLIGHT),
 });
 export type DistributedFlags = z.infer<typeof DistributedFlagsSchema>;
 

@@ -7,6 +7,7 @@ import type { RgbImage } from '../../workers/image/rgb-image.ts';
 import { AppError, toErrorData } from '../core/app-error.ts';
 import type { SdxlClient } from '../inference/sdxl-client.ts';
 import { toGenerateRequest } from '../pipeline/generate-request.ts';
+import { CANCEL_RECHECK_MS } from './job-cancel.ts';
 import { cancelKey, type GenerateJobData, type GenerateJobResult } from './job-types.ts';
 import type { WorkerValidator } from './worker-validator.ts';
 import { sha256Hex, type WorkStore } from './work-store.ts';
@@ -34,17 +35,20 @@ export interface ProcessorDeps {
  * attempt record. Errors travel as the app's {kind, message} JSON in the failure reason, so the
  * coordinator classifies them exactly as local errors (transient retry, OOM downsizing, DLQ).
  */
-export function createProcessor(d: ProcessorDeps): (job: Job<GenerateJobData>) => Promise<GenerateJobResult> {
-  return async (job) => {
+export function createProcessor(d: ProcessorDeps): (job: Job<GenerateJobData>, token?: string, cancelled?: AbortSignal) => Promise<GenerateJobResult> {
+  return async (job, _token, cancelled) => {
     const data = job.data;
     const abort = new AbortController();
-    // The coordinator sets the cancel key when the batch is paused or cancelled mid-job.
+    // A pause or cancel reaches this job at once through BullMQ's per-job cancel (the worker
+    // runtime calls cancelJob when the coordinator's message arrives); the cancel key, re-read
+    // now and then, covers a message missed while Redis reconnected.
+    cancelled?.addEventListener('abort', () => abort.abort('cancelled by the coordinator'), { once: true });
     const watch = setInterval(() => {
       d.redis.exists(cancelKey(job.queueName, job.id ?? '')).then(
         (n) => (n > 0 ? abort.abort('cancelled by the coordinator') : undefined),
         () => undefined,
       );
-    }, 100);
+    }, CANCEL_RECHECK_MS);
     d.onStart(job);
     const startedAt = Date.now();
     let ok = false;
@@ -88,10 +92,11 @@ export function createProcessor(d: ProcessorDeps): (job: Job<GenerateJobData>) =
         ...(validation ? { validation } : {}),
       };
       t0 = performance.now();
-      await d.store.put(data.pngKey, png, 'image/png', abort.signal);
-      timings['workerUpload'] = performance.now() - t0;
       result.endedAt = Date.now();
-      await d.store.put(data.metaKey, Buffer.from(JSON.stringify({ job: { ...data, params: data.params }, result })), 'application/json', abort.signal);
+      // PNG and metadata in parallel (one round trip, not two, on the path of every job).
+      const meta = Buffer.from(JSON.stringify({ job: { ...data, params: data.params }, result }));
+      await Promise.all([d.store.put(data.pngKey, png, 'image/png', abort.signal), d.store.put(data.metaKey, meta, 'application/json', abort.signal)]);
+      timings['workerUpload'] = performance.now() - t0;
       ok = true;
       return result;
     } catch (err) {

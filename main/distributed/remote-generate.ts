@@ -7,7 +7,7 @@ import type { GenerateCapabilities } from '../pipeline/escalation.ts';
 import type { GenerateRequest, GenerateStage } from '../pipeline/stages.ts';
 import type { TaskRecord } from '../pipeline/types.ts';
 import { recordAttemptProducer } from './attempt-producer.ts';
-import type { CoordinatorHub, QueueHandle } from './coordinator-hub.ts';
+import type { CoordinatorHub, JobWatch, QueueHandle } from './coordinator-hub.ts';
 import { decodePng, encodePng } from './job-processor.ts';
 import { jobIdFor, type GenerateJobData, type GenerateJobResult, type VariantLora, type WorkerValidation } from './job-types.ts';
 import type { PackIdentity } from './pack-identity.ts';
@@ -48,26 +48,41 @@ export function remoteGenerate(o: RemoteGenerateOptions): GenerateStage {
   return {
     modelId: o.modelId,
     capabilities: o.capabilities,
-    async generate(req, { signal, attempt }) {
+    async generate(req, { signal, attempt, timings = {} }) {
       if (!attempt) throw new AppError('Internal', 'remote generation needs the claimed attempt (task and number) from the engine');
       const { task, n } = attempt;
       if (signal.aborted) throw new AppError('Cancelled', String(signal.reason ?? 'cancelled'));
+      let t0 = performance.now();
       const handle = await hub.queueFor({ name: o.queueName, packId: o.pack.packId, packHash: o.pack.hash, loraKey: o.loraKey, ...(o.loras?.length ? { loras: o.loras } : {}) });
       const planHash = hashPlan(req);
-      let job = await adoptEarlier(hub, handle, task, n, planHash);
-      if (!job) job = await enqueue(hub, handle, o, req, task, n, planHash, signal);
-      const result = await waitFor(hub, handle, job, task, signal);
-      const png = await hub.store.get(result.pngKey, signal);
-      if (png.length !== result.bytes || sha256Hex(png) !== result.sha256) {
-        throw new AppError('Unavailable', `work object ${result.pngKey} does not match the worker's record (${png.length} bytes, expected ${result.bytes}); generating again`);
+      const adopted = await adoptEarlier(hub, handle, task, n, planHash);
+      // Watch before adding: a job finished faster than the add's reply is still seen.
+      const watch = hub.watch(adopted?.id ?? jobIdFor(task.taskKey, n));
+      try {
+        const job = adopted ?? (await enqueue(hub, handle, o, req, task, n, planHash, signal));
+        timings['remoteEnqueue'] = performance.now() - t0;
+        t0 = performance.now();
+        const result = await waitFor(hub, handle, job, task, signal, watch, adopted !== null);
+        timings['remoteWait'] = performance.now() - t0;
+        t0 = performance.now();
+        const png = await hub.store.get(result.pngKey, signal);
+        if (png.length !== result.bytes || sha256Hex(png) !== result.sha256) {
+          throw new AppError('Unavailable', `work object ${result.pngKey} does not match the worker's record (${png.length} bytes, expected ${result.bytes}); generating again`);
+        }
+        timings['remoteFetch'] = performance.now() - t0;
+        t0 = performance.now();
+        const image = await decodePng(png);
+        if (image.width !== result.width || image.height !== result.height) {
+          throw new AppError('Unavailable', `work object ${result.pngKey} is ${image.width}x${image.height}, the worker reported ${result.width}x${result.height}`);
+        }
+        timings['remoteDecode'] = performance.now() - t0;
+        for (const [k, v] of Object.entries(result.timings)) if (typeof v === 'number') timings[k] = v;
+        if (result.validation && o.onValidation) o.onValidation(image, result.validation);
+        recordAttemptProducer(hub.db, task.id, n, { worker: result.worker, host: result.host, provider: result.provider, workerGenMs: result.timings['workerGenerate'] ?? null });
+        return { image, gpuMs: result.gpuMs };
+      } finally {
+        watch.close();
       }
-      const image = await decodePng(png);
-      if (image.width !== result.width || image.height !== result.height) {
-        throw new AppError('Unavailable', `work object ${result.pngKey} is ${image.width}x${image.height}, the worker reported ${result.width}x${result.height}`);
-      }
-      if (result.validation && o.onValidation) o.onValidation(image, result.validation);
-      recordAttemptProducer(hub.db, task.id, n, { worker: result.worker, host: result.host, provider: result.provider, workerGenMs: result.timings['workerGenerate'] ?? null });
-      return { image, gpuMs: result.gpuMs };
     },
   };
 }
@@ -82,9 +97,12 @@ function hashPlan(req: GenerateRequest): string {
  * running or already done, it is adopted (no second generation); any other leftover is dropped.
  */
 async function adoptEarlier(hub: CoordinatorHub, h: QueueHandle, task: TaskRecord, n: number, planHash: string): Promise<AnyJob | null> {
+  if (n <= 1) return null;
+  const ks = Array.from({ length: Math.min(8, n - 1) }, (_, i) => n - 1 - i);
+  // One round trip for all candidates (most retries find none).
+  const jobs = (await Promise.all(ks.map((k) => h.queue.getJob(jobIdFor(task.taskKey, k))))) as (AnyJob | undefined)[];
   let adopted: AnyJob | null = null;
-  for (let k = n - 1; k >= Math.max(1, n - 8); k--) {
-    const job = (await h.queue.getJob(jobIdFor(task.taskKey, k))) as AnyJob | undefined;
+  for (const job of jobs) {
     if (!job) continue;
     const state = await job.getState();
     if (!adopted && job.data.planHash === planHash && state !== 'failed' && state !== 'unknown') adopted = job;
@@ -135,38 +153,50 @@ function bullPriority(hub: CoordinatorHub, task: TaskRecord): number {
   return Math.max(1, Math.min(2_000_000, 1_000_000 - Math.round(b) * 1000 - Math.round(task.priority)));
 }
 
-async function waitFor(hub: CoordinatorHub, h: QueueHandle, job: AnyJob, task: TaskRecord, signal: AbortSignal): Promise<GenerateJobResult> {
+/**
+ * Waits for the job's outcome. The completed event carries the worker's record, so the usual path
+ * costs no Redis read; any other wake-up (a failed or removed event, or pollMs without news,
+ * since events are a trimmed stream that a reconnect can miss) reads the job's state, which is
+ * what counts. An adopted job is read at once: it may have finished long ago.
+ */
+async function waitFor(hub: CoordinatorHub, h: QueueHandle, job: AnyJob, task: TaskRecord, signal: AbortSignal, watch: JobWatch, readFirst: boolean): Promise<GenerateJobResult> {
   const id = job.id ?? '';
   let priority = job.opts.priority ?? 0;
+  let read = readFirst;
   for (;;) {
     if (signal.aborted) {
       await hub.discard(h.queue, job).catch(() => undefined);
       throw new AppError('Cancelled', String(signal.reason ?? 'cancelled'));
     }
-    let state: string;
-    let fresh: AnyJob | undefined;
-    try {
-      fresh = (await h.queue.getJob(id)) as AnyJob | undefined;
-      state = fresh ? await fresh.getState() : 'missing';
-    } catch {
-      state = 'unreachable'; // Redis restarting: keep waiting, ioredis reconnects
-    }
-    if (fresh && state === 'completed' && fresh.returnvalue) return fresh.returnvalue;
-    if (fresh && state === 'failed') {
-      await hub.discard(h.queue, fresh).catch(() => undefined);
-      throw failure(fresh.failedReason);
-    }
-    if (state === 'missing') {
-      // Lost from Redis (flushed, or a Redis without persistence restarted): enqueue it again.
-      job = (await h.queue.add('generate', job.data, { jobId: id, priority: job.opts.priority ?? 1, attempts: 1 })) as AnyJob;
-    } else if (fresh && (state === 'prioritized' || state === 'waiting')) {
-      const want = bullPriority(hub, task);
-      if (want !== priority) {
-        await fresh.changePriority({ priority: want }).catch(() => undefined);
-        priority = want;
+    const e = watch.event;
+    if (e?.kind === 'completed') return e.result;
+    if (read) {
+      let state: string;
+      let fresh: AnyJob | undefined;
+      try {
+        fresh = (await h.queue.getJob(id)) as AnyJob | undefined;
+        state = fresh ? await fresh.getState() : 'missing';
+      } catch {
+        state = 'unreachable'; // Redis restarting: keep waiting, ioredis reconnects
+      }
+      if (fresh && state === 'completed' && fresh.returnvalue) return fresh.returnvalue;
+      if (fresh && state === 'failed') {
+        await hub.discard(h.queue, fresh).catch(() => undefined);
+        throw failure(fresh.failedReason);
+      }
+      if (state === 'missing') {
+        // Lost from Redis (flushed, or a Redis without persistence restarted): enqueue it again.
+        job = (await h.queue.add('generate', job.data, { jobId: id, priority: job.opts.priority ?? 1, attempts: 1 })) as AnyJob;
+      } else if (fresh && (state === 'prioritized' || state === 'waiting')) {
+        const want = bullPriority(hub, task);
+        if (want !== priority) {
+          await fresh.changePriority({ priority: want }).catch(() => undefined);
+          priority = want;
+        }
       }
     }
-    await hub.waitForChange(id, signal);
+    await watch.wait(hub.pollMs, signal);
+    read = true;
   }
 }
 

@@ -25,6 +25,8 @@ export interface WorkerAd {
   lastHeartbeat: number;
   /** The coordinator's own in-process worker, when it also generates. */
   local: boolean;
+  /** Jobs it runs at once (absent from workers older than this field: 1). The coordinator sizes its in-flight attempts by the sum. */
+  concurrency?: number;
 }
 
 export const HEARTBEAT_MS = 2000;

@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { AppError } from '../core/app-error.ts';
 import { createSdxlClient, type SdxlClient } from '../inference/sdxl-client.ts';
 import type { WorkerPool } from '../inference/worker-pool.ts';
+import { subscribeControl } from './job-cancel.ts';
 import { createProcessor } from './job-processor.ts';
 import { BULL_PREFIX, QUEUES_KEY, type GenerateJobData, type QueueVariant } from './job-types.ts';
 import { variantLoraKey, type ClipPackIdentity, type PackIdentity } from './pack-identity.ts';
@@ -59,7 +63,9 @@ export async function startWorkerRuntime(o: WorkerRuntimeOptions): Promise<Worke
   const clients = new Map<string, SdxlClient>();
   const clientKey = (hash: string, loraKey: string): string => `${hash}|${loraKey}`;
   for (const p of o.packs) clients.set(clientKey(p.hash, ''), await createSdxlClient(o.pool, p.dir));
-  const variantsHeld: NonNullable<WorkerAd['variants']> = [];
+  let variantsHeld: NonNullable<WorkerAd['variants']> = [];
+  /** Variant folder and queue per client key, to notice a variant evicted from the cache. */
+  const variantDirs = new Map<string, { dir: string; queue: string }>();
   const variantTries = new Map<string, { at: number; busy: boolean }>();
   const workers = new Map<string, Worker<GenerateJobData>>();
   const rate = new RateWindow();
@@ -89,6 +95,7 @@ export async function startWorkerRuntime(o: WorkerRuntimeOptions): Promise<Worke
     startedAt,
     lastHeartbeat: Date.now(),
     local: o.local === true,
+    concurrency: o.concurrency ?? 1,
   });
 
   const processor = createProcessor({
@@ -97,7 +104,17 @@ export async function startWorkerRuntime(o: WorkerRuntimeOptions): Promise<Worke
     gpu: o.gpu.name,
     redis: o.redis,
     store: o.store,
-    clientFor: (hash, loraKey) => clients.get(clientKey(hash, loraKey)),
+    clientFor: (hash, loraKey) => {
+      const k = clientKey(hash, loraKey);
+      const v = variantDirs.get(k);
+      if (v && !existsSync(join(v.dir, 'manifest.json'))) {
+        // Evicted from the variant cache (size limit) while we served it: stop taking its jobs and
+        // bake it again at the next discovery. This job goes back as transient, to any worker.
+        dropVariant(k, v.queue);
+        throw new AppError('Unavailable', `variant ${loraKey} of ${hash} was evicted from this worker's LoRA variant cache; baking it again`);
+      }
+      return clients.get(k);
+    },
     ...(o.clipPacks?.length ? { validator: createWorkerValidator({ store: o.store, pool: o.pool, packs: o.clipPacks }) } : {}),
     simulateGpuMs: o.simulateGpuMs ?? 0,
     onStart: (job: Job<GenerateJobData>) => {
@@ -146,6 +163,7 @@ export async function startWorkerRuntime(o: WorkerRuntimeOptions): Promise<Worke
       const dir = await o.variants(base, loras);
       if (stopped) return;
       clients.set(clientKey(v.packHash, v.loraKey), await createSdxlClient(o.pool, dir));
+      variantDirs.set(clientKey(v.packHash, v.loraKey), { dir, queue: v.name });
       variantsHeld.push({ packId: v.packId, hash: v.packHash, loraKey: v.loraKey, loras: loras.map((l) => ({ name: l.name, sha256: l.sha256, scale: l.scale })) });
       consume(v);
       void beat();
@@ -155,6 +173,20 @@ export async function startWorkerRuntime(o: WorkerRuntimeOptions): Promise<Worke
       const tt = variantTries.get(v.name);
       if (tt) tt.busy = false;
     }
+  };
+
+  const dropVariant = (k: string, queue: string): void => {
+    const c = clients.get(k);
+    clients.delete(k);
+    variantDirs.delete(k);
+    variantTries.delete(queue);
+    variantsHeld = variantsHeld.filter((x) => clientKey(x.hash, x.loraKey) !== k);
+    const w = workers.get(queue);
+    workers.delete(queue);
+    // Not awaited: close() waits for the job in hand, which is the one noticing the eviction.
+    void w?.close().catch(() => undefined);
+    void c?.unload().catch(() => undefined);
+    log(`queue ${queue}: variant gone from the cache; no longer taking its jobs until it is baked again`);
   };
 
   const consume = (v: QueueVariant): void => {
@@ -181,6 +213,11 @@ export async function startWorkerRuntime(o: WorkerRuntimeOptions): Promise<Worke
   await beat();
   await discover().catch((e: unknown) => log(`queue discovery: ${(e as Error).message}`));
   const discoverTimer = setInterval(() => void discover().catch(() => undefined), o.discoverMs ?? 1000);
+  // Event-driven: a new queue is looked at when announced, a pause/cancel stops the job at once.
+  const unsubscribe = subscribeControl(o.redis, {
+    cancel: (queue, jobId) => void workers.get(queue)?.cancelJob(jobId, 'cancelled by the coordinator'),
+    queues: () => void discover().catch(() => undefined),
+  });
   const beatTimer = setInterval(() => void beat(), HEARTBEAT_MS);
 
   return {
@@ -189,6 +226,7 @@ export async function startWorkerRuntime(o: WorkerRuntimeOptions): Promise<Worke
     queues: () => [...workers.keys()],
     async stop() {
       stopped = true;
+      unsubscribe();
       clearInterval(discoverTimer);
       clearInterval(beatTimer);
       await Promise.all([...workers.values()].map((w) => w.close()));

@@ -5,6 +5,12 @@ import type { BatchRecord } from './types.ts';
 export interface PipelineConfig {
   /** GPU generations at once; 1 keeps one model resident and the GPU saturated. */
   generateConcurrency: number;
+  /**
+   * Live cap on generations at once, read before every claim (at most generateConcurrency). A
+   * coordinator follows its live workers' capacity with it, and holds new claims at 0 while it
+   * switches Redis/store settings; absent means generateConcurrency.
+   */
+  generateSlots?: () => number;
   validateConcurrency: number;
   postConcurrency: number;
   /** Bounded queues between stages: generation waits when validation's queue is full. */

@@ -29,6 +29,8 @@ export interface GenerateOptions {
   onProgress?: (p: StepProgress) => void;
   /** The claimed attempt (task and attempt number): remote generation keys its job by it. */
   attempt?: { task: TaskRecord; n: number };
+  /** The attempt's timings: a stage may add its own parts (remote generation: enqueue, wait, fetch). */
+  timings?: Record<string, number>;
 }
 
 export interface GenerateStage {

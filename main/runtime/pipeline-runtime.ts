@@ -11,6 +11,7 @@ import { loadSettings } from '../settings/app-settings.ts';
 import { DEFAULT_ALERTS } from '../pipeline/alerts.ts';
 import { packDirForLoras } from '../style-weights/batch-pack.ts';
 import { startDistributedRuntime } from './distributed-runtime.ts';
+import { MAX_IN_FLIGHT } from '../distributed/distributed-config.ts';
 import type { RgbImage } from '../../workers/image/rgb-image.ts';
 
 /**
@@ -37,16 +38,20 @@ export async function startPipelineRuntime(s: AppServices, opts: { start: boolea
   };
 
   const settings = loadSettings(s.app.db);
-  // Coordinator role (Settings → Distributed or serve --redis/--store): generation goes to the queues.
-  const dist = opts.start ? await startDistributedRuntime(s, opts.distributed ?? null) : null;
-  const coordinator = dist?.coordinator ?? null;
+  // Coordinator role (Settings → Distributed or serve --redis/--store): generation goes to the
+  // queues. The switch applies later Settings changes live; the engine has loops for the largest
+  // in-flight setting and the switch caps them (1 while generating locally).
+  const sw = opts.start ? await startDistributedRuntime(s, opts.distributed ?? null) : null;
   const packDirFor = (batch: BatchRecord): string => s.inference.resolveSdxlPack(typeof batch.config['packId'] === 'string' ? (batch.config['packId'] as string) : null).dir;
   const engine = createPipeline({
     db: s.app.db,
-    stages: coordinator ? coordinator.wrap(resolve, { packDirFor, clipPackDir: s.inference.clipPack()?.dir ?? null, dataDir: s.app.dataDir }) : resolve,
-    config: { alerts: { ...DEFAULT_ALERTS, costUsd: settings.alerts.costUsd }, ...(coordinator?.engineConfig ?? {}) },
+    stages: sw ? sw.resolver(resolve, { packDirFor, clipPackDir: s.inference.clipPack()?.dir ?? null, dataDir: s.app.dataDir }) : resolve,
+    config: {
+      alerts: { ...DEFAULT_ALERTS, costUsd: settings.alerts.costUsd },
+      ...(sw ? { generateConcurrency: MAX_IN_FLIGHT, generateSlots: () => sw.slots(), validateQueueSize: 16 } : {}),
+    },
   });
-  coordinator?.attach(engine);
+  sw?.attach(engine);
 
   engine.on('task-state', (e) => {
     const t = getTask(s.app.db, e.taskId);

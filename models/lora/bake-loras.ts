@@ -1,9 +1,13 @@
 import type { SdxlManifest } from '../manifest.ts';
-import type { OnnxFile } from '../onnx-edit/onnx-file.ts';
+import { ONNX_FLOAT, ONNX_FLOAT16, type InitializerRef, type OnnxFile } from '../onnx-edit/onnx-file.ts';
+import type { BytePool } from '../onnx-edit/byte-pool.ts';
+import type { PatchValues } from '../onnx-edit/rewrite-onnx.ts';
 import { SafetensorsFile } from '../safetensors/safetensors-file.ts';
 import { writeDerivedPack, type Patch, type SdxlComponent } from '../weights/derived-pack.ts';
 import { locateWeights } from '../weights/locate-weights.ts';
 import { gatherParam, scatterParam, type WeightTarget } from '../weights/weight-target.ts';
+import { fromFloat16Array } from '../../workers/onnx/float16.ts';
+import { addLowRankInPlace, releaseLowRankKernel } from './low-rank-kernel.ts';
 import { flatten, groupLoraKeys, sgmFlatToDiffusersFlat, type LoraLayer } from './lora-keys.ts';
 
 export interface LoraChoice {
@@ -28,7 +32,16 @@ export class LoraRefused extends Error {
 
 interface Delta {
   target: WeightTarget;
-  compute: () => Promise<Float32Array>;
+  factors: () => Promise<Factors>;
+}
+
+/** One layer's update as its two factors: ΔW = up·down with the scale already folded into up. */
+interface Factors {
+  up: Float32Array;
+  down: Float32Array;
+  rank: number;
+  out: number;
+  inner: number;
 }
 
 /**
@@ -36,7 +49,17 @@ interface Delta {
  * (linear, 1×1 and k×k convolutions: down is [rank, in, kh, kw], up [out, rank, 1, 1]).
  * Components no LoRA touches are hard-linked, not copied.
  */
-export async function bakeLoras(o: { baseDir: string; base: SdxlManifest; destDir: string; id: string; name: string; loras: LoraChoice[]; onBytes?: (n: number) => void }): Promise<BakeReport> {
+export interface BakeOptions {
+  baseDir: string;
+  base: SdxlManifest;
+  destDir: string;
+  id: string;
+  name: string;
+  loras: LoraChoice[];
+  onBytes?: (n: number) => void;
+}
+
+export async function bakeLoras(o: BakeOptions): Promise<BakeReport> {
   const files = await Promise.all(o.loras.map((l) => SafetensorsFile.open(l.file)));
   try {
     const grouped = files.map((f) => groupLoraKeys(f.tensors.keys()));
@@ -57,22 +80,14 @@ export async function bakeLoras(o: { baseDir: string; base: SdxlManifest; destDi
           if (!target || !layer.down || !layer.up) continue;
           matched.add(`${i}:${layer.component}:${layer.module}`);
           const list = byInit.get(target.init) ?? [];
-          list.push({ target, compute: () => delta(files[i]!, layer, o.loras[i]!.scale, target.paramShape) });
+          list.push({ target, factors: () => factors(files[i]!, layer, o.loras[i]!.scale, target.paramShape) });
           byInit.set(target.init, list);
         }
       });
       if (byInit.size === 0) return null;
-      return async (init) => {
+      return async (init, pool) => {
         const deltas = byInit.get(init.name);
-        if (!deltas) return null;
-        const values = await file.readFloat32(init);
-        for (const d of deltas) {
-          const w = gatherParam(d.target, values);
-          const dw = await d.compute();
-          for (let j = 0; j < w.length; j++) w[j] = (w[j] ?? 0) + (dw[j] ?? 0);
-          scatterParam(d.target, values, w);
-        }
-        return values;
+        return deltas ? applyDeltas(file, init, deltas, pool) : null;
       };
     };
     await writeDerivedPack({ baseDir: o.baseDir, base: o.base, destDir: o.destDir, id: o.id, name: o.name, description: `${o.base.name} with ${o.loras.map((l) => `${l.name} ×${l.scale}`).join(', ')}`, patchFor, ...(o.onBytes ? { onBytes: o.onBytes } : {}) });
@@ -86,6 +101,7 @@ export async function bakeLoras(o: { baseDir: string; base: SdxlManifest; destDi
     });
     return report;
   } finally {
+    releaseLowRankKernel();
     await Promise.all(files.map((f) => f.close()));
   }
 }
@@ -95,30 +111,63 @@ function resolve(layer: LoraLayer, byFlat: Map<string, string>, params: Map<stri
   return byFlat.get(layer.module) ?? (layer.component === 'unet' ? byFlat.get(sgmFlatToDiffusersFlat(layer.module)) : undefined);
 }
 
-/** scale · (alpha / rank) · up·down, shaped like the target parameter. */
-async function delta(file: SafetensorsFile, layer: LoraLayer, scale: number, paramShape: number[]): Promise<Float32Array> {
+/**
+ * The initializer with every delta added, in place in the buffer it was read into. A
+ * whole-initializer target (conv kernels, Gemm weights, Optimum's transposed MatMul weights) is
+ * updated in its stored type, fp16 included; a packed Q/K/V slice is gathered, updated and
+ * scattered back in float32.
+ */
+async function applyDeltas(file: OnnxFile, init: InitializerRef, deltas: Delta[], pool: BytePool): Promise<PatchValues> {
+  if (init.dataType !== ONNX_FLOAT && init.dataType !== ONNX_FLOAT16) throw new LoraRefused(`${file.path}: weight ${init.name} has ONNX data type ${init.dataType}; LoRAs bake into float32 or float16 weights`);
+  const half = init.dataType === ONNX_FLOAT16;
+  const raw = await file.readRaw(init, pool);
+  const buf = raw.byteOffset % 4 === 0 ? raw : Buffer.from(new Uint8Array(raw));
+  const w = half ? new Uint16Array(buf.buffer, buf.byteOffset, buf.byteLength / 2) : new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
+  const count = init.dims.reduce((a, b) => a * b, 1);
+  let unpacked: Float32Array | null = null;
+  for (const d of deltas) {
+    const f = await d.factors();
+    if (d.target.layout !== 'packed' && f.out * f.inner === count) {
+      // Optimum's MatMul weight is Wᵀ [in, out]: Wᵀ += downᵀ·upᵀ.
+      if (d.target.layout === 'transpose') addLowRankInPlace(unpacked ?? w, f.inner, f.out, transpose(f.down, f.rank, f.inner), transpose(f.up, f.out, f.rank), f.rank);
+      else addLowRankInPlace(unpacked ?? w, f.out, f.inner, f.up, f.down, f.rank);
+      continue;
+    }
+    unpacked ??= w instanceof Float32Array ? w : fromFloat16Array(w);
+    const param = gatherParam(d.target, unpacked);
+    addLowRankInPlace(param, f.out, f.inner, f.up, f.down, f.rank);
+    scatterParam(d.target, unpacked, param);
+  }
+  if (unpacked && unpacked !== w) return unpacked;
+  return { encoded: buf, owned: true };
+}
+
+/** [rows, cols] → [cols, rows] (the small LoRA factors only). */
+function transpose(m: Float32Array, rows: number, cols: number): Float32Array {
+  const t = new Float32Array(m.length);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = m[i * cols + j]!;
+  return t;
+}
+
+/** up (scaled by scale · alpha / rank) and down as matrices, checked against the target parameter. */
+async function factors(file: SafetensorsFile, layer: LoraLayer, scale: number, paramShape: number[]): Promise<Factors> {
   const downInfo = file.info(layer.down!);
   const upInfo = file.info(layer.up!);
   const rank = downInfo.shape[0] ?? 1;
   const out = upInfo.shape[0] ?? 0;
   const inner = downInfo.shape.slice(1).reduce((a, b) => a * b, 1);
   const count = paramShape.reduce((a, b) => a * b, 1);
-  if (out * inner !== count || (upInfo.shape[1] ?? 0) !== rank) {
+  const upInner = upInfo.shape.slice(1).reduce((a, b) => a * b, 1);
+  if (out * inner !== count || upInner !== rank) {
     throw new LoraRefused(`${file.path}: layer ${layer.module} is up ${JSON.stringify(upInfo.shape)} · down ${JSON.stringify(downInfo.shape)}, which does not fit the pack's ${JSON.stringify(paramShape)}`);
   }
   const alpha = layer.alpha ? ((await file.readFloat32(layer.alpha))[0] ?? rank) : rank;
   const k = (scale * alpha) / rank;
   const down = await file.readFloat32(layer.down!);
-  const up = await file.readFloat32(layer.up!);
-  const dw = new Float32Array(count);
-  for (let o = 0; o < out; o++) {
-    for (let r = 0; r < rank; r++) {
-      const u = (up[o * rank + r] ?? 0) * k;
-      if (u === 0) continue;
-      const row = r * inner;
-      const base = o * inner;
-      for (let j = 0; j < inner; j++) dw[base + j] = (dw[base + j] ?? 0) + u * (down[row + j] ?? 0);
-    }
-  }
-  return dw;
+  // A copy (an F32 read is a view of the file's bytes), scaled in a plain loop: Float32Array.from
+  // with a map function goes through the iterator protocol and boxes every element.
+  const raw = await file.readFloat32(layer.up!);
+  const up = new Float32Array(raw.length);
+  for (let i = 0; i < raw.length; i++) up[i] = raw[i]! * k;
+  return { up, down, rank, out, inner };
 }

@@ -1,6 +1,7 @@
 import { open, readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
-import { float16BitsToFloat32 } from '../../workers/onnx/float16.ts';
+import type { BytePool } from './byte-pool.ts';
+import { float16Table } from '../../workers/onnx/float16.ts';
 import { fields, readVarint, type WireField } from './wire.ts';
 
 /** onnx.TensorProto.DataType → bytes per element (the types weights come in). */
@@ -80,16 +81,23 @@ export class OnnxFile {
     return new OnnxFile(path, bytes, modelFields, graphFieldIndex, graphFields, nodes, initializers, inputNames);
   }
 
-  /** The initializer's bytes (raw little-endian), read from wherever they are stored. */
-  async readRaw(init: InitializerRef): Promise<Buffer> {
+  /**
+   * The initializer's bytes (raw little-endian), read from wherever they are stored, in a buffer
+   * of their own at offset 0 (so typed-array views need no copy).
+   */
+  async readRaw(init: InitializerRef, pool?: BytePool): Promise<Buffer> {
     const src = init.source;
     if (src.kind === 'raw') return Buffer.from(this.bytes.subarray(src.offset, src.offset + init.byteLength));
     if (src.kind === 'typed') throw new Error(`${this.path}: initializer ${init.name} stores typed values, not raw data`);
     const fh = await open(src.file, 'r');
     try {
-      const buf = Buffer.allocUnsafe(init.byteLength);
-      const { bytesRead } = await fh.read(buf, 0, init.byteLength, src.offset);
-      if (bytesRead !== init.byteLength) throw new Error(`${src.file}: external data for ${init.name} is truncated`);
+      const buf = pool ? pool.take(init.byteLength) : Buffer.allocUnsafeSlow(init.byteLength);
+      let done = 0;
+      while (done < init.byteLength) {
+        const { bytesRead } = await fh.read(buf, done, init.byteLength - done, src.offset + done);
+        if (bytesRead === 0) throw new Error(`${src.file}: external data for ${init.name} is truncated`);
+        done += bytesRead;
+      }
       return buf;
     } finally {
       await fh.close();
@@ -97,12 +105,16 @@ export class OnnxFile {
   }
 
   async readFloat32(init: InitializerRef): Promise<Float32Array> {
+    if (init.dataType !== ONNX_FLOAT && init.dataType !== ONNX_FLOAT16) throw new Error(`${this.path}: initializer ${init.name} has data type ${init.dataType}, not float32/float16`);
     const raw = await this.readRaw(init);
-    const ab = new ArrayBuffer(raw.byteLength);
-    new Uint8Array(ab).set(raw);
-    if (init.dataType === ONNX_FLOAT) return new Float32Array(ab);
-    if (init.dataType === ONNX_FLOAT16) return Float32Array.from(new Uint16Array(ab), float16BitsToFloat32);
-    throw new Error(`${this.path}: initializer ${init.name} has data type ${init.dataType}, not float32/float16`);
+    const ab = raw.byteOffset % 4 === 0 ? raw.buffer : new Uint8Array(raw).buffer;
+    const offset = raw.byteOffset % 4 === 0 ? raw.byteOffset : 0;
+    if (init.dataType === ONNX_FLOAT) return new Float32Array(ab, offset, raw.byteLength / 4);
+    const bits = new Uint16Array(ab, offset, raw.byteLength / 2);
+    const table = float16Table();
+    const out = new Float32Array(bits.length);
+    for (let i = 0; i < bits.length; i++) out[i] = table[bits[i]!]!;
+    return out;
   }
 
   /** Nodes that read `value`. */

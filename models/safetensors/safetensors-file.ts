@@ -1,5 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import { float16BitsToFloat32 } from '../../workers/onnx/float16.ts';
+import type { BytePool } from '../onnx-edit/byte-pool.ts';
+import { float16Table } from '../../workers/onnx/float16.ts';
 import { headerLength, parseHeader, SafetensorsError, type SafetensorsHeader, type TensorInfo } from './safetensors-header.ts';
 
 /**
@@ -46,10 +47,13 @@ export class SafetensorsFile {
     return t;
   }
 
-  /** The tensor's bytes exactly as stored (little-endian). */
-  async readRaw(name: string): Promise<Buffer> {
+  /**
+   * The tensor's bytes exactly as stored (little-endian), in a buffer of its own that starts at
+   * offset 0 of its ArrayBuffer, so typed-array views read it without another copy.
+   */
+  async readRaw(name: string, pool?: BytePool): Promise<Buffer> {
     const t = this.info(name);
-    const buf = Buffer.allocUnsafe(t.byteLength);
+    const buf = pool ? pool.take(t.byteLength) : Buffer.allocUnsafeSlow(t.byteLength);
     let done = 0;
     while (done < t.byteLength) {
       const { bytesRead } = await this.fh.read(buf, done, t.byteLength - done, t.start + done);
@@ -70,55 +74,50 @@ export class SafetensorsFile {
   }
 }
 
-let f16Table: Float32Array | null = null;
-
-/** All 65536 half-precision values, so F16 → F32 is one lookup per element. */
-function halfTable(): Float32Array {
-  if (!f16Table) {
-    f16Table = new Float32Array(65536);
-    for (let i = 0; i < 65536; i++) f16Table[i] = float16BitsToFloat32(i);
-  }
-  return f16Table;
-}
-
-/** Copies `raw` into a fresh aligned buffer so typed-array views can read it directly. */
-function aligned(raw: Buffer): ArrayBuffer {
+/** A view of `raw` as `T` when its offset allows one, else a copy into a fresh aligned buffer. */
+function view<T>(raw: Buffer, bytesPer: number, make: (ab: ArrayBufferLike, offset: number, length: number) => T): T {
+  if (raw.byteOffset % bytesPer === 0) return make(raw.buffer, raw.byteOffset, raw.byteLength / bytesPer);
   const ab = new ArrayBuffer(raw.byteLength);
   new Uint8Array(ab).set(raw);
-  return ab;
+  return make(ab, 0, raw.byteLength / bytesPer);
 }
 
+/** Converts one tensor's stored bytes to float32. F32 is returned as a view of `raw` (no copy). */
 export function toFloat32(t: TensorInfo, raw: Buffer): Float32Array {
   const n = t.shape.reduce((a, b) => a * b, 1);
   switch (t.dtype) {
     case 'F32':
-      return new Float32Array(aligned(raw));
+      return view(raw, 4, (b, o, l) => new Float32Array(b, o, l));
     case 'F16': {
-      const bits = new Uint16Array(aligned(raw));
-      const table = halfTable();
+      const bits = view(raw, 2, (b, o, l) => new Uint16Array(b, o, l));
+      const table = float16Table();
       const out = new Float32Array(n);
-      for (let i = 0; i < n; i++) out[i] = table[bits[i] ?? 0] ?? 0;
+      for (let i = 0; i < n; i++) out[i] = table[bits[i]!]!;
       return out;
     }
     case 'BF16': {
-      const bits = new Uint16Array(aligned(raw));
+      const bits = view(raw, 2, (b, o, l) => new Uint16Array(b, o, l));
       const out = new Float32Array(n);
       const u = new Uint32Array(out.buffer);
-      for (let i = 0; i < n; i++) u[i] = (bits[i] ?? 0) << 16;
+      for (let i = 0; i < n; i++) u[i] = bits[i]! << 16;
       return out;
     }
     case 'F64':
-      return Float32Array.from(new Float64Array(aligned(raw)));
+      return new Float32Array(view(raw, 8, (b, o, l) => new Float64Array(b, o, l)));
     case 'I8':
-      return Float32Array.from(new Int8Array(aligned(raw)));
+      return new Float32Array(new Int8Array(raw.buffer, raw.byteOffset, raw.byteLength));
     case 'U8':
     case 'BOOL':
-      return Float32Array.from(raw);
+      return new Float32Array(new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength));
     case 'I16':
-      return Float32Array.from(new Int16Array(aligned(raw)));
+      return new Float32Array(view(raw, 2, (b, o, l) => new Int16Array(b, o, l)));
     case 'I32':
-      return Float32Array.from(new Int32Array(aligned(raw)));
-    case 'I64':
-      return Float32Array.from(new BigInt64Array(aligned(raw)), (v) => Number(v));
+      return new Float32Array(view(raw, 4, (b, o, l) => new Int32Array(b, o, l)));
+    case 'I64': {
+      const big = view(raw, 8, (b, o, l) => new BigInt64Array(b, o, l));
+      const out = new Float32Array(big.length);
+      for (let i = 0; i < big.length; i++) out[i] = Number(big[i]!);
+      return out;
+    }
   }
 }

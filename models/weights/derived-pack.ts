@@ -1,11 +1,12 @@
 import { copyFile, link, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { MANIFEST_FILE, type ComponentSpec, type SdxlManifest } from '../manifest.ts';
+import type { BytePool } from '../onnx-edit/byte-pool.ts';
 import { OnnxFile, type InitializerRef } from '../onnx-edit/onnx-file.ts';
-import { rewriteOnnx, type RewriteOptions } from '../onnx-edit/rewrite-onnx.ts';
+import { rewriteOnnx, type PatchValues, type RewriteOptions } from '../onnx-edit/rewrite-onnx.ts';
 
 export type SdxlComponent = keyof SdxlManifest['components'];
-export type Patch = (init: InitializerRef) => Promise<Float32Array | null>;
+export type Patch = (init: InitializerRef, pool: BytePool) => Promise<PatchValues | null>;
 
 export interface DerivedPackOptions {
   baseDir: string;

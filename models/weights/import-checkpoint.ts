@@ -1,11 +1,12 @@
 import type { SdxlManifest } from '../manifest.ts';
-import type { OnnxFile } from '../onnx-edit/onnx-file.ts';
+import type { InitializerRef, OnnxFile } from '../onnx-edit/onnx-file.ts';
 import { SafetensorsFile } from '../safetensors/safetensors-file.ts';
+import type { TensorInfo } from '../safetensors/safetensors-header.ts';
 import { detectArchitecture } from './detect-architecture.ts';
 import { writeDerivedPack, type Patch, type SdxlComponent } from './derived-pack.ts';
 import { locateWeights, type ExportLayout } from './locate-weights.ts';
 import { mapCheckpointName, type ComponentGroup, type MappedName } from './sgm-names.ts';
-import { scatterParam, sameShape, type WeightTarget } from './weight-target.ts';
+import { gatherParam, scatterParam, sameShape, type WeightTarget } from './weight-target.ts';
 
 export class CheckpointRefused extends Error {
   constructor(message: string) {
@@ -98,13 +99,19 @@ export async function importCheckpoint(o: ImportOptions): Promise<ImportReport> 
           byInit.set(target.init, list);
         }
       }
-      for (const name of located.params.keys()) if (![...byInit.values()].some((l) => l.some((e) => e.mapped.name === name))) keptFromBase += 1;
+      const patchedNames = new Set([...byInit.values()].flatMap((l) => l.map((e) => e.mapped.name)));
+      for (const name of located.params.keys()) if (!patchedNames.has(name)) keptFromBase += 1;
       if (byInit.size === 0) return null;
       const reader = new CachedReader(ckpt);
-      return async (init) => {
+      return async (init, pool) => {
         const edits = byInit.get(init.name);
         if (!edits) return null;
         const count = init.dims.reduce((a, b) => a * b, 1);
+        const only = edits.length === 1 && edits[0]!.target.layout === 'same' ? edits[0]! : null;
+        // The common case: one checkpoint tensor is the whole initializer, stored as the graph
+        // wants it (fp16 → fp16, fp32 → fp32): its bytes go through untouched.
+        if (only && storedAsIs(ckpt.info(only.key), only.mapped, init)) return { encoded: await ckpt.readRaw(only.key, pool), owned: true };
+        if (only && only.target.paramShape.reduce((a, b) => a * b, 1) === count) return await reader.read(only.key, only.mapped);
         const covered = edits.reduce((n, e) => n + e.target.paramShape.reduce((a, b) => a * b, 1), 0) === count;
         const values = covered ? new Float32Array(count) : await file.readFloat32(init);
         for (const e of edits) scatterParam(e.target, values, await reader.read(e.key, e.mapped));
@@ -137,6 +144,14 @@ function openClipWidth(ckpt: SafetensorsFile): number {
   return ckpt.tensors.get('conditioner.embedders.1.model.ln_final.weight')?.shape[0] ?? 1280;
 }
 
+/** safetensors dtype → the ONNX TensorProto data type with the same bytes. */
+const ONNX_TYPE_OF: Partial<Record<TensorInfo['dtype'], number>> = { F32: 1, F16: 10, BF16: 16 };
+
+/** Whether a checkpoint tensor's stored bytes are exactly the initializer's (no slicing, transposing or conversion). */
+function storedAsIs(t: TensorInfo, m: MappedName, init: InitializerRef): boolean {
+  return !m.rows && !(m.transpose && t.shape.length === 2) && ONNX_TYPE_OF[t.dtype] === init.dataType && t.byteLength === init.byteLength;
+}
+
 function sourceShape(shape: number[], m: MappedName): number[] {
   let s = shape;
   if (m.rows) s = [m.rows[1] - m.rows[0], ...s.slice(1)];
@@ -159,12 +174,7 @@ class CachedReader {
     let v = this.last;
     const cols = shape.slice(1).reduce((a, b) => a * b, 1);
     if (m.rows) v = v.slice(m.rows[0] * cols, m.rows[1] * cols);
-    if (m.transpose && shape.length === 2) {
-      const [r = 0, c = 0] = shape;
-      const t = new Float32Array(v.length);
-      for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) t[j * r + i] = v[i * c + j] ?? 0;
-      v = t;
-    }
+    if (m.transpose && shape.length === 2) v = gatherParam({ init: key, layout: 'transpose', paramShape: [shape[1] ?? 0, v.length / (shape[1] || 1)] }, v);
     return v;
   }
 }

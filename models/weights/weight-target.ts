@@ -12,25 +12,43 @@ export type WeightTarget =
   | { init: string; layout: 'same' | 'transpose'; paramShape: number[] }
   | { init: string; layout: 'packed'; index: number; of: number; heads: number | null; paramShape: number[] };
 
-/** Flat index in the initializer of PyTorch element (o, i) of a 2-D parameter [O, I]. */
-function initIndex(t: WeightTarget, o: number, i: number): number {
-  const [O = 1, I = 1] = t.paramShape;
-  if (t.layout !== 'packed') return t.layout === 'same' ? o * I + i : i * O + o;
+/**
+ * Where column o of the parameter's transpose lives in the initializer: for `transpose` and
+ * `packed` targets, PyTorch element (o, i) is initializer element i · width + column[o].
+ */
+function columns(t: WeightTarget): { width: number; column: Int32Array } {
+  const [O = 1] = t.paramShape;
+  const column = new Int32Array(O);
+  if (t.layout !== 'packed') {
+    for (let o = 0; o < O; o++) column[o] = o;
+    return { width: O, column };
+  }
   const width = t.of * O;
-  if (t.heads === null) return i * width + t.index * O + o;
-  const headDim = O / t.heads;
-  const n = Math.floor(o / headDim);
-  const h = o % headDim;
-  return i * width + n * t.of * headDim + t.index * headDim + h;
+  const headDim = t.heads === null ? O : O / t.heads;
+  for (let o = 0; o < O; o++) {
+    const n = Math.floor(o / headDim);
+    column[o] = t.heads === null ? t.index * O + o : n * t.of * headDim + t.index * headDim + (o % headDim);
+  }
+  return { width, column };
 }
+
+/** Rows of the parameter handled per pass: their elements stay in cache while columns are walked. */
+const BLOCK = 64;
 
 /** The parameter's values (PyTorch layout) read out of the initializer's values. */
 export function gatherParam(t: WeightTarget, init: Float32Array): Float32Array {
   const count = t.paramShape.reduce((a, b) => a * b, 1);
   if (t.layout === 'same') return init.slice(0, count);
   const [O = 1, I = 1] = t.paramShape;
+  const { width, column } = columns(t);
   const out = new Float32Array(count);
-  for (let o = 0; o < O; o++) for (let i = 0; i < I; i++) out[o * I + i] = init[initIndex(t, o, i)] ?? 0;
+  for (let o0 = 0; o0 < O; o0 += BLOCK) {
+    const o1 = Math.min(O, o0 + BLOCK);
+    for (let i = 0; i < I; i++) {
+      const row = i * width;
+      for (let o = o0; o < o1; o++) out[o * I + i] = init[row + column[o]!]!;
+    }
+  }
   return out;
 }
 
@@ -41,7 +59,14 @@ export function scatterParam(t: WeightTarget, init: Float32Array, param: Float32
     return;
   }
   const [O = 1, I = 1] = t.paramShape;
-  for (let o = 0; o < O; o++) for (let i = 0; i < I; i++) init[initIndex(t, o, i)] = param[o * I + i] ?? 0;
+  const { width, column } = columns(t);
+  for (let o0 = 0; o0 < O; o0 += BLOCK) {
+    const o1 = Math.min(O, o0 + BLOCK);
+    for (let i = 0; i < I; i++) {
+      const row = i * width;
+      for (let o = o0; o < o1; o++) init[row + column[o]!] = param[o * I + i]!;
+    }
+  }
 }
 
 /** Shapes agree up to trailing 1-dims (a 1×1 conv kernel is a linear weight). */

@@ -1,5 +1,5 @@
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchCase } from './bench-case.ts';
 import { createTestPack } from '../../models/test-pack/create-test-pack.ts';
@@ -13,7 +13,7 @@ import { HAVE_REDIS, REDIS_BIN, startRedis } from '../integration/distributed/su
 import { listWorkers } from '../../main/distributed/worker-registry.ts';
 
 /** SIMULATED GPU time per image (ms): a fixed sleep on the worker standing in for real SDXL work. */
-const DELAY_MS = Number(process.env['ASSETQL_BENCH_GPU_DELAY_MS'] ?? 500);
+const DELAY_MS = Number(process.env['ASSETQL_BENCH_GPU_DELAY_MS'] ?? 2000);
 const ROWS = Number(process.env['ASSETQL_BENCH_DIST_ROWS'] ?? 200);
 const WORKERS = [1, 2, 4, 8];
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
@@ -42,7 +42,7 @@ export const cases: BenchCase[] = [
           if ((await listWorkers(c.coordinator.redis)).length >= n) break;
           await new Promise((r) => setTimeout(r, 100));
         }
-        await new Promise((r) => setTimeout(r, 1500)); // each worker discovers the queue (every second)
+        await new Promise((r) => setTimeout(r, 1500)); // settle after start-up (not timed)
         return ws;
       };
       const stop = async (ws: Proc[]) => {
@@ -58,9 +58,12 @@ export const cases: BenchCase[] = [
             const b = c.engine.createBatch({ name: 'overhead', model: 'test-sdxl', config: { thresholds: { style: 0 } }, profileId: c.profile.id, profileVersion: c.profile.version, tasks: tinyRows(30, manifest.defaults.width, manifest.defaults.steps), start: true });
             await c.engine.waitForBatch(b.id);
             const rows = c.lib.db.prepare(`SELECT timings, worker_gen_ms FROM attempts WHERE outcome = 'passed' AND worker_gen_ms IS NOT NULL`).all() as { timings: string; worker_gen_ms: number }[];
-            const over = rows.slice(3).map((r) => (JSON.parse(r.timings) as { generate: number }).generate - r.worker_gen_ms);
+            const timings = rows.slice(3).map((r) => JSON.parse(r.timings) as Record<string, number>);
+            const over = rows.slice(3).map((r, i) => (timings[i]!['generate'] ?? 0) - r.worker_gen_ms);
             figures['overheadMsMedian'] = Math.round(median(over));
             figures['overheadMsP90'] = Math.round([...over].sort((a, b) => a - b)[Math.floor(over.length * 0.9)] ?? 0);
+            // Where the overhead goes (medians): coordinator enqueue, worker encode + upload, coordinator fetch + verify, decode.
+            for (const k of ['remoteEnqueue', 'workerEncode', 'workerUpload', 'remoteFetch', 'remoteDecode']) figures[`overheadPart_${k}Ms`] = Math.round(median(timings.map((t) => t[k] ?? 0)) * 10) / 10;
             figures['localGenerateMsMedian'] = Math.round(median(rows.map((r) => r.worker_gen_ms - DELAY_MS)));
             process.stderr.write(`distributed bench: overhead median ${figures['overheadMsMedian']} ms, p90 ${figures['overheadMsP90']} ms\n`);
           } finally {
@@ -79,6 +82,7 @@ export const cases: BenchCase[] = [
             const sec = (performance.now() - t0) / 1000;
             if (s.metrics.counts.ready !== ROWS) throw new Error(`${n} workers: ${s.metrics.counts.ready}/${ROWS} ready`);
             figures[`imagesPerMin_${n}w`] = Math.round((ROWS / sec) * 60 * 10) / 10;
+            figures[`load1_${n}w`] = Math.round(loadavg()[0]! * 100) / 100;
             process.stderr.write(`distributed bench: ${n} workers: ${figures[`imagesPerMin_${n}w`]} images/min\n`);
           } finally {
             await stop(ws);
@@ -90,7 +94,7 @@ export const cases: BenchCase[] = [
         figures['idealPerWorkerImagesPerMin'] = Math.round((60_000 / DELAY_MS) * 10) / 10;
         return {
           figures,
-          notes: `GPU time is SIMULATED: a fixed ${DELAY_MS} ms sleep per image on each worker (plus the tiny pack's real CPU generation). Goals: vsLinear_8w ≥ 0.9, overheadMsMedian ≤ 50. All processes share this machine's CPU cores.`,
+          notes: `GPU time is SIMULATED: a fixed ${DELAY_MS} ms sleep per image on each worker (plus the tiny pack's real CPU generation). Goals: vsLinear_8w ≥ 0.9, overheadMsMedian ≤ 50. All processes (coordinator, ${WORKERS.at(-1)} workers, redis-server, the S3 server) share this machine's ${cpus().length} CPU cores; load1_Nw is the 1-minute load average when the N-worker run ended.`,
         };
       } finally {
         for (const p of procs) if (p.child.exitCode === null) p.kill('SIGKILL');

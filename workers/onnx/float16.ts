@@ -43,13 +43,62 @@ export function float16BitsToFloat32(bits: number): number {
 }
 
 export function toFloat16Array(src: ArrayLike<number>): Uint16Array {
+  if (src instanceof Float32Array) return float32ArrayToFloat16(src);
   const out = new Uint16Array(src.length);
   for (let i = 0; i < src.length; i++) out[i] = float32ToFloat16Bits(src[i] ?? 0);
   return out;
 }
 
+/**
+ * The same rounding as float32ToFloat16Bits on the float32 bit patterns directly: no per-element
+ * scratch writes or calls, so multi-megabyte weights convert at memory speed. Values whose
+ * result is subnormal, Inf or NaN (rare in weights) take the exact scalar path.
+ */
+function float32ArrayToFloat16(src: Float32Array): Uint16Array {
+  const out = new Uint16Array(src.length);
+  encodeFloat16Into(src, out);
+  return out;
+}
+
+/** float32 values → fp16 bit patterns in `out` (same length), rounding as float32ToFloat16Bits. */
+export function encodeFloat16Into(src: Float32Array, out: Uint16Array): void {
+  const n = src.length;
+  if (out.length !== n) throw new Error(`fp16 encode: ${n} values into ${out.length} slots`);
+  const bits = src.byteOffset % 4 === 0 ? new Uint32Array(src.buffer, src.byteOffset, n) : new Uint32Array(Float32Array.from(src).buffer);
+  for (let i = 0; i < n; i++) {
+    const x = bits[i]!;
+    const e = ((x >>> 23) & 0xff) - 112; // half exponent
+    if (e > 0 && e < 0x1f) {
+      const sign = (x >>> 16) & 0x8000;
+      let h = (e << 10) | ((x >>> 13) & 0x3ff);
+      const rem = x & 0x1fff;
+      if (rem > 0x1000 || (rem === 0x1000 && (h & 1) === 1)) h += 1;
+      out[i] = sign | h;
+    } else if ((x & 0x7fffffff) === 0) out[i] = (x >>> 16) & 0x8000;
+    else out[i] = float32ToFloat16Bits(src[i]!);
+  }
+}
+
+/** fp16 bit patterns → float32 values in `out` (same length), one table lookup each. */
+export function decodeFloat16Into(src: Uint16Array, out: Float32Array): void {
+  if (out.length !== src.length) throw new Error(`fp16 decode: ${src.length} values into ${out.length} slots`);
+  const table = float16Table();
+  for (let i = 0; i < src.length; i++) out[i] = table[src[i]!]!;
+}
+
+let halfTable: Float32Array | null = null;
+
+/** All 65536 half-precision values as float32: fp16 → fp32 is one lookup per element. */
+export function float16Table(): Float32Array {
+  if (!halfTable) {
+    halfTable = new Float32Array(65536);
+    for (let i = 0; i < 65536; i++) halfTable[i] = float16BitsToFloat32(i);
+  }
+  return halfTable;
+}
+
 export function fromFloat16Array(src: Uint16Array): Float32Array {
   const out = new Float32Array(src.length);
-  for (let i = 0; i < src.length; i++) out[i] = float16BitsToFloat32(src[i] ?? 0);
+  decodeFloat16Into(src, out);
   return out;
 }

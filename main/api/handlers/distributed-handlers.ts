@@ -6,18 +6,28 @@ import { checkRedis } from '../../distributed/redis-check.ts';
 import { createRedis } from '../../distributed/redis-connection.ts';
 import { parseStoreUrl } from '../../distributed/store-url.ts';
 import { createWorkStore } from '../../distributed/work-store.ts';
-import { distributedRuntime } from '../../runtime/distributed-runtime.ts';
+import { applyDistributedSettings, distributedRuntime } from '../../runtime/distributed-runtime.ts';
 import type { AppServices } from '../app-services.ts';
 
 /** Settings → Distributed and the Workers panel. URLs leave main only redacted. */
 export function registerDistributedHandlers(s: AppServices): void {
   const dto = async (): Promise<DistributedSettingsDto> => {
     const rt = distributedRuntime(s);
-    return { ...redactedConfig(await loadDistributedConfig(s.app.db, s.app.dataDir.root)), active: rt.coordinator !== null, activeError: rt.error };
+    return {
+      ...redactedConfig(await loadDistributedConfig(s.app.db, s.app.dataDir.root)),
+      active: rt.coordinator !== null,
+      activeError: rt.error,
+      applying: rt.applying,
+      pinnedByFlags: rt.pinnedByFlags,
+    };
   };
   s.registry.handle('distributed.get', dto);
   s.registry.handle('distributed.save', async (arg) => {
     await saveDistributedConfig(s.app.db, s.app.dataDir.root, arg);
+    // Applied live; remote work in flight may take a while to finish, so the answer does not
+    // wait for it: `applying` says what is happening until distributed.get shows it settled.
+    const applied = applyDistributedSettings(s).catch(() => undefined);
+    await Promise.race([applied, new Promise((r) => setTimeout(r, 1500))]);
     return dto();
   });
   s.registry.handle('distributed.check', async () => {

@@ -13,6 +13,7 @@ import { checkRedis } from '../../distributed/redis-check.ts';
 import { createRedis, redactUrl } from '../../distributed/redis-connection.ts';
 import { parseStoreUrl, redactStoreUrl } from '../../distributed/store-url.ts';
 import { startWorkerRuntime } from '../../distributed/worker-runtime.ts';
+import { warmUpPacks } from '../../distributed/warm-up.ts';
 import { createWorkStore } from '../../distributed/work-store.ts';
 import { WorkerPool } from '../../inference/worker-pool.ts';
 import type { CliIo, Command } from '../command.ts';
@@ -83,6 +84,13 @@ export const workerCommand: Command = {
           return 0;
         }
         pool = new WorkerPool({ size: concurrency, providers });
+        try {
+          const warmMs = Math.round(await warmUpPacks(pool, packs, concurrency));
+          say({ event: 'warm', ok: true, ms: warmMs }, `Packs loaded (${warmMs} ms)`);
+        } catch (err) {
+          // Not fatal: the first job loads them instead (and reports a real failure as the job's).
+          say({ event: 'warm', ok: false, error: toErrorData(err) }, `Warning: could not pre-load the packs: ${toErrorData(err).message}`);
+        }
         // The data folder is opened only when a LoRA variant is first needed.
         let provider: VariantProvider | undefined;
         const variants: VariantProvider = (base, loras) => {

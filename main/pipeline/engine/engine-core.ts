@@ -85,7 +85,7 @@ export class Engine implements EngineHooks {
     this.validateQ = new BoundedQueue(this.config.validateQueueSize);
     this.postQ = new BoundedQueue(this.config.postQueueSize);
     const c = this.config;
-    const gen = Array.from({ length: c.generateConcurrency }, () => this.supervise('generate', () => this.generateTurn()));
+    const gen = Array.from({ length: c.generateConcurrency }, (_, i) => this.supervise('generate', () => this.generateTurn(i)));
     const pre = [this.supervise('pre-flight', () => this.preflightTurn())];
     const val = Array.from({ length: c.validateConcurrency }, () => this.drain('validate', this.validateQ, (x) => this.validateOne(x)));
     const post = Array.from({ length: c.postConcurrency }, () => this.drain('store', this.postQ, (x) => this.postOne(x)));
@@ -215,7 +215,12 @@ export class Engine implements EngineHooks {
     })();
   }
 
-  private async generateTurn(): Promise<void> {
+  private async generateTurn(slot: number): Promise<void> {
+    // A loop above the live cap claims nothing; poke() (a cap change, a control action) wakes it.
+    if (this.config.generateSlots && slot >= this.config.generateSlots()) {
+      await this.wakeup.wait(this.config.idlePollMs);
+      return;
+    }
     const got = this.claim();
     if (!got) {
       const at = nextWakeAt(this.db, Date.now());
@@ -261,6 +266,7 @@ export class Engine implements EngineHooks {
       {
         signal: c.abort.signal,
         attempt: { task, n: c.attemptN },
+        timings: c.timings,
         onProgress: (p) =>
           this.progress.push(task.id, {
             batchId: task.batchId,

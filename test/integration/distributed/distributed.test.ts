@@ -216,12 +216,19 @@ describe.skipIf(!HAVE_REDIS)('one batch across worker processes (BullMQ on a rea
     const c = await coord();
     let injected = 0;
     let seen = 0;
+    // Every third store request answers 503, but never the same request more than twice in a
+    // row: uploads run in parallel, so a request's retries may land on "every third" again, and
+    // the point is that retries succeed, not that the retry budget (4) is beaten by chance.
+    const failedTwice = new Map<string, number>();
     s3.inject = (r) => {
       if (!r.path.includes('/work/')) return undefined;
-      if (++seen % 3 === 0) {
+      const key = `${r.method} ${r.path}`;
+      if (++seen % 3 === 0 && (failedTwice.get(key) ?? 0) < 2) {
         injected++;
+        failedTwice.set(key, (failedTwice.get(key) ?? 0) + 1);
         return { status: 503, code: 'SlowDown' };
       }
+      failedTwice.delete(key);
       return undefined;
     };
     try {

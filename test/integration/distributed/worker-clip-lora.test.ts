@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -169,7 +169,7 @@ describe.skipIf(!HAVE_REDIS)('workers that hold the CLIP pack embed and score; L
     }
   }, 150_000);
 
-  it('a LoRA batch runs on workers that bake the variant (LoRA from the store or their registry): images equal local generation with the variant; a worker without the base pack takes none', async () => {
+  it('a LoRA batch runs on workers that bake the variant (LoRA from the store or their registry): images equal local generation with the variant; a worker without the base pack takes none; an evicted variant is baked again', async () => {
     const lb = join(dir, 'packs', 'lb');
     // One worker already has the LoRA in its data folder's registry; the other fetches it from the store.
     const preloaded = join(dir, 'w-preloaded');
@@ -227,6 +227,11 @@ describe.skipIf(!HAVE_REDIS)('workers that hold the CLIP pack embed and score; L
       }
       // The LoRA really is in the workers' images (without it, they would equal the base pack's).
       expect(loraChangedPixels).toBe(rows.length);
+      // The variant cache of both workers is emptied (as its size limit would): the worker that
+      // notices gives the job back as transient, bakes again and carries on.
+      rmSync(join(dir, 'w-fetch', 'models', '.lora-variants'), { recursive: true, force: true });
+      rmSync(join(preloaded, 'models', '.lora-variants'), { recursive: true, force: true });
+
       // The same from the CLI: `assetql run --lora` as coordinator only, on its own data folder.
       const data = join(dir, 'data-cli-lora');
       const imp = assetql(['models', 'lora', 'import', join(dir, 'pixel.safetensors'), '--data-dir', data], dir);
@@ -242,6 +247,12 @@ describe.skipIf(!HAVE_REDIS)('workers that hold the CLIP pack embed and score; L
         const makers = db.prepare(`SELECT DISTINCT worker FROM attempts WHERE outcome = 'passed'`).all() as { worker: string }[];
         expect(makers.length).toBeGreaterThan(0);
         expect(makers.every((m) => m.worker === fetchId || m.worker === holderId)).toBe(true);
+        for (const m of makers) {
+          const p = m.worker === fetchId ? fetcher : holder;
+          const logs = p.events().filter((e) => e['event'] === 'log').map((e) => String(e['message']));
+          expect(logs.some((l) => l.includes('variant gone from the cache'))).toBe(true);
+          expect(logs.filter((l) => l.startsWith('preparing tiny-base')).length).toBe(2);
+        }
         const recipe = JSON.parse((db.prepare('SELECT params FROM assets LIMIT 1').get() as { params: string }).params) as Record<string, unknown>;
         expect(recipe).toMatchObject({ provider: 'cpu' });
       } finally {

@@ -7,7 +7,8 @@ import { attempt } from '../../store/toasts.ts';
 /**
  * Settings → Distributed: Redis and the object store that GPU workers (`assetql worker`) share
  * with this machine. URLs carry passwords, so the saved ones come back redacted and an empty
- * field keeps what is stored. Changes apply at the next start of the app.
+ * field keeps what is stored. A saved change is applied in the running app: remote attempts in
+ * flight finish first (or go back to the queue after a minute), and the screen says so meanwhile.
  */
 export function DistributedSection() {
   const cfg = useRequest('distributed.get', {});
@@ -17,9 +18,17 @@ export function DistributedSection() {
     if (cfg.data && !form) setForm({ enabled: cfg.data.enabled, generateLocally: cfg.data.generateLocally, maxInFlight: cfg.data.maxInFlight, redisUrl: '', storeUrl: '' });
   }, [cfg.data, form]);
   const d: DistributedSettingsDto | null = cfg.data;
+  // While a change is being applied, re-read the state every second until it settles.
+  const applying = d?.applying ?? null;
+  const { setData } = cfg;
+  useEffect(() => {
+    if (!applying) return;
+    const t = setInterval(() => void call('distributed.get', {}).then(setData, () => undefined), 1000);
+    return () => clearInterval(t);
+  }, [applying, setData]);
   const save = async (): Promise<void> => {
     if (!form) return;
-    const r = await attempt('Save distributed settings', () => call('distributed.save', form), () => 'Saved: restart the app to apply');
+    const r = await attempt('Save distributed settings', () => call('distributed.save', form), (x) => (x.applying ? 'Saved: applying now' : 'Saved and applied'));
     if (r) {
       cfg.setData(r);
       setForm({ ...form, redisUrl: '', storeUrl: '' });
@@ -36,8 +45,18 @@ export function DistributedSection() {
         Spread batches over GPU machines running <code>assetql worker</code>. They share a Redis server (job queue) and an S3-compatible bucket (images in transit). See the README, “Several GPU machines”.
       </p>
       {d ? (
-        <p className="small" role="status">
-          {d.active ? <span className="badge tone-ok">coordinating</span> : d.activeError ? <span className="badge tone-bad">not connected: {d.activeError}</span> : <span className="badge">off</span>}
+        <p className="small" role="status" data-testid="distributed-state">
+          {d.applying ? (
+            <span className="badge tone-warn">applying</span>
+          ) : d.active ? (
+            <span className="badge tone-ok">coordinating</span>
+          ) : d.activeError ? (
+            <span className="badge tone-bad">not connected: {d.activeError}</span>
+          ) : (
+            <span className="badge">off</span>
+          )}{' '}
+          {d.applying ?? null}
+          {d.pinnedByFlags ? <span className="muted"> This server was started with --redis/--store: those URLs stay in use until it is restarted without them.</span> : null}
         </p>
       ) : null}
       {form ? (
@@ -63,7 +82,7 @@ export function DistributedSection() {
           <label className="field">
             <span className="field-label">Jobs in flight</span>
             <input className="input" type="number" min={1} max={256} value={form.maxInFlight} onChange={(e) => setForm({ ...form, maxInFlight: Math.max(1, Math.min(256, Number(e.target.value) || 1)) })} />
-            <span className="field-hint">Attempts queued for workers at once; about 4 per worker keeps every GPU busy.</span>
+            <span className="field-hint">The most attempts queued for workers at once; the app keeps about 2 per live worker slot, up to this.</span>
           </label>
           <span className="row gap">
             <button className="btn primary" onClick={() => void save()}>
