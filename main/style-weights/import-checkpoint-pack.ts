@@ -34,7 +34,7 @@ export function packIdFor(name: string): string {
  * staging folder, verified by a smoke generation on the CPU, then moved into the models folder
  * (where every pack list finds it).
  */
-export async function importCheckpointPack(db: Database, dataDir: Pick<DataDir, 'models'>, o: { checkpoint: string; baseId: string; name?: string; onBytes?: (n: number) => void }): Promise<CheckpointImportResult> {
+export async function importCheckpointPack(db: Database, dataDir: Pick<DataDir, 'models'>, o: { checkpoint: string; baseId: string; name?: string; onBytes?: (n: number) => void; onSmoke?: () => void }): Promise<CheckpointImportResult> {
   if (!existsSync(o.checkpoint)) throw new AppError('NotFound', `no such file: ${o.checkpoint}`, { file: o.checkpoint });
   const base = findInstalledPack(db, dataDir, o.baseId);
   if (!base) throw new AppError('NotFound', `no installed pack "${o.baseId}" (see \`assetql models list\`)`);
@@ -62,6 +62,7 @@ export async function importCheckpointPack(db: Database, dataDir: Pick<DataDir, 
   const { sha256 } = await sha256File(o.checkpoint);
   writeProvenance(staging, { basePack: o.baseId, checkpoint: { name, sha256 }, loras: [] });
   // The smoke generation loads onnxruntime: it runs in the CPU worker, not on this thread.
+  o.onSmoke?.();
   const smoke = await smokeRunInWorker(staging, 'cpu');
   if (!smoke.ok) {
     await rm(staging, { recursive: true, force: true });
