@@ -32,7 +32,7 @@ it('imports fp16 and fp32 checkpoint tensors onto an fp16 pack: fp16 bytes pass 
   await convertOnnxFileToFp16(join(base, manifest.components.unet.file), join(base, manifest.components.unet.file));
   const rng = new SeededRandom(5);
   const tensors: TensorToWrite[] = [];
-  const want = new Map<string, { values: number[]; dtype: 'F16' | 'F32' }>();
+  const want = new Map<string, { values: ArrayLike<number>; dtype: 'F16' | 'F32' }>();
   [...unetParamShapes(CTX, LAYOUT_POOLED)].forEach(([name, shape], i) => {
     const values = rng.gaussianArray(shape.reduce((a, b) => a * b, 1), 0.4);
     const dtype = i % 2 === 0 ? 'F16' : 'F32';
