@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAppServices } from '../../../main/api/app-services.ts';
+import type { RequestContext } from '../../../main/api/registry.ts';
+import type { RequestArg, RequestName, RequestResult } from '../../../preload/api.ts';
 import { startCoordinator } from '../../../main/distributed/coordinator.ts';
 import { CoordinatorSwitch, type SwitchTarget } from '../../../main/distributed/coordinator-switch.ts';
 import { createProfile } from '../../../main/dna/profile-repo.ts';
@@ -170,6 +173,46 @@ describe.skipIf(!HAVE_REDIS)('Settings → Distributed applied without a restart
       await r.close();
     }
   }, 150_000);
+});
+
+describe.skipIf(!HAVE_REDIS)('Settings → Distributed through the app API (what the Settings screen calls)', () => {
+  it('saving turns coordination on and off in the running app; the Workers panel follows without a restart', async () => {
+    const s = await createAppServices({ dataDir: mkdtempSync(join(tmpdir(), 'aq-live-api-')), transport: 'test', background: true });
+    const ctx: RequestContext = { transport: 'test', fileUrl: (p) => `/files/${p}` };
+    const call = async <K extends RequestName>(name: K, arg: RequestArg<K>): Promise<RequestResult<K>> => {
+      const r = await s.registry.dispatch(name, arg, ctx);
+      if (!r.ok) throw new Error(`${name}: ${r.error.kind}: ${r.error.message}`);
+      return r.value as RequestResult<K>;
+    };
+    try {
+      expect(await call('distributed.get', {})).toMatchObject({ enabled: false, active: false, applying: null });
+      let d = await call('distributed.save', { enabled: true, generateLocally: false, maxInFlight: 8, redisUrl: redis.url, storeUrl });
+      // The answer comes within ~1.5 s; a slower connect shows as `applying` until it settles.
+      await until(async () => (d = await call('distributed.get', {})).applying === null, 20_000);
+      expect(d).toMatchObject({ enabled: true, active: true, activeError: null });
+      expect(d.storeUrl).not.toContain('S3RVER:S3RVER');
+      await until(async () => (await call('workers.list', {})).workers.length >= 2, 10_000);
+
+      // A Redis that is not there: reported, and the app keeps generating locally.
+      // As the Settings form sends it: every field, an empty URL keeps the saved one.
+      const form = { enabled: true, generateLocally: false, maxInFlight: 8, redisUrl: '', storeUrl: '' };
+      d = await call('distributed.save', { ...form, redisUrl: 'redis://127.0.0.1:1' });
+      await until(async () => (d = await call('distributed.get', {})).applying === null, 30_000);
+      expect(d.active).toBe(false);
+      expect(d.activeError).toMatch(/Redis|connect|ECONNREFUSED/i);
+
+      d = await call('distributed.save', { ...form, redisUrl: redis.url });
+      await until(async () => (d = await call('distributed.get', {})).applying === null, 20_000);
+      expect(d).toMatchObject({ active: true, activeError: null });
+
+      d = await call('distributed.save', { ...form, enabled: false });
+      await until(async () => (d = await call('distributed.get', {})).applying === null, 20_000);
+      expect(d).toMatchObject({ enabled: false, active: false, activeError: null });
+      expect((await call('workers.list', {})).active).toBe(false);
+    } finally {
+      await s.close();
+    }
+  }, 90_000);
 });
 
 async function until(pred: () => boolean | Promise<boolean>, ms = 60_000): Promise<void> {
