@@ -1013,6 +1013,8 @@ export interface EventPayloads {
   /** Enable CUDA acceleration: stage, bytes, and at the end the outcome in words. */
   'gpu.progress': { state: 'running' | 'done' | 'failed' | 'cancelled'; stage: string; bytes: number; total: number; message: string };
   'export.progress': ExportProgress;
+  /** Checkpoint import / IP-Adapter install (Settings): weight bytes written so far, then the smoke generation. */
+  'weights.progress': { op: 'checkpoint' | 'ip-adapter'; file: string; stage: 'writing' | 'smoke'; bytes: number; elapsedMs: number };
   'sync.progress': {
     state: 'running' | 'done' | 'failed';
     done: number;
@@ -1032,7 +1034,7 @@ export interface EventPayloads {
 export type EventName = keyof EventPayloads;
 export const EVENT_NAMES = [
   'task.updated', 'task.progress', 'batch.updated', 'batch.deleted', 'metrics.updated', 'alert.raised',
-  'download.progress', 'gpu.progress', 'export.progress', 'sync.progress', 'library.changed', 'delta.updated', 'hotfolder.drop', 'engine.error',
+  'download.progress', 'gpu.progress', 'export.progress', 'weights.progress', 'sync.progress', 'library.changed', 'delta.updated', 'hotfolder.drop', 'engine.error',
 ] as const satisfies readonly EventName[];
 type _AllEvents = Exclude<EventName, (typeof EVENT_NAMES)[number]> extends never ? true : never;
 const _allEvents: _AllEvents = true;

@@ -15,6 +15,10 @@ import { smokeRun } from './sdxl/smoke-run.ts';
 import { analyseImage } from './analysis/analyse-image.ts';
 import { decodeImage } from './analysis/decode-image.ts';
 import { detectProviders, ortVersion } from './onnx/providers.ts';
+import { bakeLoras, LoraRefused } from '../models/lora/bake-loras.ts';
+import { CheckpointRefused, importCheckpoint } from '../models/weights/import-checkpoint.ts';
+import { UnknownLayoutError } from '../models/weights/locate-weights.ts';
+import { SafetensorsError } from '../models/safetensors/safetensors-header.ts';
 
 const port = parentPort;
 if (!port) throw new Error('inference.worker.ts must run inside a worker thread');
@@ -87,6 +91,20 @@ async function run(seq: number, op: InferenceOp): Promise<{ result: unknown; tra
       }
       return { result: { unloaded }, transfer: [] };
     }
+    case 'weights.bakeLoras':
+    case 'weights.importCheckpoint': {
+      const onBytes = bytesReporter(seq);
+      try {
+        const result = op.kind === 'weights.bakeLoras' ? await bakeLoras({ ...op.options, onBytes: onBytes.add }) : await importCheckpoint({ ...op.options, onBytes: onBytes.add });
+        return { result, transfer: [] };
+      } catch (err) {
+        // The caller's refusals become BadInput with the same sentence (the classes do not cross threads).
+        if (err instanceof LoraRefused || err instanceof CheckpointRefused || err instanceof UnknownLayoutError || err instanceof SafetensorsError) throw new WorkerError('BadInput', err.message, { refusal: err.name });
+        throw err;
+      } finally {
+        onBytes.flush();
+      }
+    }
     case 'debug.crash':
       process.exit(70);
       break;
@@ -94,6 +112,24 @@ async function run(seq: number, op: InferenceOp): Promise<{ result: unknown; tra
       throw new WorkerError('BadInput', `unknown op ${(op as { kind: string }).kind}`);
   }
   throw new WorkerError('Internal', 'unreachable');
+}
+
+/** Batches per-tensor byte counts into at most ~20 messages a second. */
+function bytesReporter(seq: number): { add: (n: number) => void; flush: () => void } {
+  let bytes = 0;
+  let last = 0;
+  const flush = (): void => {
+    if (bytes > 0) post({ seq, type: 'bytes', bytes });
+    bytes = 0;
+    last = Date.now();
+  };
+  return {
+    add: (n) => {
+      bytes += n;
+      if (Date.now() - last >= 50) flush();
+    },
+    flush,
+  };
 }
 
 port.on('message', (msg: ToWorker) => {

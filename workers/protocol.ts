@@ -13,6 +13,8 @@ import type { ImageAnalysis } from './analysis/types.ts';
 import type { DecodedImage, DecodeOptions } from './analysis/decode-image.ts';
 import type { ProviderName, ProviderStatus } from './onnx/provider-types.ts';
 import type { SmokeResult } from './sdxl/smoke-types.ts';
+import type { BakeOptions, BakeReport } from '../models/lora/bake-loras.ts';
+import type { ImportOptions, ImportReport } from '../models/weights/import-checkpoint.ts';
 
 /** The subset of main/core's ErrorKind a worker produces (workers may not import main/). */
 export const WORKER_ERROR_KINDS = ['BadInput', 'ModelMissing', 'OutOfMemory', 'Inference', 'Cancelled', 'Internal'] as const;
@@ -63,6 +65,13 @@ export type InferenceOp =
   | { kind: 'text.countTokens'; packDir: string; text: string }
   /** Releases a pack's sessions in this worker (e.g. before loading a larger one). */
   | { kind: 'pack.unload'; packDir: string }
+  /**
+   * LoRAs baked into a pack variant / a checkpoint's weights written onto a base pack's graphs:
+   * gigabytes streamed and the low-rank maths, so never on the main thread. Bytes written are
+   * reported with `bytes` messages.
+   */
+  | { kind: 'weights.bakeLoras'; options: Omit<BakeOptions, 'onBytes'> }
+  | { kind: 'weights.importCheckpoint'; options: Omit<ImportOptions, 'onBytes'> }
   /** Ends the worker thread abruptly; lets tests prove crash recovery on a real thread. */
   | { kind: 'debug.crash' };
 
@@ -80,6 +89,8 @@ export interface OpResults {
   'doctor.smoke': SmokeResult;
   'text.countTokens': TokenCountResult;
   'pack.unload': { unloaded: boolean };
+  'weights.bakeLoras': BakeReport;
+  'weights.importCheckpoint': ImportReport;
   'debug.crash': never;
 }
 
@@ -99,4 +110,6 @@ export type FromWorker =
   | { seq: number; type: 'reply'; ok: true; result: unknown }
   | { seq: number; type: 'reply'; ok: false; error: WorkerErrorData }
   | { seq: number; type: 'progress'; progress: OpProgress }
+  /** Bytes written since the last such message (weights ops), for a progress bar. */
+  | { seq: number; type: 'bytes'; bytes: number }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };

@@ -5,6 +5,8 @@ import type { ImageAnalysis } from '../../workers/analysis/types.ts';
 import type { DecodedImage, DecodeOptions } from '../../workers/analysis/decode-image.ts';
 import type { ProviderName, ProviderStatus } from '../../workers/onnx/provider-types.ts';
 import type { SmokeResult } from '../../workers/sdxl/smoke-types.ts';
+import type { BakeOptions, BakeReport } from '../../models/lora/bake-loras.ts';
+import type { ImportOptions, ImportReport } from '../../models/weights/import-checkpoint.ts';
 import { WorkerPool } from './worker-pool.ts';
 
 /**
@@ -37,11 +39,33 @@ export function smokeRunInWorker(packDir: string, provider: ProviderName): Promi
   return cpuPool().run({ kind: 'doctor.smoke', packDir, provider });
 }
 
-/** Ends the worker (app shutdown, tests); the next job starts a new one. */
+/**
+ * Checkpoint import and LoRA baking stream gigabytes and do the low-rank maths for seconds to
+ * minutes: they get a worker of their own, so an analysis or a decode never queues behind one
+ * and the main thread only sees the byte counts.
+ */
+let weightsPool: WorkerPool | null = null;
+
+function weightsWorker(): WorkerPool {
+  weightsPool ??= new WorkerPool({ size: 1, providers: ['cpu'], unrefWhenIdle: true });
+  return weightsPool;
+}
+
+export function bakeLorasInWorker(options: Omit<BakeOptions, 'onBytes'>, onBytes?: (n: number) => void): Promise<BakeReport> {
+  return weightsWorker().run({ kind: 'weights.bakeLoras', options }, onBytes ? { onBytes } : {});
+}
+
+export function importCheckpointInWorker(options: Omit<ImportOptions, 'onBytes'>, onBytes?: (n: number) => void): Promise<ImportReport> {
+  return weightsWorker().run({ kind: 'weights.importCheckpoint', options }, onBytes ? { onBytes } : {});
+}
+
+/** Ends the workers (app shutdown, tests); the next job starts new ones. */
 export async function closeCpuJobs(): Promise<void> {
   const p = pool;
+  const w = weightsPool;
   pool = null;
-  await p?.close();
+  weightsPool = null;
+  await Promise.all([p?.close(), w?.close()]);
 }
 
 /** Only the pixels travel: an image may carry extra fields (source info) the worker ignores. */

@@ -26,6 +26,8 @@ export interface WorkerPoolOptions {
 
 export interface RunOptions {
   onProgress?: (p: OpProgress) => void;
+  /** Bytes written by a weights op (import / bake), as the worker reports them. */
+  onBytes?: (n: number) => void;
   /** Aborting cancels the run (between denoising steps) and rejects with AppError('Cancelled'). */
   signal?: AbortSignal;
 }
@@ -40,6 +42,7 @@ interface Pending {
   resolve: (v: unknown) => void;
   reject: (e: AppError) => void;
   onProgress: ((p: OpProgress) => void) | undefined;
+  onBytes: ((n: number) => void) | undefined;
   cleanup: () => void;
 }
 
@@ -85,6 +88,7 @@ export class WorkerPool {
         resolve: resolve as (v: unknown) => void,
         reject,
         onProgress: opts.onProgress,
+        onBytes: opts.onBytes,
         cleanup: () => opts.signal?.removeEventListener('abort', onAbort),
       });
     });
@@ -136,6 +140,10 @@ export class WorkerPool {
     if (!p) return;
     if (msg.type === 'progress') {
       p.onProgress?.(msg.progress);
+      return;
+    }
+    if (msg.type === 'bytes') {
+      p.onBytes?.(msg.bytes);
       return;
     }
     if (msg.ok) this.settle(msg.seq, p, null, msg.result);

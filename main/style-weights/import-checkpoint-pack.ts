@@ -5,12 +5,10 @@ import type { Database } from 'better-sqlite3';
 import { AppError } from '../core/app-error.ts';
 import type { DataDir } from '../core/data-dir.ts';
 import type { SmokeResult } from '../../workers/sdxl/smoke-types.ts';
-import { smokeRunInWorker } from '../inference/cpu-jobs.ts';
+import { importCheckpointInWorker, smokeRunInWorker } from '../inference/cpu-jobs.ts';
 import { sha256File } from '../../models/downloader/hash-file.ts';
 import { defaultPackDir, findInstalledPack } from '../../models/pack-store.ts';
-import { SafetensorsError } from '../../models/safetensors/safetensors-header.ts';
-import { CheckpointRefused, importCheckpoint, type ImportReport } from '../../models/weights/import-checkpoint.ts';
-import { UnknownLayoutError } from '../../models/weights/locate-weights.ts';
+import type { ImportReport } from '../../models/weights/import-checkpoint.ts';
 import { writeProvenance } from './pack-provenance.ts';
 
 export interface CheckpointImportResult extends Omit<ImportReport, 'manifest' | 'dir'> {
@@ -36,7 +34,7 @@ export function packIdFor(name: string): string {
  * staging folder, verified by a smoke generation on the CPU, then moved into the models folder
  * (where every pack list finds it).
  */
-export async function importCheckpointPack(db: Database, dataDir: Pick<DataDir, 'models'>, o: { checkpoint: string; baseId: string; name?: string; onBytes?: (n: number) => void }): Promise<CheckpointImportResult> {
+export async function importCheckpointPack(db: Database, dataDir: Pick<DataDir, 'models'>, o: { checkpoint: string; baseId: string; name?: string; onBytes?: (n: number) => void; onSmoke?: () => void }): Promise<CheckpointImportResult> {
   if (!existsSync(o.checkpoint)) throw new AppError('NotFound', `no such file: ${o.checkpoint}`, { file: o.checkpoint });
   const base = findInstalledPack(db, dataDir, o.baseId);
   if (!base) throw new AppError('NotFound', `no installed pack "${o.baseId}" (see \`assetql models list\`)`);
@@ -49,10 +47,12 @@ export async function importCheckpointPack(db: Database, dataDir: Pick<DataDir, 
   const staging = join(dataDir.models, `.importing-${id}`);
   let report: ImportReport;
   try {
-    report = await importCheckpoint({ checkpoint: o.checkpoint, baseDir: base.dir, base: base.manifest, destDir: staging, id, name, ...(o.onBytes ? { onBytes: o.onBytes } : {}) });
+    // Gigabytes streamed and converted: in the weights worker, off this thread.
+    report = await importCheckpointInWorker({ checkpoint: o.checkpoint, baseDir: base.dir, base: base.manifest, destDir: staging, id, name }, o.onBytes);
   } catch (err) {
     await rm(staging, { recursive: true, force: true });
-    if (err instanceof CheckpointRefused || err instanceof UnknownLayoutError || err instanceof SafetensorsError) throw new AppError('BadInput', err.message, { file: o.checkpoint });
+    // A refusal (other architecture, unknown export layout, corrupt file) arrives as BadInput with its sentence.
+    if (err instanceof AppError && err.kind === 'BadInput') throw new AppError('BadInput', err.message, { file: o.checkpoint });
     throw err;
   }
   if (report.mapped === 0) {
@@ -62,6 +62,7 @@ export async function importCheckpointPack(db: Database, dataDir: Pick<DataDir, 
   const { sha256 } = await sha256File(o.checkpoint);
   writeProvenance(staging, { basePack: o.baseId, checkpoint: { name, sha256 }, loras: [] });
   // The smoke generation loads onnxruntime: it runs in the CPU worker, not on this thread.
+  o.onSmoke?.();
   const smoke = await smokeRunInWorker(staging, 'cpu');
   if (!smoke.ok) {
     await rm(staging, { recursive: true, force: true });

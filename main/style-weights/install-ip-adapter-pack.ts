@@ -15,7 +15,7 @@ import { readProvenance, writeProvenance } from './pack-provenance.ts';
  * `models ip-adapter install`: a new pack = the base pack + the adapter's decoupled
  * cross-attention (graph surgery) + its image projection, smoke-tested, then installed.
  */
-export async function installIpAdapterPack(db: Database, dataDir: Pick<DataDir, 'models'>, o: { adapter: string; baseId: string; name?: string; headDim?: number }): Promise<{ packId: string; name: string; dir: string; layers: number; tokens: number; embedDim: number }> {
+export async function installIpAdapterPack(db: Database, dataDir: Pick<DataDir, 'models'>, o: { adapter: string; baseId: string; name?: string; headDim?: number; onBytes?: (n: number) => void; onSmoke?: () => void }): Promise<{ packId: string; name: string; dir: string; layers: number; tokens: number; embedDim: number }> {
   if (!existsSync(o.adapter)) throw new AppError('NotFound', `no such file: ${o.adapter}`, { file: o.adapter });
   const base = findInstalledPack(db, dataDir, o.baseId);
   if (!base || base.state !== 'ok' || base.manifest?.kind !== 'sdxl') throw new AppError('NotFound', `no installed SDXL pack "${o.baseId}" (see \`assetql models list\`)`);
@@ -25,9 +25,10 @@ export async function installIpAdapterPack(db: Database, dataDir: Pick<DataDir, 
   if (existsSync(finalDir)) throw new AppError('Conflict', `a pack "${id}" already exists; choose another --name`);
   const staging = join(dataDir.models, `.installing-${id}`);
   try {
-    const r = await installIpAdapter({ baseDir: base.dir, base: base.manifest, adapter: o.adapter, destDir: staging, id, name, ...(o.headDim ? { headDim: o.headDim } : {}) });
+    const r = await installIpAdapter({ baseDir: base.dir, base: base.manifest, adapter: o.adapter, destDir: staging, id, name, ...(o.headDim ? { headDim: o.headDim } : {}), ...(o.onBytes ? { onBytes: o.onBytes } : {}) });
     const prov = readProvenance(base.dir);
     if (prov) writeProvenance(staging, prov);
+    o.onSmoke?.();
     const smoke = await smokeRunInWorker(staging, 'cpu');
     if (!smoke.ok) throw new AppError('Inference', `the pack with the IP-Adapter failed its smoke generation, so it was not installed: ${smoke.error ?? ''}`);
     await rename(staging, finalDir);

@@ -6,7 +6,7 @@ import type { Database } from 'better-sqlite3';
 import { AppError } from '../core/app-error.ts';
 import type { DataDir } from '../core/data-dir.ts';
 import { getSetting, setSetting } from '../db/settings-repo.ts';
-import { bakeLoras, LoraRefused } from '../../models/lora/bake-loras.ts';
+import { bakeLorasInWorker } from '../inference/cpu-jobs.ts';
 import { readPackManifest } from '../../models/pack-store.ts';
 import type { SdxlManifest } from '../../models/manifest.ts';
 import { getLora } from './lora-registry.ts';
@@ -95,18 +95,21 @@ export async function ensureLoraVariant(db: Database, dataDir: Pick<DataDir, 'mo
     return { dir, manifest: readPackManifest(dir) as SdxlManifest, cached: true };
   }
   try {
-    await bakeLoras({
-      baseDir: pack.dir,
-      base,
-      destDir: dir,
-      id: `${base.id}.lora-${key.slice(0, 8)}`,
-      name: `${base.name} + ${loras.map((l) => `${l.rec.name} ×${l.scale}`).join(', ')}`,
-      loras: loras.map((l) => ({ file: l.rec.path, name: l.rec.name, scale: l.scale })),
-      ...(onBytes ? { onBytes } : {}),
-    });
+    // Streams the pack's weights and does the low-rank maths: in the weights worker, off this thread.
+    await bakeLorasInWorker(
+      {
+        baseDir: pack.dir,
+        base,
+        destDir: dir,
+        id: `${base.id}.lora-${key.slice(0, 8)}`,
+        name: `${base.name} + ${loras.map((l) => `${l.rec.name} ×${l.scale}`).join(', ')}`,
+        loras: loras.map((l) => ({ file: l.rec.path, name: l.rec.name, scale: l.scale })),
+      },
+      onBytes,
+    );
   } catch (err) {
+    // A refused LoRA arrives as AppError('BadInput') with its sentence.
     await rm(dir, { recursive: true, force: true });
-    if (err instanceof LoraRefused) throw new AppError('BadInput', err.message);
     throw err;
   }
   const prov = readProvenance(pack.dir);

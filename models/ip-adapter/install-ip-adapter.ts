@@ -69,7 +69,7 @@ function transpose(w: Float32Array, rows: number, cols: number): Float32Array {
  * before to_out. `ip_scale` is a graph input, so one pack serves every scale (0 = the base UNet).
  * The adapter's image projection becomes the pack's image_proj component.
  */
-export async function installIpAdapter(o: { baseDir: string; base: SdxlManifest; adapter: string; destDir: string; id: string; name: string; headDim?: number }): Promise<{ layers: number; tokens: number; embedDim: number }> {
+export async function installIpAdapter(o: { baseDir: string; base: SdxlManifest; adapter: string; destDir: string; id: string; name: string; headDim?: number; onBytes?: (n: number) => void }): Promise<{ layers: number; tokens: number; embedDim: number }> {
   const st = await SafetensorsFile.open(o.adapter);
   try {
     if ([...st.tensors.keys()].some((k) => k.startsWith('image_proj.latents') || k.includes('perceiver'))) {
@@ -92,6 +92,7 @@ export async function installIpAdapter(o: { baseDir: string; base: SdxlManifest;
       name: o.name,
       description: `${o.base.name} with the IP-Adapter ${o.adapter.split(/[\\/]/).pop()} (decoupled cross-attention)`,
       patchFor: async () => null,
+      ...(o.onBytes ? { onBytes: o.onBytes } : {}),
       surgeryFor: async (component, unet) => {
         if (component !== 'unet') return null;
         const layers = crossAttentions(unet);

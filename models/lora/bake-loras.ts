@@ -49,7 +49,17 @@ interface Factors {
  * (linear, 1×1 and k×k convolutions: down is [rank, in, kh, kw], up [out, rank, 1, 1]).
  * Components no LoRA touches are hard-linked, not copied.
  */
-export async function bakeLoras(o: { baseDir: string; base: SdxlManifest; destDir: string; id: string; name: string; loras: LoraChoice[]; onBytes?: (n: number) => void }): Promise<BakeReport> {
+export interface BakeOptions {
+  baseDir: string;
+  base: SdxlManifest;
+  destDir: string;
+  id: string;
+  name: string;
+  loras: LoraChoice[];
+  onBytes?: (n: number) => void;
+}
+
+export async function bakeLoras(o: BakeOptions): Promise<BakeReport> {
   const files = await Promise.all(o.loras.map((l) => SafetensorsFile.open(l.file)));
   try {
     const grouped = files.map((f) => groupLoraKeys(f.tensors.keys()));
@@ -110,13 +120,14 @@ function resolve(layer: LoraLayer, byFlat: Map<string, string>, params: Map<stri
 async function applyDeltas(file: OnnxFile, init: InitializerRef, deltas: Delta[], pool: BytePool): Promise<PatchValues> {
   if (init.dataType !== ONNX_FLOAT && init.dataType !== ONNX_FLOAT16) throw new LoraRefused(`${file.path}: weight ${init.name} has ONNX data type ${init.dataType}; LoRAs bake into float32 or float16 weights`);
   const half = init.dataType === ONNX_FLOAT16;
-  const raw = await file.readRaw(init, pool);
+  // The LoRA factors (small) are read while the weights are.
+  const [raw, ...all] = await Promise.all([file.readRaw(init, pool), ...deltas.map((d) => d.factors())]);
   const buf = raw.byteOffset % 4 === 0 ? raw : Buffer.from(new Uint8Array(raw));
   const w = half ? new Uint16Array(buf.buffer, buf.byteOffset, buf.byteLength / 2) : new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
   const count = init.dims.reduce((a, b) => a * b, 1);
   let unpacked: Float32Array | null = null;
-  for (const d of deltas) {
-    const f = await d.factors();
+  for (const [n, d] of deltas.entries()) {
+    const f = all[n]!;
     if (d.target.layout !== 'packed' && f.out * f.inner === count) {
       // Optimum's MatMul weight is Wᵀ [in, out]: Wᵀ += downᵀ·upᵀ.
       if (d.target.layout === 'transpose') addLowRankInPlace(unpacked ?? w, f.inner, f.out, transpose(f.down, f.rank, f.inner), transpose(f.up, f.out, f.rank), f.rank);
@@ -151,12 +162,11 @@ async function factors(file: SafetensorsFile, layer: LoraLayer, scale: number, p
   if (out * inner !== count || upInner !== rank) {
     throw new LoraRefused(`${file.path}: layer ${layer.module} is up ${JSON.stringify(upInfo.shape)} · down ${JSON.stringify(downInfo.shape)}, which does not fit the pack's ${JSON.stringify(paramShape)}`);
   }
-  const alpha = layer.alpha ? ((await file.readFloat32(layer.alpha))[0] ?? rank) : rank;
+  const [alphaValues, down, raw] = await Promise.all([layer.alpha ? file.readFloat32(layer.alpha) : null, file.readFloat32(layer.down!), file.readFloat32(layer.up!)]);
+  const alpha = alphaValues ? (alphaValues[0] ?? rank) : rank;
   const k = (scale * alpha) / rank;
-  const down = await file.readFloat32(layer.down!);
   // A copy (an F32 read is a view of the file's bytes), scaled in a plain loop: Float32Array.from
   // with a map function goes through the iterator protocol and boxes every element.
-  const raw = await file.readFloat32(layer.up!);
   const up = new Float32Array(raw.length);
   for (let i = 0; i < raw.length; i++) up[i] = raw[i]! * k;
   return { up, down, rank, out, inner };

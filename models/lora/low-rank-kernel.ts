@@ -108,11 +108,14 @@ const bytes = new Uint8Array([ // magic, version; type, function, memory, export
   ...section(10, [1, ...leb(func.length), ...func]),
 ]);
 
+/** Compiled once per process: V8 tiers the hot loop up to optimised code, which later bakes keep. */
+let compiled: WebAssembly.Module | null = null;
 let instance: { lra: (c: number, a: number, b: number, rows: number, cols: number, rank: number) => void; mem: WebAssembly.Memory } | null = null;
 
 function kernelInstance(): NonNullable<typeof instance> {
   if (!instance) {
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+    compiled ??= new WebAssembly.Module(bytes);
+    const inst = new WebAssembly.Instance(compiled, {});
     instance = { lra: inst.exports['lra'] as NonNullable<typeof instance>['lra'], mem: inst.exports['mem'] as WebAssembly.Memory };
   }
   return instance;
@@ -161,7 +164,7 @@ export function addLowRankInPlace(c: Float32Array | Uint16Array, rows: number, c
   else encodeFloat16Into(cm, c);
 }
 
-/** Drops the kernel's memory (it keeps the size of the largest layer while an instance lives). */
+/** Drops the kernel's memory (it keeps the size of the largest layer while an instance lives); the compiled code stays. */
 export function releaseLowRankKernel(): void {
   instance = null;
 }

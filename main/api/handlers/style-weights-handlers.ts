@@ -18,10 +18,30 @@ function cacheDto(s: AppServices): LoraCacheDto {
   };
 }
 
+/**
+ * weights.progress for one import/install: bytes written (at most 4 events a second, so a 7 GB
+ * UNet does not flood the bus), then the smoke generation.
+ */
+function progressOf(s: AppServices, op: 'checkpoint' | 'ip-adapter', file: string): { onBytes(n: number): void; onSmoke(): void } {
+  const started = Date.now();
+  let bytes = 0;
+  let last = 0;
+  const emit = (stage: 'writing' | 'smoke'): void => s.bus.emit('weights.progress', { op, file, stage, bytes, elapsedMs: Date.now() - started });
+  return {
+    onBytes(n) {
+      bytes += n;
+      if (Date.now() - last < 250) return;
+      last = Date.now();
+      emit('writing');
+    },
+    onSmoke: () => emit('smoke'),
+  };
+}
+
 /** Checkpoint import, IP-Adapter install, LoRAs and the LoRA variant cache (Settings → Model packs / LoRAs). */
 export function registerStyleWeightsHandlers(s: AppServices): void {
   s.registry.handle('models.importCheckpoint', async ({ path, baseId, name }): Promise<CheckpointImportDto> => {
-    const r = await importCheckpointPack(s.app.db, s.app.dataDir, { checkpoint: path, baseId, ...(name ? { name } : {}) });
+    const r = await importCheckpointPack(s.app.db, s.app.dataDir, { checkpoint: path, baseId, ...(name ? { name } : {}), ...progressOf(s, 'checkpoint', path) });
     return {
       packId: r.packId,
       name: r.name,
@@ -37,7 +57,7 @@ export function registerStyleWeightsHandlers(s: AppServices): void {
   });
   // The same install the CLI runs (`models ip-adapter install`): surgery, smoke test, new pack.
   s.registry.handle('models.installIpAdapter', async ({ path, baseId, name, headDim }): Promise<IpAdapterInstallDto> => {
-    const r = await installIpAdapterPack(s.app.db, s.app.dataDir, { adapter: path, baseId, ...(name ? { name } : {}), ...(headDim ? { headDim } : {}) });
+    const r = await installIpAdapterPack(s.app.db, s.app.dataDir, { adapter: path, baseId, ...(name ? { name } : {}), ...(headDim ? { headDim } : {}), ...progressOf(s, 'ip-adapter', path) });
     return { packId: r.packId, name: r.name, path: r.dir, layers: r.layers, tokens: r.tokens, embedDim: r.embedDim };
   });
   s.registry.handle('loras.list', () => listLoras(s.app.db, s.app.dataDir).map(loraDto));

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { CheckpointImportDto, PackInfo } from '../../../../preload/api.ts';
 import { call } from '../../api.ts';
 import { attempt } from '../../store/toasts.ts';
+import { WeightsProgress } from './weights-progress.tsx';
 
 /**
  * Settings → Model packs → Import: an SDXL checkpoint (.safetensors on this machine) becomes a
@@ -42,6 +43,7 @@ export function CheckpointImport({ packs, onImported }: { packs: PackInfo[]; onI
           {busy ? 'Importing…' : 'Import'}
         </button>
       </div>
+      {busy ? <WeightsProgress op="checkpoint" file={path.trim()} /> : null}
       {report ? (
         <div className="small" role="status">
           <div>

@@ -3,6 +3,7 @@ import type { IpAdapterInstallDto, PackInfo } from '../../../../preload/api.ts';
 import { call, type RequestError } from '../../api.ts';
 import { asRequestError } from '../../hooks/use-request.ts';
 import { useToasts } from '../../store/toasts.ts';
+import { WeightsProgress } from './weights-progress.tsx';
 
 /** What to do about a refused install, by the kind of failure (the message says what was wrong). */
 function fixFor(e: RequestError): string {
@@ -68,11 +69,7 @@ export function IpAdapterInstall({ packs, onInstalled }: { packs: PackInfo[]; on
           {busy ? 'Installing…' : 'Install'}
         </button>
       </div>
-      {busy ? (
-        <div className="small muted" role="status">
-          Rewriting every cross-attention layer, then a smoke generation on the CPU…
-        </div>
-      ) : null}
+      {busy ? <WeightsProgress op="ip-adapter" file={path.trim()} /> : null}
       {result ? (
         <div className="small" role="status" data-testid="ip-adapter-result">
           {result.packId}: {result.layers} cross-attention layer{result.layers === 1 ? '' : 's'} with the adapter, {result.tokens} image token{result.tokens === 1 ? '' : 's'} from {result.embedDim}-d image embeddings. Pick this pack in New batch to use it.

@@ -13,6 +13,7 @@ export function LorasSection() {
   const [path, setPath] = useState('');
   const [name, setName] = useState('');
   const [limitGb, setLimitGb] = useState<string>('');
+  const [importing, setImporting] = useState(false);
   return (
     <div className="card span-2" data-testid="loras-section">
       <h2>LoRAs</h2>
@@ -54,10 +55,16 @@ export function LorasSection() {
         <input className="input" placeholder="Name (optional)" value={name} onChange={(e) => setName(e.target.value)} aria-label="LoRA name" />
         <button
           className="btn"
-          disabled={!path.trim()}
-          onClick={() => void attempt('Import LoRA', () => call('loras.import', { path: path.trim(), ...(name.trim() ? { name: name.trim() } : {}) }), (l) => `Imported ${l.name} (${l.layers} layers)`).then((r) => r && (loras.reload(), setPath(''), setName('')))}
+          disabled={!path.trim() || importing}
+          onClick={() => {
+            // Importing copies and hashes the file: one at a time, so a second click cannot import it twice.
+            setImporting(true);
+            void attempt('Import LoRA', () => call('loras.import', { path: path.trim(), ...(name.trim() ? { name: name.trim() } : {}) }), (l) => `Imported ${l.name} (${l.layers} layer${l.layers === 1 ? '' : 's'})`)
+              .then((r) => r && (loras.reload(), setPath(''), setName('')))
+              .finally(() => setImporting(false));
+          }}
         >
-          Import LoRA
+          {importing ? 'Importing…' : 'Import LoRA'}
         </button>
       </div>
       <h3>Baked pack variants</h3>
