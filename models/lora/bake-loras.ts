@@ -7,6 +7,7 @@ import { writeDerivedPack, type Patch, type SdxlComponent } from '../weights/der
 import { locateWeights } from '../weights/locate-weights.ts';
 import { gatherParam, scatterParam, type WeightTarget } from '../weights/weight-target.ts';
 import { fromFloat16Array } from '../../workers/onnx/float16.ts';
+import { lowRankAdd } from '../../workers/onnx/low-rank-add.ts';
 import { addLowRankInPlace, releaseLowRankKernel } from './low-rank-kernel.ts';
 import { flatten, groupLoraKeys, sgmFlatToDiffusersFlat, type LoraLayer } from './lora-keys.ts';
 
@@ -123,15 +124,31 @@ async function applyDeltas(file: OnnxFile, init: InitializerRef, deltas: Delta[]
   // The LoRA factors (small) are read while the weights are.
   const [raw, ...all] = await Promise.all([file.readRaw(init, pool), ...deltas.map((d) => d.factors())]);
   const buf = raw.byteOffset % 4 === 0 ? raw : Buffer.from(new Uint8Array(raw));
-  const w = half ? new Uint16Array(buf.buffer, buf.byteOffset, buf.byteLength / 2) : new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
+  let w: Float32Array | Uint16Array = half ? new Uint16Array(buf.buffer, buf.byteOffset, buf.byteLength / 2) : new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
+  let owned = buf;
   const count = init.dims.reduce((a, b) => a * b, 1);
   let unpacked: Float32Array | null = null;
   for (const [n, d] of deltas.entries()) {
     const f = all[n]!;
-    if (d.target.layout !== 'packed' && f.out * f.inner === count) {
-      // Optimum's MatMul weight is Wᵀ [in, out]: Wᵀ += downᵀ·upᵀ.
-      if (d.target.layout === 'transpose') addLowRankInPlace(unpacked ?? w, f.inner, f.out, transpose(f.down, f.rank, f.inner), transpose(f.up, f.out, f.rank), f.rank);
-      else addLowRankInPlace(unpacked ?? w, f.out, f.inner, f.up, f.down, f.rank);
+    const whole = d.target.layout !== 'packed' && f.out * f.inner === count;
+    const transposed = d.target.layout === 'transpose';
+    // Optimum's MatMul weight is Wᵀ [in, out]: Wᵀ += downᵀ·upᵀ.
+    const rows = transposed ? f.inner : f.out;
+    const cols = transposed ? f.out : f.inner;
+    if (whole && !unpacked && w instanceof Uint16Array) {
+      // fp16: ONNX Runtime casts inside the graph (vectorised), where JS conversions cost ~6×
+      // the maths; the result lands in a pooled buffer and the input goes back to the pool.
+      const next = pool.take(init.byteLength);
+      const out = new Uint16Array(next.buffer, next.byteOffset, next.byteLength / 2);
+      await lowRankAdd({ c: w, rows, cols, a: transposed ? f.down : f.up, b: transposed ? f.up : f.down, rank: f.rank, transposed, out });
+      pool.give(owned);
+      owned = next;
+      w = out;
+      continue;
+    }
+    if (whole) {
+      if (transposed) addLowRankInPlace(unpacked ?? w, rows, cols, transpose(f.down, f.rank, f.inner), transpose(f.up, f.out, f.rank), f.rank);
+      else addLowRankInPlace(unpacked ?? w, rows, cols, f.up, f.down, f.rank);
       continue;
     }
     unpacked ??= w instanceof Float32Array ? w : fromFloat16Array(w);
@@ -140,7 +157,7 @@ async function applyDeltas(file: OnnxFile, init: InitializerRef, deltas: Delta[]
     scatterParam(d.target, unpacked, param);
   }
   if (unpacked && unpacked !== w) return unpacked;
-  return { encoded: buf, owned: true };
+  return { encoded: owned, owned: true };
 }
 
 /** [rows, cols] → [cols, rows] (the small LoRA factors only). */

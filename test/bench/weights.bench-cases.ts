@@ -1,6 +1,7 @@
 import { copyFile, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { convertOnnxFileToFp16 } from '../../models/convert/convert-onnx-file.ts';
 import { bakeLoras } from '../../models/lora/bake-loras.ts';
 import { MANIFEST_FILE, SdxlManifest } from '../../models/manifest.ts';
 import { OnnxFile } from '../../models/onnx-edit/onnx-file.ts';
@@ -22,7 +23,8 @@ const ROUNDS = 3;
 const C = 512;
 const mod = (i: number): string => `down_blocks.${i % 3}.resnets.${Math.floor(i / 3)}.conv1`;
 
-async function setup(root: string): Promise<{ base: string; manifest: SdxlManifest; ckpt: string; lora: string; ckptBytes: number }> {
+/** The bench pack and files; `half`: an fp16 UNet (as GPU packs ship) and an fp16 checkpoint (as most are). */
+async function setup(root: string, half: boolean): Promise<{ base: string; manifest: SdxlManifest; ckpt: string; lora: string; ckptBytes: number }> {
   const base = join(root, 'base');
   const { manifest } = await createLayoutTestPack(base, 'optimum');
   // The big UNet: built inline, then moved to external data so reading it costs only the graph.
@@ -31,13 +33,14 @@ async function setup(root: string): Promise<{ base: string; manifest: SdxlManife
   for (let i = 0; i < LAYERS; i++) x = g.node('Conv', `${scopeName(mod(i))}/Conv`, [x, g.floats(`${mod(i)}.weight`, [C, C, 3, 3], new Float32Array(C * C * 9)), g.floats(`${mod(i)}.bias`, [C], new Float32Array(C))], undefined, { pads: { ints: [1, 1, 1, 1] } });
   g.output('out_sample', x, ['batch_size', C, 'height', 'width']);
   await g.write(root, 'big-unet.onnx', { inputs: [], outputs: [] });
+  if (half) await convertOnnxFileToFp16(join(root, 'big-unet.onnx'), join(root, 'big-unet.onnx'));
   const r = await rewriteOnnx(await OnnxFile.read(join(root, 'big-unet.onnx')), join(base, 'unet.onnx'), 'unet.onnx_data');
   const next = SdxlManifest.parse({ ...manifest, components: { ...manifest.components, unet: { ...manifest.components.unet, sha256: undefined, size: r.onnxBytes, externalData: [{ file: 'unet.onnx_data', size: r.dataBytes }] } } });
   await writeFile(join(base, MANIFEST_FILE), JSON.stringify(next));
   const tensors: TensorToWrite[] = [{ name: 'unet.add_embedding.linear_1.weight', shape: [1, 2816], dtype: 'F32', values: new Float32Array(2816) }];
   const lora: TensorToWrite[] = [];
   for (let i = 0; i < LAYERS; i++) {
-    tensors.push({ name: `unet.${mod(i)}.weight`, shape: [C, C, 3, 3], dtype: 'F32', values: new Float32Array(C * C * 9).fill(0.01 * i) });
+    tensors.push({ name: `unet.${mod(i)}.weight`, shape: [C, C, 3, 3], dtype: half ? 'F16' : 'F32', values: new Float32Array(C * C * 9).fill(0.01 * i) });
     const k = `lora_unet_${mod(i).replace(/\./g, '_')}`;
     lora.push({ name: `${k}.lora_down.weight`, shape: [16, C, 3, 3], dtype: 'F16', values: new Float32Array(16 * C * 9).fill(0.01) }, { name: `${k}.lora_up.weight`, shape: [C, 16, 1, 1], dtype: 'F16', values: new Float32Array(C * 16).fill(0.01) });
   }
@@ -67,57 +70,65 @@ async function timed(fn: () => Promise<unknown>): Promise<{ s: number; peakDelta
   return { s: (performance.now() - t) / 1000, peakDeltaMB: (peak - rss0) / 1024 ** 2 };
 }
 
+/** Medians over interleaved rounds of: copy the checkpoint, import it, bake the LoRA. */
+async function measure(half: boolean): Promise<{ figures: Record<string, number>; notes: string }> {
+  const root = await mkdtemp(join(tmpdir(), 'assetql-bench-weights-'));
+  try {
+    const s = await setup(root, half);
+    const mb = s.ckptBytes / 1024 ** 2;
+    const importRatio: number[] = [];
+    const bakeRatio: number[] = [];
+    const importMBps: number[] = [];
+    const bakeMBps: number[] = [];
+    const copyMBps: number[] = [];
+    let importPeak = 0;
+    let bakePeak = 0;
+    let unetMB = 0;
+    for (let r = 0; r < ROUNDS; r++) {
+      const copy = await timed(() => copyFile(s.ckpt, join(root, 'copy.safetensors')));
+      await rm(join(root, 'copy.safetensors'));
+      const imp = await timed(() => importCheckpoint({ checkpoint: s.ckpt, baseDir: s.base, base: s.manifest, destDir: join(root, `imported-${r}`), id: 'imported', name: 'imported' }));
+      const bake = await timed(() => bakeLoras({ baseDir: s.base, base: s.manifest, destDir: join(root, `baked-${r}`), id: 'baked', name: 'baked', loras: [{ file: s.lora, name: 'l', scale: 0.5 }] }));
+      unetMB = (await stat(join(root, `baked-${r}`, 'unet.onnx_data'))).size / 1024 ** 2;
+      await rm(join(root, `imported-${r}`), { recursive: true, force: true });
+      await rm(join(root, `baked-${r}`), { recursive: true, force: true });
+      copyMBps.push(mb / copy.s);
+      importMBps.push(mb / imp.s);
+      importRatio.push(copy.s / imp.s);
+      bakeMBps.push(unetMB / bake.s);
+      // The baseline for the bake: copying the UNet's bytes at this round's copy speed.
+      bakeRatio.push(((unetMB / mb) * copy.s) / bake.s);
+      importPeak = Math.max(importPeak, imp.peakDeltaMB);
+      bakePeak = Math.max(bakePeak, bake.peakDeltaMB);
+    }
+    return {
+      figures: {
+        checkpointMB: Math.round(mb),
+        unetMB: Math.round(unetMB),
+        copyMBps: Math.round(median(copyMBps)),
+        importMBps: Math.round(median(importMBps)),
+        importVsCopy: round2(median(importRatio)),
+        bakeMBps: Math.round(median(bakeMBps)),
+        bakeVsCopy: round2(median(bakeRatio)),
+        peakRssDeltaMB: Math.round(importPeak),
+        bakePeakRssDeltaMB: Math.round(bakePeak),
+      },
+      notes: `medians of ${ROUNDS} interleaved rounds; per round importVsCopy ${importRatio.map(round2).join('/')}, bakeVsCopy ${bakeRatio.map(round2).join('/')}; peak RSS above the start, sampled every 2 ms (max over rounds); working set: a few tensors of ${((C * C * 9 * (half ? 2 : 4)) / 1024 ** 2).toFixed(1)} MB`,
+    };
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
 export const cases: BenchCase[] = [
   {
     name: 'weights: checkpoint import and LoRA bake throughput, peak memory',
     baseline: 'fs.copyFile of the same checkpoint bytes (import) / of the UNet weight bytes (bake), timed in each round just before',
-    async run() {
-      const root = await mkdtemp(join(tmpdir(), 'assetql-bench-weights-'));
-      try {
-        const s = await setup(root);
-        const mb = s.ckptBytes / 1024 ** 2;
-        const importRatio: number[] = [];
-        const bakeRatio: number[] = [];
-        const importMBps: number[] = [];
-        const bakeMBps: number[] = [];
-        const copyMBps: number[] = [];
-        let importPeak = 0;
-        let bakePeak = 0;
-        let unetMB = 0;
-        for (let r = 0; r < ROUNDS; r++) {
-          const copy = await timed(() => copyFile(s.ckpt, join(root, 'copy.safetensors')));
-          await rm(join(root, 'copy.safetensors'));
-          const imp = await timed(() => importCheckpoint({ checkpoint: s.ckpt, baseDir: s.base, base: s.manifest, destDir: join(root, `imported-${r}`), id: 'imported', name: 'imported' }));
-          const bake = await timed(() => bakeLoras({ baseDir: s.base, base: s.manifest, destDir: join(root, `baked-${r}`), id: 'baked', name: 'baked', loras: [{ file: s.lora, name: 'l', scale: 0.5 }] }));
-          unetMB = (await stat(join(root, `baked-${r}`, 'unet.onnx_data'))).size / 1024 ** 2;
-          await rm(join(root, `imported-${r}`), { recursive: true, force: true });
-          await rm(join(root, `baked-${r}`), { recursive: true, force: true });
-          copyMBps.push(mb / copy.s);
-          importMBps.push(mb / imp.s);
-          importRatio.push(copy.s / imp.s);
-          bakeMBps.push(unetMB / bake.s);
-          // The baseline for the bake: copying the UNet's bytes at this round's copy speed.
-          bakeRatio.push(((unetMB / mb) * copy.s) / bake.s);
-          importPeak = Math.max(importPeak, imp.peakDeltaMB);
-          bakePeak = Math.max(bakePeak, bake.peakDeltaMB);
-        }
-        return {
-          figures: {
-            checkpointMB: Math.round(mb),
-            unetMB: Math.round(unetMB),
-            copyMBps: Math.round(median(copyMBps)),
-            importMBps: Math.round(median(importMBps)),
-            importVsCopy: round2(median(importRatio)),
-            bakeMBps: Math.round(median(bakeMBps)),
-            bakeVsCopy: round2(median(bakeRatio)),
-            peakRssDeltaMB: Math.round(importPeak),
-            bakePeakRssDeltaMB: Math.round(bakePeak),
-          },
-          notes: `medians of ${ROUNDS} interleaved rounds; per round importVsCopy ${importRatio.map(round2).join('/')}, bakeVsCopy ${bakeRatio.map(round2).join('/')}; peak RSS above the start, sampled every 2 ms (max over rounds); working set: a few tensors of ${((C * C * 9 * 4) / 1024 ** 2).toFixed(1)} MB`,
-        };
-      } finally {
-        await rm(root, { recursive: true, force: true });
-      }
-    },
+    run: () => measure(false),
+  },
+  {
+    name: 'weights (fp16 pack, fp16 checkpoint): import and LoRA bake throughput, peak memory',
+    baseline: 'fs.copyFile of the same checkpoint bytes (import) / of the UNet weight bytes (bake), timed in each round just before',
+    run: () => measure(true),
   },
 ];

@@ -60,30 +60,44 @@ function float32ArrayToFloat16(src: Float32Array): Uint16Array {
   return out;
 }
 
-/** float32 values → fp16 bit patterns in `out` (same length), rounding as float32ToFloat16Bits. */
+/**
+ * float32 values → fp16 bit patterns in `out` (same length), rounding as float32ToFloat16Bits.
+ * Values in the normal half range (nearly every weight) round without a branch: rebias the
+ * exponent, add 0xfff plus the kept mantissa's lowest bit, shift (a mantissa carry bumps the
+ * exponent, up to Inf); zeros, subnormals, Inf and NaN take the exact scalar path.
+ */
 export function encodeFloat16Into(src: Float32Array, out: Uint16Array): void {
   const n = src.length;
   if (out.length !== n) throw new Error(`fp16 encode: ${n} values into ${out.length} slots`);
-  const bits = src.byteOffset % 4 === 0 ? new Uint32Array(src.buffer, src.byteOffset, n) : new Uint32Array(Float32Array.from(src).buffer);
+  const bits = src.byteOffset % 4 === 0 ? new Int32Array(src.buffer, src.byteOffset, n) : new Int32Array(Float32Array.from(src).buffer);
   for (let i = 0; i < n; i++) {
     const x = bits[i]!;
-    const e = ((x >>> 23) & 0xff) - 112; // half exponent
-    if (e > 0 && e < 0x1f) {
-      const sign = (x >>> 16) & 0x8000;
-      let h = (e << 10) | ((x >>> 13) & 0x3ff);
-      const rem = x & 0x1fff;
-      if (rem > 0x1000 || (rem === 0x1000 && (h & 1) === 1)) h += 1;
-      out[i] = sign | h;
-    } else if ((x & 0x7fffffff) === 0) out[i] = (x >>> 16) & 0x8000;
+    const a = x & 0x7fffffff;
+    if (a >= 0x38800000 && a < 0x47800000) out[i] = ((x >>> 16) & 0x8000) | ((a - 0x38000000 + 0xfff + ((a >>> 13) & 1)) >>> 13);
+    else if (a === 0) out[i] = (x >>> 16) & 0x8000;
     else out[i] = float32ToFloat16Bits(src[i]!);
   }
 }
 
-/** fp16 bit patterns → float32 values in `out` (same length), one table lookup each. */
+/**
+ * fp16 bit patterns → float32 values in `out` (same length). Normal halves are widened with bit
+ * arithmetic (a 256 KB table lookup misses cache on multi-megabyte weights); zeros, subnormals,
+ * Inf and NaN use the table.
+ */
 export function decodeFloat16Into(src: Uint16Array, out: Float32Array): void {
   if (out.length !== src.length) throw new Error(`fp16 decode: ${src.length} values into ${out.length} slots`);
   const table = float16Table();
-  for (let i = 0; i < src.length; i++) out[i] = table[src[i]!]!;
+  const bits = out.byteOffset % 4 === 0 ? new Int32Array(out.buffer, out.byteOffset, out.length) : null;
+  if (!bits) {
+    for (let i = 0; i < src.length; i++) out[i] = table[src[i]!]!;
+    return;
+  }
+  for (let i = 0; i < src.length; i++) {
+    const h = src[i]!;
+    const e = h & 0x7c00;
+    if (e !== 0 && e !== 0x7c00) bits[i] = ((h & 0x8000) << 16) | (((h & 0x7fff) + 0x1c000) << 13);
+    else out[i] = table[h]!;
+  }
 }
 
 let halfTable: Float32Array | null = null;

@@ -55,6 +55,11 @@ export function createOrtSession(path: string, options: OrtSessionOptions): Prom
   return ort.InferenceSession.create(path, options);
 }
 
+/** A session on a model built in memory (small helper graphs such as LoRA baking's Gemm). */
+export function createOrtSessionFromBytes(model: Uint8Array, options: OrtSessionOptions): Promise<OrtSession> {
+  return ort.InferenceSession.create(model, options);
+}
+
 /**
  * Backends the loaded onnxruntime-node knows about; `bundled: false` ones (CUDA, TensorRT on
  * Linux) need extra libraries installed before a session can use them.
