@@ -7,6 +7,7 @@ import type { RgbImage } from '../../workers/image/rgb-image.ts';
 import { AppError, toErrorData } from '../core/app-error.ts';
 import type { SdxlClient } from '../inference/sdxl-client.ts';
 import { toGenerateRequest } from '../pipeline/generate-request.ts';
+import { setPngText } from '../library/png-chunks.ts';
 import { CANCEL_RECHECK_MS } from './job-cancel.ts';
 import { cancelKey, type GenerateJobData, type GenerateJobResult } from './job-types.ts';
 import type { WorkerValidator } from './worker-validator.ts';
@@ -67,12 +68,20 @@ export function createProcessor(d: ProcessorDeps): (job: Job<GenerateJobData>, t
       if (d.simulateGpuMs > 0) await sleep(d.simulateGpuMs, abort.signal);
       if (abort.signal.aborted) throw new AppError('Cancelled', String(abort.signal.reason));
       timings['workerGenerate'] = performance.now() - t0;
+      // Scored from the generated pixels, which the PNG keeps exactly (lossless RGB), while the
+      // PNG is encoded and uploaded. A measurement that fails here (profile object gone, CLIP
+      // session error) is left to the coordinator.
+      const measuring = data.validate ? (d.validator?.measure(res.image, data.validate) ?? Promise.resolve(null)).catch(() => null) : Promise.resolve(null);
       t0 = performance.now();
-      const png = await encodePng(res.image);
+      // The attempt's metadata travels inside the PNG (a text chunk, as recipes do): one object
+      // and one upload per job instead of two on the path of every image.
+      const meta = { job: data, worker: d.workerId, host: hostname(), provider: d.provider, gpu: d.gpu, gpuMs: res.gpuMs + d.simulateGpuMs, startedAt, timings };
+      const png = setPngText(await encodePng(res.image), WORK_META_KEYWORD, JSON.stringify(meta));
       timings['workerEncode'] = performance.now() - t0;
-      // Scored from the generated pixels, which the PNG keeps exactly (lossless RGB). A measurement
-      // that fails here (profile object gone, CLIP session error) is left to the coordinator.
-      const validation = data.validate ? await (d.validator?.measure(res.image, data.validate) ?? Promise.resolve(null)).catch(() => null) ?? undefined : undefined;
+      t0 = performance.now();
+      await d.store.put(data.pngKey, png, 'image/png', abort.signal);
+      timings['workerUpload'] = performance.now() - t0;
+      const validation = (await measuring) ?? undefined;
       if (validation) timings['workerValidate'] = validation.ms;
       const result: GenerateJobResult = {
         v: 1,
@@ -87,16 +96,10 @@ export function createProcessor(d: ProcessorDeps): (job: Job<GenerateJobData>, t
         width: res.image.width,
         height: res.image.height,
         startedAt,
-        endedAt: 0,
+        endedAt: Date.now(),
         timings,
         ...(validation ? { validation } : {}),
       };
-      t0 = performance.now();
-      result.endedAt = Date.now();
-      // PNG and metadata in parallel (one round trip, not two, on the path of every job).
-      const meta = Buffer.from(JSON.stringify({ job: { ...data, params: data.params }, result }));
-      await Promise.all([d.store.put(data.pngKey, png, 'image/png', abort.signal), d.store.put(data.metaKey, meta, 'application/json', abort.signal)]);
-      timings['workerUpload'] = performance.now() - t0;
       ok = true;
       return result;
     } catch (err) {
@@ -109,6 +112,9 @@ export function createProcessor(d: ProcessorDeps): (job: Job<GenerateJobData>, t
     }
   };
 }
+
+/** Text-chunk keyword of a work object's metadata (job, worker, timings). */
+export const WORK_META_KEYWORD = 'assetql-work';
 
 export async function encodePng(img: RgbImage): Promise<Buffer> {
   return sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength), { raw: { width: img.width, height: img.height, channels: 3 } })

@@ -22,8 +22,9 @@ export interface GenerateJobData {
   planHash: string;
   /** Init image for img2img, PNG in the store (the coordinator uploads it). */
   initImageKey?: string;
-  /** Store keys the worker writes; deterministic per job id. */
+  /** Store key the worker writes; deterministic per job id. The PNG carries the metadata (text chunk "assetql-work"). */
   pngKey: string;
+  /** Where workers before the metadata moved into the PNG wrote it; still deleted at cleanup. */
   metaKey: string;
 }
 
