@@ -8,7 +8,6 @@ import { locateWeights } from '../weights/locate-weights.ts';
 import { gatherParam, scatterParam, type WeightTarget } from '../weights/weight-target.ts';
 import { fromFloat16Array } from '../../workers/onnx/float16.ts';
 import { lowRankAdd } from '../../workers/onnx/low-rank-add.ts';
-import { addLowRankInPlace, releaseLowRankKernel } from './low-rank-kernel.ts';
 import { flatten, groupLoraKeys, sgmFlatToDiffusersFlat, type LoraLayer } from './lora-keys.ts';
 
 export interface LoraChoice {
@@ -102,7 +101,6 @@ export async function bakeLoras(o: BakeOptions): Promise<BakeReport> {
     });
     return report;
   } finally {
-    releaseLowRankKernel();
     await Promise.all(files.map((f) => f.close()));
   }
 }
@@ -113,10 +111,9 @@ function resolve(layer: LoraLayer, byFlat: Map<string, string>, params: Map<stri
 }
 
 /**
- * The initializer with every delta added, in place in the buffer it was read into. A
- * whole-initializer target (conv kernels, Gemm weights, Optimum's transposed MatMul weights) is
- * updated in its stored type, fp16 included; a packed Q/K/V slice is gathered, updated and
- * scattered back in float32.
+ * The initializer with every delta added. A whole-initializer target (conv kernels, Gemm weights,
+ * Optimum's transposed MatMul weights) is updated in its stored type, fp16 included (the Gemm
+ * graph casts); a packed Q/K/V slice is gathered, updated and scattered back in float32.
  */
 async function applyDeltas(file: OnnxFile, init: InitializerRef, deltas: Delta[], pool: BytePool): Promise<PatchValues> {
   if (init.dataType !== ONNX_FLOAT && init.dataType !== ONNX_FLOAT16) throw new LoraRefused(`${file.path}: weight ${init.name} has ONNX data type ${init.dataType}; LoRAs bake into float32 or float16 weights`);
@@ -125,46 +122,32 @@ async function applyDeltas(file: OnnxFile, init: InitializerRef, deltas: Delta[]
   const [raw, ...all] = await Promise.all([file.readRaw(init, pool), ...deltas.map((d) => d.factors())]);
   const buf = raw.byteOffset % 4 === 0 ? raw : Buffer.from(new Uint8Array(raw));
   let w: Float32Array | Uint16Array = half ? new Uint16Array(buf.buffer, buf.byteOffset, buf.byteLength / 2) : new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
-  let owned = buf;
+  let owned: Uint8Array = buf;
   const count = init.dims.reduce((a, b) => a * b, 1);
   let unpacked: Float32Array | null = null;
   for (const [n, d] of deltas.entries()) {
     const f = all[n]!;
-    const whole = d.target.layout !== 'packed' && f.out * f.inner === count;
-    const transposed = d.target.layout === 'transpose';
-    // Optimum's MatMul weight is Wᵀ [in, out]: Wᵀ += downᵀ·upᵀ.
-    const rows = transposed ? f.inner : f.out;
-    const cols = transposed ? f.out : f.inner;
-    if (whole && !unpacked && w instanceof Uint16Array) {
-      // fp16: ONNX Runtime casts inside the graph (vectorised), where JS conversions cost ~6×
-      // the maths; the result lands in a pooled buffer and the input goes back to the pool.
-      const next = pool.take(init.byteLength);
-      const out = new Uint16Array(next.buffer, next.byteOffset, next.byteLength / 2);
-      await lowRankAdd({ c: w, rows, cols, a: transposed ? f.down : f.up, b: transposed ? f.up : f.down, rank: f.rank, transposed, out });
+    if (d.target.layout !== 'packed' && f.out * f.inner === count) {
+      // Optimum's MatMul weight is Wᵀ [in, out]: Wᵀ += downᵀ·upᵀ.
+      const t = d.target.layout === 'transpose';
+      const next = await lowRankAdd({ c: unpacked ?? w, rows: t ? f.inner : f.out, cols: t ? f.out : f.inner, a: t ? f.down : f.up, b: t ? f.up : f.down, rank: f.rank, transposed: t });
+      if (unpacked) {
+        unpacked = next as Float32Array;
+        continue;
+      }
+      // The result is a fresh buffer from the runtime: the one read goes back to the pool, and
+      // this one joins the pool once written (the next layer's read reuses it).
       pool.give(owned);
-      owned = next;
-      w = out;
-      continue;
-    }
-    if (whole) {
-      if (transposed) addLowRankInPlace(unpacked ?? w, rows, cols, transpose(f.down, f.rank, f.inner), transpose(f.up, f.out, f.rank), f.rank);
-      else addLowRankInPlace(unpacked ?? w, rows, cols, f.up, f.down, f.rank);
+      owned = new Uint8Array(next.buffer, next.byteOffset, next.byteLength);
+      w = next;
       continue;
     }
     unpacked ??= w instanceof Float32Array ? w : fromFloat16Array(w);
     const param = gatherParam(d.target, unpacked);
-    addLowRankInPlace(param, f.out, f.inner, f.up, f.down, f.rank);
-    scatterParam(d.target, unpacked, param);
+    scatterParam(d.target, unpacked, (await lowRankAdd({ c: param, rows: f.out, cols: f.inner, a: f.up, b: f.down, rank: f.rank, transposed: false })) as Float32Array);
   }
   if (unpacked && unpacked !== w) return unpacked;
   return { encoded: owned, owned: true };
-}
-
-/** [rows, cols] → [cols, rows] (the small LoRA factors only). */
-function transpose(m: Float32Array, rows: number, cols: number): Float32Array {
-  const t = new Float32Array(m.length);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = m[i * cols + j]!;
-  return t;
 }
 
 /** up (scaled by scale · alpha / rank) and down as matrices, checked against the target parameter. */

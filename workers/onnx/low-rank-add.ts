@@ -1,14 +1,14 @@
+import { availableParallelism } from 'node:os';
 import protobuf from 'protobufjs';
 import { createOrtSessionFromBytes, OrtTensorClass, type OrtSession } from './ort.ts';
 
 /**
- * C + A·B on ONNX Runtime's CPU Gemm, for LoRA baking into fp16 weights: the Casts run inside
- * the graph (MLAS, vectorised), where converting fp16 in JS cost several times the maths.
- * (Float32 weights use the in-place WebAssembly kernel in models/lora/low-rank-kernel.ts: this
- * Node binding copies every output into a fresh ArrayBuffer, and for float32 that garbage cost
- * more than MLAS saved.) One tiny in-memory graph per variant (transposed or not, fp32 or fp16)
- * with dynamic shapes serves every layer; the caller folds the scale into the up factor, so
- * one session serves every scale. Loads onnxruntime: bake in a worker (main/inference/cpu-jobs.ts).
+ * C + A·B on ONNX Runtime's CPU Gemm (MLAS: vectorised, multi-threaded), for LoRA baking into
+ * float32 and fp16 weights; for fp16 the Casts run inside the graph, where converting in JS cost
+ * several times the maths. One tiny in-memory graph per variant (transposed or not, fp32 or fp16)
+ * with dynamic shapes serves every layer; the caller folds the scale into the up factor, so one
+ * session serves every scale. Loads onnxruntime: bakes run in the weights worker
+ * (main/inference/cpu-jobs.ts), never on the app's main thread.
  */
 export interface LowRankAdd {
   /** The weights, [rows, cols] row-major: float32 values or float16 bit patterns. */
@@ -22,23 +22,38 @@ export interface LowRankAdd {
   rank: number;
   /** Computes C + Aᵀ·Bᵀ: a linear layer stored transposed (MatMul [in, out]) gets downᵀ·upᵀ. */
   transposed: boolean;
-  /** Where to put the result (C's type and size), so a caller can recycle buffers; a new array when absent. */
-  out?: Float32Array | Uint16Array;
 }
 
 const sessions = new Map<string, Promise<OrtSession>>();
 
-/** C + A·B (or C + Aᵀ·Bᵀ) in a new array of C's type. */
+/**
+ * Threads for the Gemm: all cores but one, which stays for the bake's reads and writes (on a
+ * 2-core machine two Gemm threads were no faster than one: they queued behind the I/O). No
+ * spinning between layers: idle threads would burn the core the I/O needs.
+ */
+const THREADS = Math.max(1, availableParallelism() - 1);
+
+/**
+ * C + A·B (or C + Aᵀ·Bᵀ) in a new array of C's type. The result is the runtime's own buffer:
+ * onnxruntime-node 1.30 copies every output into a fresh ArrayBuffer even when `fetches` names
+ * a preallocated tensor (it fills that too, then returns a copy), so a preallocated output only
+ * adds a pass over the layer. The caller recycles the returned buffer instead.
+ */
 export async function lowRankAdd(x: LowRankAdd): Promise<Float32Array | Uint16Array> {
   const half = x.c instanceof Uint16Array;
-  if (x.c.length !== x.rows * x.cols || (x.out && (x.out.length !== x.c.length || x.out instanceof Uint16Array !== half)) || x.a.length !== x.rows * x.rank || x.b.length !== x.rank * x.cols) {
+  if (x.c.length !== x.rows * x.cols || x.a.length !== x.rows * x.rank || x.b.length !== x.rank * x.cols) {
     throw new Error(`low-rank update: shapes disagree (C ${x.c.length} ≠ ${x.rows}×${x.cols}, A ${x.a.length}, B ${x.b.length}, rank ${x.rank})`);
   }
   const key = `${x.transposed ? 'T' : 'N'}:${half ? 'f16' : 'f32'}`;
   let session = sessions.get(key);
   if (!session) {
     // No arena: the buffers are tens of megabytes each and must go back as soon as a layer is done.
-    session = createOrtSessionFromBytes(gemmModel(x.transposed, half), { enableCpuMemArena: false, graphOptimizationLevel: 'all' });
+    session = createOrtSessionFromBytes(gemmModel(x.transposed, half), {
+      enableCpuMemArena: false,
+      graphOptimizationLevel: 'all',
+      intraOpNumThreads: THREADS,
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
+    });
     sessions.set(key, session);
     session.catch(() => sessions.delete(key));
   }
@@ -48,11 +63,9 @@ export async function lowRankAdd(x: LowRankAdd): Promise<Float32Array | Uint16Ar
     b: new OrtTensorClass('float32', x.b, x.transposed ? [x.cols, x.rank] : [x.rank, x.cols]),
     c: new OrtTensorClass(half ? 'float16' : 'float32', x.c, [x.rows, x.cols]),
   };
-  const result = await (x.out ? s.run(feeds, { y: new OrtTensorClass(half ? 'float16' : 'float32', x.out, [x.rows, x.cols]) }) : s.run(feeds));
-  const y = result['y'];
+  const y = (await s.run(feeds))['y'];
   if (!y || !(y.data instanceof (half ? Uint16Array : Float32Array))) throw new Error('low-rank update: the Gemm graph returned no output of the weights type');
-  // ORT fills a preallocated output in place (its returned tensor is a copy of it).
-  return x.out ?? (y.data as Float32Array | Uint16Array);
+  return y.data as Float32Array | Uint16Array;
 }
 
 /** Releases the cached sessions (tests, and a worker that no longer bakes). */

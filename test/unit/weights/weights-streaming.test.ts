@@ -2,11 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addLowRankInPlace } from '../../../models/lora/low-rank-kernel.ts';
 import { OnnxFile } from '../../../models/onnx-edit/onnx-file.ts';
 import { rewriteOnnx } from '../../../models/onnx-edit/rewrite-onnx.ts';
 import { NamedGraph } from '../../../models/test-pack/named-graph.ts';
 import { gatherParam, scatterParam, type WeightTarget } from '../../../models/weights/weight-target.ts';
+import { lowRankAdd, releaseLowRankSessions } from '../../../workers/onnx/low-rank-add.ts';
 import { encodeFloat16Into, float16BitsToFloat32, float32ToFloat16Bits, fromFloat16Array, toFloat16Array } from '../../../workers/onnx/float16.ts';
 
 let dir: string;
@@ -35,24 +35,44 @@ function reference(c: ArrayLike<number>, a: Float32Array, b: Float32Array, rows:
   return out;
 }
 
-describe('low-rank kernel (WebAssembly SIMD)', () => {
+describe('low-rank update (ONNX Runtime Gemm)', () => {
+  afterAll(releaseLowRankSessions);
+
   it.each([
     [24, 40, 16],
-    [7, 12, 3], // rank padded to 4
-    [5, 6, 2], // cols not a multiple of 4: plain loop
+    [7, 12, 3],
+    [5, 6, 2],
     [64, 4608, 16],
-  ])('C[%i, %i] += A·B at rank %i matches plain maths on float32 weights', (rows, cols, rank) => {
+  ])('C[%i, %i] + A·B at rank %i matches plain maths on float32 weights, and leaves C alone', async (rows, cols, rank) => {
     const c = values(rows * cols, 1);
+    const before = c.slice();
     const a = values(rows * rank, 2);
     const b = values(rank * cols, 3);
     const want = reference(c, a, b, rows, cols, rank);
-    addLowRankInPlace(c, rows, cols, a, b, rank);
+    const got = await lowRankAdd({ c, rows, cols, a, b, rank, transposed: false });
+    expect(got).toBeInstanceOf(Float32Array);
     let err = 0;
-    for (let i = 0; i < c.length; i++) err = Math.max(err, Math.abs(c[i]! - want[i]!));
+    for (let i = 0; i < got.length; i++) err = Math.max(err, Math.abs(got[i]! - want[i]!));
     expect(err).toBeLessThan(1e-5);
+    expect(c).toEqual(before);
   });
 
-  it('updates fp16 weights in place, rounded once to fp16', () => {
+  it('computes Cᵀ + downᵀ·upᵀ for a weight stored transposed', async () => {
+    const [out, inner, rank] = [12, 20, 4];
+    const up = values(out * rank, 7);
+    const down = values(rank * inner, 8);
+    const ct = values(inner * out, 9);
+    const got = await lowRankAdd({ c: ct, rows: inner, cols: out, a: down, b: up, rank, transposed: true });
+    for (let i = 0; i < inner; i++) {
+      for (let o = 0; o < out; o++) {
+        let want = ct[i * out + o]!;
+        for (let r = 0; r < rank; r++) want += up[o * rank + r]! * down[r * inner + i]!;
+        expect(Math.abs(got[i * out + o]! - want)).toBeLessThan(1e-5);
+      }
+    }
+  });
+
+  it('updates fp16 weights, rounded once to fp16', async () => {
     const rows = 16;
     const cols = 32;
     const rank = 8;
@@ -60,12 +80,13 @@ describe('low-rank kernel (WebAssembly SIMD)', () => {
     const a = values(rows * rank, 5).map((v) => v * 0.1);
     const b = values(rank * cols, 6);
     const want = reference(fromFloat16Array(c), a, b, rows, cols, rank);
-    addLowRankInPlace(c, rows, cols, a, b, rank);
-    for (let i = 0; i < c.length; i++) expect(Math.abs(float16BitsToFloat32(c[i]!) - want[i]!)).toBeLessThanOrEqual(Math.abs(want[i]!) * 2 ** -10 + 1e-6);
+    const got = await lowRankAdd({ c, rows, cols, a, b, rank, transposed: false });
+    expect(got).toBeInstanceOf(Uint16Array);
+    for (let i = 0; i < got.length; i++) expect(Math.abs(float16BitsToFloat32(got[i]!) - want[i]!)).toBeLessThanOrEqual(Math.abs(want[i]!) * 2 ** -10 + 1e-6);
   });
 
-  it('refuses factors whose shapes do not fit', () => {
-    expect(() => addLowRankInPlace(new Float32Array(12), 3, 4, new Float32Array(6), new Float32Array(7), 2)).toThrow(/shapes disagree/);
+  it('refuses factors whose shapes do not fit', async () => {
+    await expect(lowRankAdd({ c: new Float32Array(12), rows: 3, cols: 4, a: new Float32Array(6), b: new Float32Array(7), rank: 2, transposed: false })).rejects.toThrow(/shapes disagree/);
   });
 });
 
