@@ -130,16 +130,20 @@ async function applyDeltas(file: OnnxFile, init: InitializerRef, deltas: Delta[]
     if (d.target.layout !== 'packed' && f.out * f.inner === count) {
       // Optimum's MatMul weight is Wᵀ [in, out]: Wᵀ += downᵀ·upᵀ.
       const t = d.target.layout === 'transpose';
-      const next = await lowRankAdd({ c: unpacked ?? w, rows: t ? f.inner : f.out, cols: t ? f.out : f.inner, a: t ? f.down : f.up, b: t ? f.up : f.down, rank: f.rank, transposed: t });
+      const args = { rows: t ? f.inner : f.out, cols: t ? f.out : f.inner, a: t ? f.down : f.up, b: t ? f.up : f.down, rank: f.rank, transposed: t };
       if (unpacked) {
-        unpacked = next as Float32Array;
+        unpacked = (await lowRankAdd({ c: unpacked, ...args })) as Float32Array;
         continue;
       }
-      // The result is a fresh buffer from the runtime: the one read goes back to the pool, and
-      // this one joins the pool once written (the next layer's read reuses it).
+      // The result goes into a pooled buffer and the one read goes back to the pool. (The
+      // runtime's own copy of the output dies young; keeping it instead, as the layer's bytes,
+      // left one old-generation buffer per layer for the major GC: 100+ MB peaks under load.)
+      const next = pool.take(init.byteLength);
+      const out = half ? new Uint16Array(next.buffer, next.byteOffset, next.byteLength / 2) : new Float32Array(next.buffer, next.byteOffset, next.byteLength / 4);
+      await lowRankAdd({ c: w, ...args, out });
       pool.give(owned);
-      owned = new Uint8Array(next.buffer, next.byteOffset, next.byteLength);
-      w = next;
+      owned = next;
+      w = out;
       continue;
     }
     unpacked ??= w instanceof Float32Array ? w : fromFloat16Array(w);

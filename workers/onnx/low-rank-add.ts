@@ -22,6 +22,8 @@ export interface LowRankAdd {
   rank: number;
   /** Computes C + Aᵀ·Bᵀ: a linear layer stored transposed (MatMul [in, out]) gets downᵀ·upᵀ. */
   transposed: boolean;
+  /** Where the result goes (C's type and size), so the caller can recycle buffers; a new array when absent. */
+  out?: Float32Array | Uint16Array;
 }
 
 const sessions = new Map<string, Promise<OrtSession>>();
@@ -34,14 +36,13 @@ const sessions = new Map<string, Promise<OrtSession>>();
 const THREADS = Math.max(1, availableParallelism() - 1);
 
 /**
- * C + A·B (or C + Aᵀ·Bᵀ) in a new array of C's type. The result is the runtime's own buffer:
- * onnxruntime-node 1.30 copies every output into a fresh ArrayBuffer even when `fetches` names
- * a preallocated tensor (it fills that too, then returns a copy), so a preallocated output only
- * adds a pass over the layer. The caller recycles the returned buffer instead.
+ * C + A·B (or C + Aᵀ·Bᵀ), in `out` when given, else in a new array of C's type. onnxruntime-node
+ * 1.30 fills a preallocated output in place but still returns a fresh copy of it; that copy is
+ * dropped at once, so it dies in the young generation, where a long-lived one would not.
  */
 export async function lowRankAdd(x: LowRankAdd): Promise<Float32Array | Uint16Array> {
   const half = x.c instanceof Uint16Array;
-  if (x.c.length !== x.rows * x.cols || x.a.length !== x.rows * x.rank || x.b.length !== x.rank * x.cols) {
+  if (x.c.length !== x.rows * x.cols || (x.out && (x.out.length !== x.c.length || x.out instanceof Uint16Array !== half)) || x.a.length !== x.rows * x.rank || x.b.length !== x.rank * x.cols) {
     throw new Error(`low-rank update: shapes disagree (C ${x.c.length} ≠ ${x.rows}×${x.cols}, A ${x.a.length}, B ${x.b.length}, rank ${x.rank})`);
   }
   const key = `${x.transposed ? 'T' : 'N'}:${half ? 'f16' : 'f32'}`;
@@ -63,9 +64,9 @@ export async function lowRankAdd(x: LowRankAdd): Promise<Float32Array | Uint16Ar
     b: new OrtTensorClass('float32', x.b, x.transposed ? [x.cols, x.rank] : [x.rank, x.cols]),
     c: new OrtTensorClass(half ? 'float16' : 'float32', x.c, [x.rows, x.cols]),
   };
-  const y = (await s.run(feeds))['y'];
+  const y = (await (x.out ? s.run(feeds, { y: new OrtTensorClass(half ? 'float16' : 'float32', x.out, [x.rows, x.cols]) }) : s.run(feeds)))['y'];
   if (!y || !(y.data instanceof (half ? Uint16Array : Float32Array))) throw new Error('low-rank update: the Gemm graph returned no output of the weights type');
-  return y.data as Float32Array | Uint16Array;
+  return x.out ?? (y.data as Float32Array | Uint16Array);
 }
 
 /** Releases the cached sessions (tests, and a worker that no longer bakes). */

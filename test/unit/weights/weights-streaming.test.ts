@@ -85,6 +85,19 @@ describe('low-rank update (ONNX Runtime Gemm)', () => {
     for (let i = 0; i < got.length; i++) expect(Math.abs(float16BitsToFloat32(got[i]!) - want[i]!)).toBeLessThanOrEqual(Math.abs(want[i]!) * 2 ** -10 + 1e-6);
   });
 
+  it('writes the result into a preallocated output and returns that array', async () => {
+    const [rows, cols, rank] = [8, 12, 4];
+    const c = values(rows * cols, 10);
+    const a = values(rows * rank, 11);
+    const b = values(rank * cols, 12);
+    const out = new Float32Array(rows * cols);
+    const got = await lowRankAdd({ c, rows, cols, a, b, rank, transposed: false, out });
+    expect(got).toBe(out);
+    const want = reference(c, a, b, rows, cols, rank);
+    for (let i = 0; i < out.length; i++) expect(Math.abs(out[i]! - want[i]!)).toBeLessThan(1e-5);
+    await expect(lowRankAdd({ c, rows, cols, a, b, rank, transposed: false, out: new Uint16Array(rows * cols) })).rejects.toThrow(/shapes disagree/);
+  });
+
   it('refuses factors whose shapes do not fit', async () => {
     await expect(lowRankAdd({ c: new Float32Array(12), rows: 3, cols: 4, a: new Float32Array(6), b: new Float32Array(7), rank: 2, transposed: false })).rejects.toThrow(/shapes disagree/);
   });
