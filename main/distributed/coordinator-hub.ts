@@ -21,6 +21,7 @@ export interface JobWatch {
 
 /** Work-object deletes at once: cleanup is background work and must not crowd out collection. */
 const JANITOR_CONCURRENCY = 2;
+const JANITOR_CLOSE_MS = 5000;
 
 export interface QueueHandle {
   variant: QueueVariant;
@@ -175,7 +176,10 @@ export class CoordinatorHub {
     for (const p of this.queues.values()) await (await p.catch(() => null))?.queue.close().catch(() => undefined);
     for (const c of this.conns) c.disconnect();
     for (const w of [...this.watches.values()].flatMap((s) => [...s])) w.push(null);
-    await this.janitor.idle();
+    // Deletes still queued get a few seconds (a dead store must not hold up a settings switch or
+    // a quit); what is left stays as work objects, which carry the job id for manual cleanup.
+    await Promise.race([this.janitor.idle(), new Promise((r) => setTimeout(r, JANITOR_CLOSE_MS).unref())]);
+    this.janitor.drop();
   }
 }
 
@@ -225,6 +229,12 @@ class Janitor {
   run(fn: () => Promise<unknown>): void {
     this.queue.push(fn);
     this.pump();
+  }
+
+  /** Forgets queued work (running work finishes on its own). */
+  drop(): void {
+    this.queue.length = 0;
+    for (const r of this.idlers.splice(0)) r();
   }
 
   idle(): Promise<void> {
