@@ -34,7 +34,8 @@ retried with escalation, failures parked for review. Ctrl-C pauses cleanly; runn
 command again (same CSV, refs, options and data folder) resumes the same batch.
 
   --refs <dir>          1–5 style reference images (png, jpg, webp)
-  --pack <dir>          SDXL pack folder (any pack, including one from create-test-pack)
+  --pack <dir or id>    SDXL pack: a folder (e.g. from create-test-pack) or an installed pack's id
+                        (\`assetql models list\`, including imported checkpoints)
   --clip-pack <dir>     CLIP pack folder (CLIP similarity, search embeddings, tags)
   --template "<text>"   prompt template over the CSV columns, e.g. "{product} on a table"
   --template-file <f>   read the template from a file
@@ -147,7 +148,7 @@ export const runCommand: Command = {
       const csvPath = resolve(io.cwd, csvArg);
       const refsDir = resolve(io.cwd, values.refs);
       ctx = openAppContext(values['data-dir'] ? resolve(io.cwd, values['data-dir']) : undefined, { writer: 'assetql run' });
-      const basePackDir = values.pack ? resolve(io.cwd, values.pack) : installedSdxlPack(ctx);
+      const basePackDir = values.pack ? packArgDir(ctx, io.cwd, values.pack) : installedSdxlPack(ctx);
       if (!basePackDir) {
         io.stderr.write(missingPacksMessage());
         return 2;
@@ -332,6 +333,15 @@ async function coordinatorConfig(ctx: AppContext, v: Flags): Promise<{ redisUrl:
   }
   const c = await loadDistributedConfig(ctx.db, ctx.dataDir.root);
   return c.enabled && c.redisUrl && c.storeUrl ? c : null;
+}
+
+/** --pack: a folder when one exists at that path, else an installed pack's id (imported checkpoints included). */
+function packArgDir(ctx: AppContext, cwd: string, arg: string): string {
+  const dir = resolve(cwd, arg);
+  if (existsSync(dir)) return dir;
+  const p = findInstalledPack(ctx.db, ctx.dataDir, arg);
+  if (p?.state === 'ok') return p.dir;
+  throw new AppError('BadInput', `--pack ${arg}: no folder at ${dir} and no installed pack with that id (see \`assetql models list\`)`);
 }
 
 function installedSdxlPack(ctx: AppContext): string | null {

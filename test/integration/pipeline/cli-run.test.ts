@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPack } from '../../../models/test-pack/create-test-pack.ts';
 import { runCommand } from '../../../main/cli/commands/run.ts';
+import { modelsCommand } from '../../../main/cli/commands/models.ts';
 import { openDatabase } from '../../../main/db/database.ts';
 import { cliIo, writeCsv, writeRefs } from './support/cli-fixtures.ts';
 
@@ -33,6 +34,19 @@ describe('assetql run', () => {
     expect(f.err()).toMatch(/assetql models (download|locate) sdxl-/);
     expect(f.err()).toMatch(/assetql models create-test-pack <dir>/);
     expect(f.err()).toMatch(/--pack <dir>\/test-sdxl/);
+  });
+
+  it('--pack takes an installed pack id as well as a folder, and names both when neither exists', async () => {
+    writeCsv(join(dir, 'id.csv'), 1);
+    const bad = cliIo(dir);
+    expect(await runCommand.run(['id.csv', '--refs', 'refs', '--pack', 'no-such-pack', '--data-dir', join(dir, 'data-id')], bad.io)).toBe(2);
+    expect(bad.err()).toMatch(/--pack no-such-pack: no folder at .*no-such-pack and no installed pack with that id/);
+    expect(await modelsCommand.run(['locate', 'test-sdxl', 'packs/test-sdxl', '--data-dir', join(dir, 'data-id')], cliIo(dir).io)).toBe(0);
+    const f = cliIo(dir);
+    const code = await runCommand.run(['id.csv', '--refs', 'refs', '--pack', 'test-sdxl', '--data-dir', join(dir, 'data-id'), '--threshold', '0', '--json'], f.io);
+    expect(f.err()).not.toMatch(/assetql run:/);
+    expect(code).toBe(0);
+    expect(lines(f.out())[0]).toMatchObject({ event: 'start', rows: 1, pack: 'test-sdxl' });
   });
 
   it('runs a batch on tiny packs with JSON lines, exit 0, and a second run resumes the same batch', async () => {
