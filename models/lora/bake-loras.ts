@@ -121,8 +121,8 @@ async function applyDeltas(file: OnnxFile, init: InitializerRef, deltas: Delta[]
   // The LoRA factors (small) are read while the weights are.
   const [raw, ...all] = await Promise.all([file.readRaw(init, pool), ...deltas.map((d) => d.factors())]);
   const buf = raw.byteOffset % 4 === 0 ? raw : Buffer.from(new Uint8Array(raw));
-  let w: Float32Array | Uint16Array = half ? new Uint16Array(buf.buffer, buf.byteOffset, buf.byteLength / 2) : new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
-  let owned: Uint8Array = buf;
+  const w: Float32Array | Uint16Array = half ? new Uint16Array(buf.buffer, buf.byteOffset, buf.byteLength / 2) : new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
+  const owned: Uint8Array = buf;
   const count = init.dims.reduce((a, b) => a * b, 1);
   let unpacked: Float32Array | null = null;
   for (const [n, d] of deltas.entries()) {
@@ -131,24 +131,14 @@ async function applyDeltas(file: OnnxFile, init: InitializerRef, deltas: Delta[]
       // Optimum's MatMul weight is Wᵀ [in, out]: Wᵀ += downᵀ·upᵀ.
       const t = d.target.layout === 'transpose';
       const args = { rows: t ? f.inner : f.out, cols: t ? f.out : f.inner, a: t ? f.down : f.up, b: t ? f.up : f.down, rank: f.rank, transposed: t };
-      if (unpacked) {
-        unpacked = (await lowRankAdd({ c: unpacked, ...args })) as Float32Array;
-        continue;
-      }
-      // The result goes into a pooled buffer and the one read goes back to the pool. (The
-      // runtime's own copy of the output dies young; keeping it instead, as the layer's bytes,
-      // left one old-generation buffer per layer for the major GC: 100+ MB peaks under load.)
-      const next = pool.take(init.byteLength);
-      const out = half ? new Uint16Array(next.buffer, next.byteOffset, next.byteLength / 2) : new Float32Array(next.buffer, next.byteOffset, next.byteLength / 4);
-      await lowRankAdd({ c: w, ...args, out });
-      pool.give(owned);
-      owned = next;
-      w = out;
+      // In place, on the unpacked copy when an earlier delta needed one, else on the bytes read.
+      await lowRankAdd({ c: unpacked ?? w, ...args });
       continue;
     }
     unpacked ??= w instanceof Float32Array ? w : fromFloat16Array(w);
     const param = gatherParam(d.target, unpacked);
-    scatterParam(d.target, unpacked, (await lowRankAdd({ c: param, rows: f.out, cols: f.inner, a: f.up, b: f.down, rank: f.rank, transposed: false })) as Float32Array);
+    await lowRankAdd({ c: param, rows: f.out, cols: f.inner, a: f.up, b: f.down, rank: f.rank, transposed: false });
+    scatterParam(d.target, unpacked, param);
   }
   if (unpacked && unpacked !== w) return unpacked;
   return { encoded: owned, owned: true };

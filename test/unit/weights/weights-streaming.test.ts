@@ -43,7 +43,7 @@ describe('low-rank update (ONNX Runtime Gemm)', () => {
     [7, 12, 3],
     [5, 6, 2],
     [64, 4608, 16],
-  ])('C[%i, %i] + A·B at rank %i matches plain maths on float32 weights, and leaves C alone', async (rows, cols, rank) => {
+  ])('C[%i, %i] + A·B at rank %i matches plain maths on float32 weights, updated in place', async (rows, cols, rank) => {
     const c = values(rows * cols, 1);
     const before = c.slice();
     const a = values(rows * rank, 2);
@@ -54,7 +54,8 @@ describe('low-rank update (ONNX Runtime Gemm)', () => {
     let err = 0;
     for (let i = 0; i < got.length; i++) err = Math.max(err, Math.abs(got[i]! - want[i]!));
     expect(err).toBeLessThan(1e-5);
-    expect(c).toEqual(before);
+    expect(got).toBe(c); // in place
+    expect(c).not.toEqual(before);
   });
 
   it('computes Cᵀ + downᵀ·upᵀ for a weight stored transposed', async () => {
@@ -62,10 +63,11 @@ describe('low-rank update (ONNX Runtime Gemm)', () => {
     const up = values(out * rank, 7);
     const down = values(rank * inner, 8);
     const ct = values(inner * out, 9);
+    const before = ct.slice();
     const got = await lowRankAdd({ c: ct, rows: inner, cols: out, a: down, b: up, rank, transposed: true });
     for (let i = 0; i < inner; i++) {
       for (let o = 0; o < out; o++) {
-        let want = ct[i * out + o]!;
+        let want = before[i * out + o]!;
         for (let r = 0; r < rank; r++) want += up[o * rank + r]! * down[r * inner + i]!;
         expect(Math.abs(got[i * out + o]! - want)).toBeLessThan(1e-5);
       }
@@ -85,17 +87,23 @@ describe('low-rank update (ONNX Runtime Gemm)', () => {
     for (let i = 0; i < got.length; i++) expect(Math.abs(float16BitsToFloat32(got[i]!) - want[i]!)).toBeLessThanOrEqual(Math.abs(want[i]!) * 2 ** -10 + 1e-6);
   });
 
-  it('writes the result into a preallocated output and returns that array', async () => {
-    const [rows, cols, rank] = [8, 12, 4];
+  it.each([false, true])('updates every row tile in place, the last partial tile included (transposed: %s)', async (transposed) => {
+    // 1 MB tiles: 300 rows of 2000 floats (8 KB) are 131 + 131 + 38 rows.
+    const [rows, cols, rank] = [300, 2000, 3];
     const c = values(rows * cols, 10);
     const a = values(rows * rank, 11);
     const b = values(rank * cols, 12);
-    const out = new Float32Array(rows * cols);
-    const got = await lowRankAdd({ c, rows, cols, a, b, rank, transposed: false, out });
-    expect(got).toBe(out);
     const want = reference(c, a, b, rows, cols, rank);
-    for (let i = 0; i < out.length; i++) expect(Math.abs(out[i]! - want[i]!)).toBeLessThan(1e-5);
-    await expect(lowRankAdd({ c, rows, cols, a, b, rank, transposed: false, out: new Uint16Array(rows * cols) })).rejects.toThrow(/shapes disagree/);
+    // The transposed call takes the same factors stored transposed: A as [rank, rows], B as [cols, rank].
+    const at = new Float32Array(a.length);
+    for (let i = 0; i < rows; i++) for (let r = 0; r < rank; r++) at[r * rows + i] = a[i * rank + r]!;
+    const bt = new Float32Array(b.length);
+    for (let r = 0; r < rank; r++) for (let j = 0; j < cols; j++) bt[j * rank + r] = b[r * cols + j]!;
+    const got = await lowRankAdd({ c, rows, cols, a: transposed ? at : a, b: transposed ? bt : b, rank, transposed });
+    expect(got).toBe(c);
+    let err = 0;
+    for (let i = 0; i < c.length; i++) err = Math.max(err, Math.abs(c[i]! - want[i]!));
+    expect(err).toBeLessThan(1e-5);
   });
 
   it('refuses factors whose shapes do not fit', async () => {
