@@ -129,6 +129,8 @@ describe.skipIf(!HAVE_REDIS)('Settings → Distributed applied without a restart
       await until(() => r.sw.slots() === 4, 10_000);
       await until(() => attempts(r, b.id).filter((a) => a.worker && a.outcome === 'passed').length >= 4);
 
+      // Switch off while jobs are in Redis (on a loaded machine the engine may not have claimed the next rows yet).
+      await until(async () => (await liveJobs()) > 0, 20_000);
       const off = r.sw.apply(null);
       await until(() => /waiting for \d+ remote attempt/.test(r.sw.state().applying ?? ''), 5000);
       expect(r.sw.slots()).toBe(0); // no new row starts while switching
