@@ -19,7 +19,8 @@ import type { SdxlManifest } from '../../../models/manifest.ts';
 let dir: string;
 let manifest: SdxlManifest;
 let base: Proc[] = [];
-const TRIALS = Number(process.env['ASSETQL_DIST_KILL_TRIALS'] ?? (process.env['CI'] ? 3 : 10));
+// The issue asks for 10 trials, in CI too (about 5 s each).
+const TRIALS = Number(process.env['ASSETQL_DIST_KILL_TRIALS'] ?? 10);
 let redis: LocalRedis;
 let s3: LocalS3;
 let storeUrl: string;
