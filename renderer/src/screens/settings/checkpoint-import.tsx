@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { CheckpointImportDto, PackInfo } from '../../../../preload/api.ts';
 import { call } from '../../api.ts';
 import { attempt } from '../../store/toasts.ts';
+import { BasePackSelect } from './base-pack-select.tsx';
 import { WeightsProgress } from './weights-progress.tsx';
 
 /**
@@ -30,14 +31,7 @@ export function CheckpointImport({ packs, onImported }: { packs: PackInfo[]; onI
       <h3>Import an SDXL checkpoint</h3>
       <input className="input mono" placeholder="/path/to/checkpoint.safetensors" value={path} onChange={(e) => setPath(e.target.value)} aria-label="Checkpoint file" />
       <div className="row gap">
-        <select className="input" value={baseId} onChange={(e) => setBase(e.target.value)} aria-label="Base pack">
-          {bases.length === 0 ? <option value="">No SDXL pack installed</option> : null}
-          {bases.map((p) => (
-            <option key={p.id} value={p.id}>
-              on {p.name}
-            </option>
-          ))}
-        </select>
+        <BasePackSelect bases={bases} value={baseId} onChange={setBase} label="Base pack" />
         <input className="input" placeholder="Name (optional)" value={name} onChange={(e) => setName(e.target.value)} aria-label="New pack name" />
         <button className="btn" disabled={busy || !path.trim() || !baseId} onClick={() => void run()}>
           {busy ? 'Importing…' : 'Import'}

@@ -3,6 +3,7 @@ import type { IpAdapterInstallDto, PackInfo } from '../../../../preload/api.ts';
 import { call, type RequestError } from '../../api.ts';
 import { asRequestError } from '../../hooks/use-request.ts';
 import { useToasts } from '../../store/toasts.ts';
+import { BasePackSelect } from './base-pack-select.tsx';
 import { WeightsProgress } from './weights-progress.tsx';
 
 /** What to do about a refused install, by the kind of failure (the message says what was wrong). */
@@ -52,14 +53,7 @@ export function IpAdapterInstall({ packs, onInstalled }: { packs: PackInfo[]; on
       <div className="small muted">Adds the adapter's image cross-attention to a copy of an SDXL pack. Batches on the new pack follow the references' look more closely when the style-weight retry runs.</div>
       <input className="input mono" placeholder="/path/to/ip-adapter_sdxl.safetensors" value={path} onChange={(e) => setPath(e.target.value)} aria-label="IP-Adapter file" />
       <div className="row gap">
-        <select className="input" value={baseId} onChange={(e) => setBase(e.target.value)} aria-label="IP-Adapter base pack">
-          {bases.length === 0 ? <option value="">No SDXL pack installed</option> : null}
-          {bases.map((p) => (
-            <option key={p.id} value={p.id}>
-              on {p.name}
-            </option>
-          ))}
-        </select>
+        <BasePackSelect bases={bases} value={baseId} onChange={setBase} label="IP-Adapter base pack" />
         <input className="input" placeholder="Name (optional)" value={name} onChange={(e) => setName(e.target.value)} aria-label="IP-Adapter pack name" />
         <label className="inline-field small" title="Width of one attention head in the base pack's UNet: 64 for every SDXL pack (leave it empty)">
           Head size
