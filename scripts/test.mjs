@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 const steps = [];
 let passed = 0;
 let failed = 0;
+const failedNames = [];
 
 function run(label, cmd, args, opts = {}) {
   const started = Date.now();
@@ -38,6 +39,18 @@ if (existsSync('test-results/vitest.json')) {
   failed += report.numFailedTests ?? 0;
   // A suite that failed to load has no failed tests but must still fail the run.
   if (!report.success && !(report.numFailedTests > 0)) failed++;
+  // Name every failure in the closing lines: CI logs are often read from the tail only.
+  for (const file of report.testResults ?? []) {
+    const rel = String(file.name ?? '').replace(process.cwd() + '/', '');
+    if (file.status === 'failed' && !(file.assertionResults ?? []).some((a) => a.status === 'failed')) {
+      failedNames.push(`${rel}: ${String(file.message ?? 'suite failed to load').split('\n')[0].slice(0, 300)}`);
+    }
+    for (const a of file.assertionResults ?? []) {
+      if (a.status !== 'failed') continue;
+      const why = String((a.failureMessages ?? [])[0] ?? '').split('\n')[0].slice(0, 300);
+      failedNames.push(`${rel} › ${a.fullName ?? a.title} (${Math.round(a.duration ?? 0)} ms): ${why}`);
+    }
+  }
 } else failed++;
 
 if (existsSync('scripts/e2e.mjs')) {
@@ -47,10 +60,12 @@ if (existsSync('scripts/e2e.mjs')) {
     const e2e = JSON.parse(readFileSync('test-results/e2e.json', 'utf8'));
     passed += e2e.passed ?? 0;
     failed += e2e.failed ?? 0;
+    for (const name of e2e.failures ?? []) failedNames.push(`e2e › ${name}`);
   } else failed++;
 }
 
 console.log('\nSummary:');
 for (const s of steps) console.log(`  ${s.ok ? 'ok  ' : 'FAIL'} ${s.label} (${s.seconds}s)`);
+for (const name of failedNames) console.log(`  ✕ ${name}`);
 console.log(`tests: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -22,6 +22,7 @@ export async function runAll(filter: string | undefined): Promise<number> {
   const browser = await launchChromium();
   let passed = 0;
   let failed = 0;
+  const failures: string[] = [];
   try {
     for (const spec of specs) {
       const pages: WatchedPage[] = [];
@@ -44,6 +45,7 @@ export async function runAll(filter: string | undefined): Promise<number> {
         console.log(`  ✓ ${spec.name} (${Date.now() - started} ms)`);
       } catch (err) {
         failed++;
+        failures.push(`${spec.name}: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]?.slice(0, 300) ?? ''}`);
         console.log(`  ✗ ${spec.name} (${Date.now() - started} ms)\n      ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       } finally {
         for (const p of pages) await p.page.context().close();
@@ -57,6 +59,6 @@ export async function runAll(filter: string | undefined): Promise<number> {
   console.log(`${passed} passed, ${failed} failed`);
   // scripts/test.mjs adds these to the run's closing count.
   mkdirSync(join(ROOT, 'test-results'), { recursive: true });
-  writeFileSync(join(ROOT, 'test-results', 'e2e.json'), JSON.stringify({ passed, failed }));
+  writeFileSync(join(ROOT, 'test-results', 'e2e.json'), JSON.stringify({ passed, failed, failures }));
   return failed === 0 && passed > 0 ? 0 : 1;
 }
