@@ -28,7 +28,11 @@ export interface RunOptions {
   onProgress?: (p: OpProgress) => void;
   /** Bytes written by a weights op (import / bake), as the worker reports them. */
   onBytes?: (n: number) => void;
-  /** Aborting cancels the run (between denoising steps) and rejects with AppError('Cancelled'). */
+  /**
+   * Aborting cancels the run (between denoising steps) and rejects with AppError('Cancelled') once
+   * the worker has stopped. Abort wins: a result that arrives after it is discarded, so a caller
+   * that aborted never receives one (a tiny run can finish before the cancel message lands).
+   */
   signal?: AbortSignal;
 }
 
@@ -44,6 +48,8 @@ interface Pending {
   onProgress: ((p: OpProgress) => void) | undefined;
   onBytes: ((n: number) => void) | undefined;
   cleanup: () => void;
+  /** The caller aborted: progress is no longer forwarded and the outcome is Cancelled. */
+  aborted: boolean;
 }
 
 interface Slot {
@@ -81,7 +87,11 @@ export class WorkerPool {
     const packDir = 'packDir' in op ? op.packDir : undefined;
     const slot = this.pickSlot(packDir);
     const result = new Promise<OpResults[K]>((resolve, reject) => {
-      const onAbort = (): void => this.cancel(seq);
+      const onAbort = (): void => {
+        const p = this.pending.get(seq);
+        if (p) p.aborted = true;
+        this.cancel(seq);
+      };
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       this.pending.set(seq, {
         slot,
@@ -90,6 +100,7 @@ export class WorkerPool {
         onProgress: opts.onProgress,
         onBytes: opts.onBytes,
         cleanup: () => opts.signal?.removeEventListener('abort', onAbort),
+        aborted: false,
       });
     });
     slot.pending += 1;
@@ -139,14 +150,16 @@ export class WorkerPool {
     const p = this.pending.get(msg.seq);
     if (!p) return;
     if (msg.type === 'progress') {
-      p.onProgress?.(msg.progress);
+      if (!p.aborted) p.onProgress?.(msg.progress);
       return;
     }
     if (msg.type === 'bytes') {
       p.onBytes?.(msg.bytes);
       return;
     }
-    if (msg.ok) this.settle(msg.seq, p, null, msg.result);
+    // The caller aborted: whatever the worker ended with, the caller asked for nothing more.
+    if (p.aborted) this.settle(msg.seq, p, new AppError('Cancelled', msg.ok ? 'cancelled (the run had already finished)' : toErrorData(msg.error).message));
+    else if (msg.ok) this.settle(msg.seq, p, null, msg.result);
     else this.settle(msg.seq, p, fromErrorData(toErrorData(msg.error)));
   }
 
@@ -174,3 +187,4 @@ export class WorkerPool {
     slot.worker.postMessage(msg);
   }
 }
+
