@@ -18,6 +18,7 @@ import { detectProviders, ortVersion } from './onnx/providers.ts';
 import { bakeLoras, LoraRefused } from '../models/lora/bake-loras.ts';
 import { CheckpointRefused, importCheckpoint } from '../models/weights/import-checkpoint.ts';
 import { UnknownLayoutError } from '../models/weights/locate-weights.ts';
+import { installIpAdapter, IpAdapterRefused } from '../models/ip-adapter/install-ip-adapter.ts';
 import { SafetensorsError } from '../models/safetensors/safetensors-header.ts';
 
 const port = parentPort;
@@ -92,14 +93,20 @@ async function run(seq: number, op: InferenceOp): Promise<{ result: unknown; tra
       return { result: { unloaded }, transfer: [] };
     }
     case 'weights.bakeLoras':
-    case 'weights.importCheckpoint': {
+    case 'weights.importCheckpoint':
+    case 'weights.installIpAdapter': {
       const onBytes = bytesReporter(seq);
       try {
-        const result = op.kind === 'weights.bakeLoras' ? await bakeLoras({ ...op.options, onBytes: onBytes.add }) : await importCheckpoint({ ...op.options, onBytes: onBytes.add });
+        const result =
+          op.kind === 'weights.bakeLoras'
+            ? await bakeLoras({ ...op.options, onBytes: onBytes.add })
+            : op.kind === 'weights.importCheckpoint'
+              ? await importCheckpoint({ ...op.options, onBytes: onBytes.add })
+              : await installIpAdapter({ ...op.options, onBytes: onBytes.add });
         return { result, transfer: [] };
       } catch (err) {
         // The caller's refusals become BadInput with the same sentence (the classes do not cross threads).
-        if (err instanceof LoraRefused || err instanceof CheckpointRefused || err instanceof UnknownLayoutError || err instanceof SafetensorsError) throw new WorkerError('BadInput', err.message, { refusal: err.name });
+        if (err instanceof LoraRefused || err instanceof CheckpointRefused || err instanceof UnknownLayoutError || err instanceof SafetensorsError || err instanceof IpAdapterRefused) throw new WorkerError('BadInput', err.message, { refusal: err.name });
         throw err;
       } finally {
         onBytes.flush();

@@ -15,6 +15,7 @@ import type { ProviderName, ProviderStatus } from './onnx/provider-types.ts';
 import type { SmokeResult } from './sdxl/smoke-types.ts';
 import type { BakeOptions, BakeReport } from '../models/lora/bake-loras.ts';
 import type { ImportOptions, ImportReport } from '../models/weights/import-checkpoint.ts';
+import type { IpAdapterInstallOptions, IpAdapterInstallReport } from '../models/ip-adapter/install-ip-adapter.ts';
 
 /** The subset of main/core's ErrorKind a worker produces (workers may not import main/). */
 export const WORKER_ERROR_KINDS = ['BadInput', 'ModelMissing', 'OutOfMemory', 'Inference', 'Cancelled', 'Internal'] as const;
@@ -72,6 +73,8 @@ export type InferenceOp =
    */
   | { kind: 'weights.bakeLoras'; options: Omit<BakeOptions, 'onBytes'> }
   | { kind: 'weights.importCheckpoint'; options: Omit<ImportOptions, 'onBytes'> }
+  /** An IP-Adapter's decoupled cross-attention grafted onto a base pack (graph surgery, the UNet rewritten). */
+  | { kind: 'weights.installIpAdapter'; options: Omit<IpAdapterInstallOptions, 'onBytes'> }
   /** Ends the worker thread abruptly; lets tests prove crash recovery on a real thread. */
   | { kind: 'debug.crash' };
 
@@ -91,6 +94,7 @@ export interface OpResults {
   'pack.unload': { unloaded: boolean };
   'weights.bakeLoras': BakeReport;
   'weights.importCheckpoint': ImportReport;
+  'weights.installIpAdapter': IpAdapterInstallReport;
   'debug.crash': never;
 }
 

@@ -7,6 +7,7 @@ import type { ProviderName, ProviderStatus } from '../../workers/onnx/provider-t
 import type { SmokeResult } from '../../workers/sdxl/smoke-types.ts';
 import type { BakeOptions, BakeReport } from '../../models/lora/bake-loras.ts';
 import type { ImportOptions, ImportReport } from '../../models/weights/import-checkpoint.ts';
+import type { IpAdapterInstallOptions, IpAdapterInstallReport } from '../../models/ip-adapter/install-ip-adapter.ts';
 import { WorkerPool } from './worker-pool.ts';
 
 /**
@@ -57,6 +58,10 @@ export function bakeLorasInWorker(options: Omit<BakeOptions, 'onBytes'>, onBytes
 
 export function importCheckpointInWorker(options: Omit<ImportOptions, 'onBytes'>, onBytes?: (n: number) => void): Promise<ImportReport> {
   return weightsWorker().run({ kind: 'weights.importCheckpoint', options }, onBytes ? { onBytes } : {});
+}
+
+export function installIpAdapterInWorker(options: Omit<IpAdapterInstallOptions, 'onBytes'>, onBytes?: (n: number) => void): Promise<IpAdapterInstallReport> {
+  return weightsWorker().run({ kind: 'weights.installIpAdapter', options }, onBytes ? { onBytes } : {});
 }
 
 /** Ends the workers (app shutdown, tests); the next job starts new ones. */

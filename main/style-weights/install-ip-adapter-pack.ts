@@ -4,10 +4,8 @@ import { basename, join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { AppError } from '../core/app-error.ts';
 import type { DataDir } from '../core/data-dir.ts';
-import { smokeRunInWorker } from '../inference/cpu-jobs.ts';
-import { installIpAdapter, IpAdapterRefused } from '../../models/ip-adapter/install-ip-adapter.ts';
+import { installIpAdapterInWorker, smokeRunInWorker } from '../inference/cpu-jobs.ts';
 import { defaultPackDir, findInstalledPack } from '../../models/pack-store.ts';
-import { SafetensorsError } from '../../models/safetensors/safetensors-header.ts';
 import { packIdFor } from './import-checkpoint-pack.ts';
 import { readProvenance, writeProvenance } from './pack-provenance.ts';
 
@@ -25,7 +23,8 @@ export async function installIpAdapterPack(db: Database, dataDir: Pick<DataDir, 
   if (existsSync(finalDir)) throw new AppError('Conflict', `a pack "${id}" already exists; choose another --name`);
   const staging = join(dataDir.models, `.installing-${id}`);
   try {
-    const r = await installIpAdapter({ baseDir: base.dir, base: base.manifest, adapter: o.adapter, destDir: staging, id, name, ...(o.headDim ? { headDim: o.headDim } : {}), ...(o.onBytes ? { onBytes: o.onBytes } : {}) });
+    // The UNet is rewritten (gigabytes) in the weights worker, never on the app's main thread.
+    const r = await installIpAdapterInWorker({ baseDir: base.dir, base: base.manifest, adapter: o.adapter, destDir: staging, id, name, ...(o.headDim ? { headDim: o.headDim } : {}) }, o.onBytes);
     const prov = readProvenance(base.dir);
     if (prov) writeProvenance(staging, prov);
     o.onSmoke?.();
@@ -35,7 +34,8 @@ export async function installIpAdapterPack(db: Database, dataDir: Pick<DataDir, 
     return { packId: id, name, dir: finalDir, ...r };
   } catch (err) {
     await rm(staging, { recursive: true, force: true });
-    if (err instanceof IpAdapterRefused || err instanceof SafetensorsError) throw new AppError('BadInput', err.message, { file: o.adapter });
+    // A refusal (not an IP-Adapter, another model, a fused layout, a corrupt file) arrives as BadInput with its sentence.
+    if (err instanceof AppError && err.kind === 'BadInput') throw new AppError('BadInput', err.message, { file: o.adapter });
     throw err;
   }
 }

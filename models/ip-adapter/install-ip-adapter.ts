@@ -69,7 +69,24 @@ function transpose(w: Float32Array, rows: number, cols: number): Float32Array {
  * before to_out. `ip_scale` is a graph input, so one pack serves every scale (0 = the base UNet).
  * The adapter's image projection becomes the pack's image_proj component.
  */
-export async function installIpAdapter(o: { baseDir: string; base: SdxlManifest; adapter: string; destDir: string; id: string; name: string; headDim?: number; onBytes?: (n: number) => void }): Promise<{ layers: number; tokens: number; embedDim: number }> {
+export interface IpAdapterInstallOptions {
+  baseDir: string;
+  base: SdxlManifest;
+  adapter: string;
+  destDir: string;
+  id: string;
+  name: string;
+  headDim?: number;
+  onBytes?: (n: number) => void;
+}
+
+export interface IpAdapterInstallReport {
+  layers: number;
+  tokens: number;
+  embedDim: number;
+}
+
+export async function installIpAdapter(o: IpAdapterInstallOptions): Promise<IpAdapterInstallReport> {
   const st = await SafetensorsFile.open(o.adapter);
   try {
     if ([...st.tensors.keys()].some((k) => k.startsWith('image_proj.latents') || k.includes('perceiver'))) {
