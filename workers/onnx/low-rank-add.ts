@@ -1,14 +1,16 @@
 import { availableParallelism } from 'node:os';
 import protobuf from 'protobufjs';
 import { createOrtSessionFromBytes, OrtTensorClass, type OrtSession } from './ort.ts';
+import { SimdLowRank, simdSupports } from './simd-low-rank.ts';
 
 /**
- * C += A·B on ONNX Runtime's CPU Gemm (MLAS: vectorised), for LoRA baking into float32 and fp16
- * weights; for fp16 the Casts run inside the graph, where converting in JS cost several times the
- * maths. One tiny in-memory graph per weight type with dynamic shapes serves every layer; the
- * caller folds the scale into the up factor, so one session serves every scale. Loads
- * onnxruntime: bakes run in the weights worker (main/inference/cpu-jobs.ts), never on the app's
- * main thread.
+ * C += A·B for LoRA baking into float32 and fp16 weights, in place. Shapes the wasm SIMD kernel
+ * serves (every real SDXL layer: columns a multiple of 4) run there (simd-low-rank.ts); any other
+ * runs on ONNX Runtime's CPU Gemm (MLAS), for fp16 with the Casts inside the graph. The caller
+ * folds the scale into the up factor, so one kernel or session serves every scale. Loads
+ * onnxruntime for the fallback: bakes run in the weights worker (main/inference/cpu-jobs.ts),
+ * never on the app's main thread. ASSETQL_LOW_RANK=ort forces the Gemm path (the benchmark
+ * compares the two).
  */
 export interface LowRankAdd {
   /** The weights, [rows, cols] row-major: float32 values or float16 bit patterns. Updated in place. */
@@ -25,6 +27,7 @@ export interface LowRankAdd {
 }
 
 const sessions = new Map<string, Promise<OrtSession>>();
+let simd: SimdLowRank | null = null;
 
 /**
  * Threads for the Gemm: all cores but one, which stays for the bake's reads and writes (on a
@@ -46,6 +49,15 @@ export async function lowRankAdd(x: LowRankAdd): Promise<Float32Array | Uint16Ar
   if (x.c.length !== x.rows * x.cols || x.a.length !== x.rows * x.rank || x.b.length !== x.rank * x.cols) {
     throw new Error(`low-rank update: shapes disagree (C ${x.c.length} ≠ ${x.rows}×${x.cols}, A ${x.a.length}, B ${x.b.length}, rank ${x.rank})`);
   }
+  // Row tiles need A's rows contiguous: the transposed factors (rank × rows + cols values, tiny
+  // next to C) are transposed once here, so one non-transposed kernel serves both layouts.
+  const a = x.transposed ? transpose(x.a, x.rank, x.rows) : x.a;
+  const bValues = x.transposed ? transpose(x.b, x.cols, x.rank) : x.b;
+  if (process.env['ASSETQL_LOW_RANK'] !== 'ort' && simdSupports({ rank: x.rank, cols: x.cols, half })) {
+    simd ??= new SimdLowRank();
+    simd.add(x.c, a, bValues, x.rows, x.cols, x.rank);
+    return x.c;
+  }
   const key = half ? 'f16' : 'f32';
   let session = sessions.get(key);
   if (!session) {
@@ -60,10 +72,7 @@ export async function lowRankAdd(x: LowRankAdd): Promise<Float32Array | Uint16Ar
     session.catch(() => sessions.delete(key));
   }
   const s = await session;
-  // Row tiles need A's rows contiguous: the transposed factors (rank × rows + cols values, tiny
-  // next to C) are transposed once here, so one non-transposed graph serves both layouts.
-  const a = x.transposed ? transpose(x.a, x.rank, x.rows) : x.a;
-  const b = new OrtTensorClass('float32', x.transposed ? transpose(x.b, x.cols, x.rank) : x.b, [x.rank, x.cols]);
+  const b = new OrtTensorClass('float32', bValues, [x.rank, x.cols]);
   const tile = Math.max(1, Math.floor(TILE_BYTES / (x.cols * (half ? 2 : 4))));
   for (let r0 = 0; r0 < x.rows; r0 += tile) {
     const n = Math.min(tile, x.rows - r0);
@@ -85,10 +94,11 @@ function transpose(m: Float32Array, rows: number, cols: number): Float32Array {
   return t;
 }
 
-/** Releases the cached sessions (tests, and a worker that no longer bakes). */
+/** Releases the cached sessions and kernels (tests, and a worker that no longer bakes). */
 export async function releaseLowRankSessions(): Promise<void> {
   const all = [...sessions.values()];
   sessions.clear();
+  simd = null;
   await Promise.all(all.map(async (p) => (await p.catch(() => null))?.release()));
 }
 

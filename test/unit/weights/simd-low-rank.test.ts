@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { float16BitsToFloat32, float32ToFloat16Bits } from '../../../workers/onnx/float16.ts';
+import { kernelModule, SimdLowRank, simdSupports } from '../../../workers/onnx/simd-low-rank.ts';
+
+/**
+ * The generated wasm SIMD kernel against plain maths (float64 sums) and against the JS fp16
+ * conversions, which are the reference for the kernel's in-register ones.
+ */
+function values(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 32 - 0.5;
+  }
+  return out;
+}
+
+function reference(c: ArrayLike<number>, a: Float32Array, b: Float32Array, rows: number, cols: number, rank: number): Float64Array {
+  const out = Float64Array.from(c);
+  for (let i = 0; i < rows; i++) for (let r = 0; r < rank; r++) for (let j = 0; j < cols; j++) out[i * cols + j]! += a[i * rank + r]! * b[r * cols + j]!;
+  return out;
+}
+
+describe('wasm SIMD low-rank kernel', () => {
+  it('emits a module WebAssembly accepts, for full blocks and every tail width', () => {
+    for (const cols of [4, 8, 12, 16, 20, 36, 4608]) for (const half of [false, true]) expect(WebAssembly.validate(kernelModule({ rank: 3, cols, half }) as Uint8Array<ArrayBuffer>)).toBe(true);
+    expect(simdSupports({ rank: 4, cols: 6, half: false })).toBe(false); // ONNX Runtime's Gemm takes those
+  });
+
+  it.each([
+    [3, 4, 1],
+    [5, 12, 5],
+    [9, 20, 16],
+    [2, 36, 64],
+    // More rows than one 256 KB tile holds (1000 rows of 1 KB floats): three tiles, the last partial.
+    [1000, 256, 4],
+  ])('float32 C[%i, %i] += A·B at rank %i matches plain maths to 1e-5', (rows, cols, rank) => {
+    const c = values(rows * cols, 1);
+    const a = values(rows * rank, 2);
+    const b = values(rank * cols, 3);
+    const want = reference(c, a, b, rows, cols, rank);
+    new SimdLowRank().add(c, a, b, rows, cols, rank);
+    let err = 0;
+    for (let i = 0; i < c.length; i++) err = Math.max(err, Math.abs(c[i]! - want[i]!));
+    expect(err).toBeLessThan(1e-5);
+  });
+
+  it('fp16 weights: every one of the 65,536 bit patterns survives widening and narrowing unchanged (NaN stays NaN)', () => {
+    const c = new Uint16Array(65536).map((_, i) => i);
+    new SimdLowRank().add(c, new Float32Array(65536 / 16), new Float32Array(16), 65536 / 16, 16, 1);
+    let changed = 0;
+    // −0 + 0·0 is +0 in IEEE arithmetic (the sum, not the conversion): the one pattern that changes.
+    expect(c[0x8000]).toBe(0);
+    for (let i = 0; i < 65536; i++) {
+      if (i === 0x8000) continue;
+      const isNaN = (i & 0x7c00) === 0x7c00 && (i & 0x3ff) !== 0;
+      if (isNaN ? !Number.isNaN(float16BitsToFloat32(c[i]!)) : c[i] !== i) changed++;
+    }
+    expect(changed).toBe(0);
+  });
+
+  it('fp16 weights: sums are rounded to nearest, ties to even, exactly as the JS conversion does (subnormals, overflow to inf)', () => {
+    const probes: number[] = [];
+    // Ties and near-ties around 1, 2048 (spacing 2) and the subnormal range; the largest half and just beyond.
+    for (const base of [1, 2048, 2 ** -20, 2 ** -15, 6e-5, 65504]) for (let k = -40; k <= 40; k++) probes.push(base + k * base * 2 ** -12);
+    probes.push(65519.99, 65520, 70000, 1e9, 2 ** -25, 2 ** -24, 3 * 2 ** -25, 1e-10);
+    const rnd = values(4000, 9);
+    for (const v of rnd) probes.push(v * 100);
+    while (probes.length % 16) probes.push(0.5);
+    const n = probes.length;
+    const b = Float32Array.from(probes, (v, i) => (i % 2 ? -v : v));
+    // One row: C = 0, A = 1, so the result is the float32 probe rounded to fp16 by the kernel.
+    const c = new Uint16Array(n);
+    new SimdLowRank().add(c, new Float32Array([1]), b, 1, n, 1);
+    const mismatches: string[] = [];
+    for (let i = 0; i < n; i++) if (c[i] !== float32ToFloat16Bits(b[i]!)) mismatches.push(`${b[i]} → ${c[i]} (JS ${float32ToFloat16Bits(b[i]!)})`);
+    expect(mismatches).toEqual([]);
+  });
+
+  it('fp16 C[40, 52] += A·B at rank 7 matches plain maths within one fp16 rounding', () => {
+    const [rows, cols, rank] = [40, 52, 7];
+    const c0 = values(rows * cols, 4);
+    const c = Uint16Array.from(c0, (v) => float32ToFloat16Bits(v));
+    const a = values(rows * rank, 5).map((v) => v * 0.1);
+    const b = values(rank * cols, 6);
+    const want = reference(Float32Array.from(c, (h) => float16BitsToFloat32(h)), a, b, rows, cols, rank);
+    new SimdLowRank().add(c, a, b, rows, cols, rank);
+    for (let i = 0; i < c.length; i++) expect(Math.abs(float16BitsToFloat32(c[i]!) - want[i]!)).toBeLessThanOrEqual(Math.abs(want[i]!) * 2 ** -11 + 2 ** -24 + 1e-7);
+  });
+});
