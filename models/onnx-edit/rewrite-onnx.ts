@@ -5,6 +5,10 @@ import { BytePool } from './byte-pool.ts';
 import { ONNX_FLOAT, ONNX_FLOAT16, type InitializerRef, type OnnxFile } from './onnx-file.ts';
 import { concat, lengthDelimited, stringField, varintField } from './wire.ts';
 
+/** Tensors at least this large count against the read-ahead (smaller ones ride along). */
+const LARGE_BYTES = 1024 * 1024;
+const LARGE_AHEAD = 1;
+
 /** Offsets in the data file are 64-byte aligned so ORT can map tensors without copying. */
 const ALIGN = 64;
 /**
@@ -55,7 +59,7 @@ export async function rewriteOnnx(src: OnnxFile, destPath: string, dataFile: str
   const pool = new BytePool();
   const out = new DataWriter(data, dataFile, pool, opts.onBytes);
   const inits = new Map([...src.initializers.values()].map((i) => [i.fieldIndex, i]));
-  // The stored initializers in graph order: their bytes are prepared one ahead of the one being
+  // The stored initializers in graph order: their bytes are prepared ahead of the one being
   // placed, so reading and converting the next overlaps the write of the last.
   const stored = src.graphFields.map((_, i) => i).filter((i) => !opts.replaceFields?.has(i) && inits.get(i) !== undefined && inits.get(i)!.source.kind !== 'typed');
   const ahead = new Map<number, Promise<Prepared>>();
@@ -76,8 +80,13 @@ export async function rewriteOnnx(src: OnnxFile, destPath: string, dataFile: str
       const init = inits.get(i);
       if (replaced) parts.push(replaced);
       else if (init && init.source.kind !== 'typed') {
+        // Up to and including the next LARGE_AHEAD large tensors: small ones (biases, norms)
+        // sit between the large ones in graph order, and counting them starved the pipeline.
         prepareAt(next);
-        prepareAt(next + 1);
+        for (let k = next + 1, large = 0; k < stored.length && large < LARGE_AHEAD; k++) {
+          prepareAt(k);
+          if (inits.get(stored[k]!)!.byteLength >= LARGE_BYTES) large++;
+        }
         next += 1;
         const prepared = await ahead.get(i)!;
         ahead.delete(i);

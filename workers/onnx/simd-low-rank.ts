@@ -19,8 +19,9 @@
  * kernel then competed with the kernel-side copies of the reads and writes.
  */
 
-/** Columns per inner block: four f32x4 accumulators. */
-const BLOCK = 16;
+/** Columns per inner block: four f32x4 accumulators (two or six to eight were no faster: spills). */
+const ACCS = 4;
+const BLOCK = ACCS * 4;
 
 export interface KernelShape {
   rank: number;
@@ -119,11 +120,13 @@ const L_AP = 6;
 const L_J = 7;
 const L_BP = 8;
 const L_CJ = 9;
-const I32_LOCALS = 6;
-const L_ACC = 10; // 4 accumulators: 10..13
-const L_AV = 14;
-const L_T0 = 15; // conversion temporaries 15..19
-const V128_LOCALS = 10;
+const L_JB = 10;
+const L_JEND = 11;
+const I32_LOCALS = 8;
+const L_ACC = 12;
+const L_AV = L_ACC + ACCS;
+const L_T0 = L_AV + 1;
+const V128_LOCALS = ACCS + 6;
 
 const get = (l: number): number[] => [op.localGet, ...uleb(l)];
 const set = (l: number): number[] => [op.localSet, ...uleb(l)];
@@ -198,37 +201,59 @@ function emitBlock(out: number[], s: KernelShape, lanes: number): void {
   }
 }
 
+/** cp and ap to the next row; r += 1. */
+function emitNextRow(out: number[], s: KernelShape, esz: number): void {
+  out.push(...get(L_CP), ...i32c(s.cols * esz), op.i32Add, ...set(L_CP));
+  out.push(...get(L_AP), ...i32c(s.rank * 4), op.i32Add, ...set(L_AP));
+  out.push(...get(L_R), ...i32c(1), op.i32Add, ...set(L_R));
+}
+
+/** Bytes of B per column panel (L1 is 32–48 KB on current x86 cores). */
+const PANEL_BYTES = 16 * 1024;
+
 /** The module: imports memory env.m, exports k(cPtr, aPtr, bPtr, rows). */
 export function kernelModule(s: KernelShape): Uint8Array {
   if (!simdSupports(s)) throw new Error(`low-rank kernel: unsupported shape rank ${s.rank}, cols ${s.cols}`);
   const esz = s.half ? 2 : 4;
   const blocks = Math.floor(s.cols / BLOCK);
   const tail = (s.cols % BLOCK) / 4;
+  const full = blocks * BLOCK;
+  // Columns per panel: the panel of B (rank × width floats) stays in L1 while every row of the
+  // tile passes over it. Row by row over all columns re-read the whole of B from L2 for each row.
+  const width = Math.max(BLOCK, Math.floor(PANEL_BYTES / (s.rank * 4 * BLOCK)) * BLOCK);
   const body: number[] = [];
-  // r = 0; cp = c; ap = a
-  body.push(...i32c(0), ...set(L_R), ...get(P_C), ...set(L_CP), ...get(P_A), ...set(L_AP));
-  body.push(op.block, 0x40, op.loop, 0x40);
-  body.push(...get(L_R), ...get(P_ROWS), op.i32GeU, op.brIf, 1);
-  body.push(...i32c(0), ...set(L_J));
+  const mul = 0x6c;
   if (blocks > 0) {
+    // for (jb = 0; jb < full; jb += width)
+    body.push(...i32c(0), ...set(L_JB));
     body.push(op.loop, 0x40);
-    // bp = b + j*4; cj = cp + j*esz
-    body.push(...get(P_B), ...get(L_J), ...i32c(4), 0x6c /* i32.mul */, op.i32Add, ...set(L_BP));
-    body.push(...get(L_CP), ...get(L_J), ...i32c(esz), 0x6c, op.i32Add, ...set(L_CJ));
-    emitBlock(body, s, 4);
-    body.push(...get(L_J), ...i32c(BLOCK), op.i32Add, ...[op.localTee, ...uleb(L_J)], ...i32c(blocks * BLOCK), op.i32LtU, op.brIf, 0);
-    body.push(op.end);
+    //   jend = min(jb + width, full)
+    body.push(...i32c(full), ...get(L_JB), ...i32c(width), op.i32Add, ...get(L_JB), ...i32c(width), op.i32Add, ...i32c(full), 0x4b /* i32.gt_u */, 0x1b /* select */, ...set(L_JEND));
+    //   for (r = 0, cp = c, ap = a; r < rows; r++)
+    body.push(...i32c(0), ...set(L_R), ...get(P_C), ...set(L_CP), ...get(P_A), ...set(L_AP));
+    body.push(op.loop, 0x40);
+    //     for (j = jb; j < jend; j += BLOCK)
+    body.push(...get(L_JB), ...set(L_J));
+    body.push(op.loop, 0x40);
+    body.push(...get(P_B), ...get(L_J), ...i32c(4), mul, op.i32Add, ...set(L_BP));
+    body.push(...get(L_CP), ...get(L_J), ...i32c(esz), mul, op.i32Add, ...set(L_CJ));
+    emitBlock(body, s, ACCS);
+    body.push(...get(L_J), ...i32c(BLOCK), op.i32Add, op.localTee, ...uleb(L_J), ...get(L_JEND), op.i32LtU, op.brIf, 0, op.end);
+    emitNextRow(body, s, esz);
+    body.push(...get(L_R), ...get(P_ROWS), op.i32LtU, op.brIf, 0, op.end);
+    body.push(...get(L_JB), ...i32c(width), op.i32Add, op.localTee, ...uleb(L_JB), ...i32c(full), op.i32LtU, op.brIf, 0, op.end);
   }
   if (tail > 0) {
-    body.push(...get(P_B), ...i32c(blocks * BLOCK * 4), op.i32Add, ...set(L_BP));
-    body.push(...get(L_CP), ...i32c(blocks * BLOCK * esz), op.i32Add, ...set(L_CJ));
+    // The last cols % 16 columns (a multiple of 4): one pass over the rows with fewer accumulators.
+    body.push(...i32c(0), ...set(L_R), ...get(P_C), ...set(L_CP), ...get(P_A), ...set(L_AP));
+    body.push(...get(P_B), ...i32c(full * 4), op.i32Add, ...set(L_BP));
+    body.push(op.loop, 0x40);
+    body.push(...get(L_CP), ...i32c(full * esz), op.i32Add, ...set(L_CJ));
     emitBlock(body, s, tail);
+    emitNextRow(body, s, esz);
+    body.push(...get(L_R), ...get(P_ROWS), op.i32LtU, op.brIf, 0, op.end);
   }
-  // next row
-  body.push(...get(L_CP), ...i32c(s.cols * esz), op.i32Add, ...set(L_CP));
-  body.push(...get(L_AP), ...i32c(s.rank * 4), op.i32Add, ...set(L_AP));
-  body.push(...get(L_R), ...i32c(1), op.i32Add, ...set(L_R));
-  body.push(op.br, 0, op.end, op.end, op.end);
+  body.push(op.end);
   const locals = vec([[...uleb(I32_LOCALS), I32], [...uleb(V128_LOCALS), V128]]);
   const func = [...locals, ...body];
   const bytes = [
