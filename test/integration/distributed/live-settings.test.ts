@@ -128,12 +128,13 @@ describe.skipIf(!HAVE_REDIS)('Settings → Distributed applied without a restart
       // Two live workers (one job slot each): two running + two waiting.
       await until(() => r.sw.slots() === 4, 10_000);
       // Generous on a loaded CI machine (other files run worker processes at the same time).
-      await until(() => attempts(r, b.id).filter((a) => a.worker && a.outcome === 'passed').length >= 4, 150_000);
+      const where = async (): Promise<unknown> => ({ switch: r.sw.state(), slots: r.sw.slots(), counts: r.engine.metrics(b.id).counts, inFlight: r.engine.metrics(b.id).inFlight, attempts: attempts(r, b.id), queued: await liveJobs().catch((e: unknown) => String(e)), workers: (await r.sw.current?.workers())?.map((w) => ({ id: w.id, job: w.currentJob, beat: w.lastHeartbeat })), procs: procs.map((p) => ({ exit: p.child.exitCode, events: p.events().slice(-6), err: p.err().slice(-600) })) });
+      await until(() => attempts(r, b.id).filter((a) => a.worker && a.outcome === 'passed').length >= 4, 150_000, where);
 
       // Switch off while jobs are in Redis (on a loaded machine the engine may not have claimed the next rows yet).
-      await until(async () => (await liveJobs()) > 0, 20_000);
+      await until(async () => (await liveJobs()) > 0, 20_000, where);
       const off = r.sw.apply(null);
-      await until(() => /waiting for \d+ remote attempt/.test(r.sw.state().applying ?? ''), 15_000);
+      await until(() => /waiting for \d+ remote attempt/.test(r.sw.state().applying ?? ''), 15_000, where);
       expect(r.sw.slots()).toBe(0); // no new row starts while switching
       await off;
       expect(r.sw.state()).toMatchObject({ active: false, error: null, applying: null });
@@ -218,10 +219,11 @@ describe.skipIf(!HAVE_REDIS)('Settings → Distributed through the app API (what
   }, 90_000);
 });
 
-async function until(pred: () => boolean | Promise<boolean>, ms = 60_000): Promise<void> {
+async function until(pred: () => boolean | Promise<boolean>, ms = 60_000, state?: () => unknown): Promise<void> {
   const t0 = Date.now();
   while (!(await pred())) {
-    if (Date.now() - t0 > ms) throw new Error('condition not reached in time');
+    // Says where things stood, so a timeout on a loaded CI machine can be told from a stall.
+    if (Date.now() - t0 > ms) throw new Error(`condition not reached in ${ms} ms${state ? `: ${JSON.stringify(await state())}` : ''}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
