@@ -74,8 +74,8 @@ describe('control operations', () => {
     expect(s.batch.state).toBe('cancelled');
     expect(s.metrics.counts.cancelled).toBe(5);
     await e.stop();
-    // 50 steps × 200 ms would be 10 s; the abort ends it at once.
-    expect(Date.now() - t0).toBeLessThan(2000);
+    // 50 steps × 200 ms would be 10 s; the abort ends it at once (generous for a loaded CI machine).
+    expect(Date.now() - t0).toBeLessThan(5000);
     const open = lib.db.prepare('SELECT COUNT(*) AS n FROM attempts WHERE outcome IS NULL').get() as { n: number };
     expect(open.n).toBe(0);
   });
