@@ -70,7 +70,7 @@ export async function runModelsStyle(argv: string[], io: CliIo, usage: string): 
     switch (action) {
       case 'import': {
         const rec = await importLora(ctx.db, ctx.dataDir, resolve(io.cwd, need(arg, 'LoRA file')), values.name);
-        out({ ok: true, lora: rec }, `Imported LoRA ${escapeTerminalText(rec.name)} (${rec.layers} layers, ${formatBytes(rec.bytes)})${rec.triggerWords.length ? `; trigger words: ${escapeTerminalText(rec.triggerWords.join(', '))}` : ''}\n`);
+        out({ ok: true, lora: rec }, `Imported LoRA ${escapeTerminalText(rec.name)} (${rec.layers} layer${rec.layers === 1 ? '' : 's'}, ${formatBytes(rec.bytes)})${rec.triggerWords.length ? `; trigger words: ${escapeTerminalText(rec.triggerWords.join(', '))}` : ''}\n`);
         return 0;
       }
       case 'list': {

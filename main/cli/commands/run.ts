@@ -18,6 +18,7 @@ import { progressLine, runExitCode, summaryTable } from '../../pipeline/headless
 import { computeRunKey, fileSha256 } from '../../pipeline/headless/run-key.ts';
 import { findBatchByRunKey, requireBatch } from '../../pipeline/ledger-api.ts';
 import { createBatchFromCsv } from '../../runtime/create-batch.ts';
+import { readCsvFile } from '../../intake/csv/parse-csv.ts';
 import { BatchConfigSchema, ThresholdsSchema, type BatchConfigInput } from '../../../preload/api.ts';
 import { createRealStages, type RealStages } from '../../pipeline/wiring.ts';
 import { packDirForLoras, parseLoraFlags } from '../../style-weights/batch-pack.ts';
@@ -155,13 +156,17 @@ export const runCommand: Command = {
       }
       const basePackId = readPackManifest(basePackDir).id;
       const loras = parseLoraFlags(values.lora ?? []);
-      const packDir = await packDirForLoras(ctx.db, ctx.dataDir, { id: basePackId, dir: basePackDir }, loras);
       const clipPackDir = values['clip-pack'] ? resolve(io.cwd, values['clip-pack']) : null;
       const overrides = parseOverrides(values);
 
       const [csvSha, refs] = await Promise.all([fileSha256(csvPath).catch(() => notFound(csvPath, 'CSV file')), loadReferenceDir(refsDir)]);
       if (refs.errors.length > 0) throw new AppError('BadInput', refs.errors.map((e) => `${e.file}: ${e.message}`).join('; '), { dir: refsDir });
       for (const w of refs.warnings) io.stderr.write(`warning: ${w.file}: ${w.message}\n`);
+      // A CSV that cannot make a batch (no prompt column and no template, not a CSV) is refused
+      // before the seconds a LoRA bake, provider probing and loading the pack take. The same
+      // parser reads it again when the batch is created.
+      await readCsvFile(csvPath, { usesTemplate: Boolean(values.template), sourceName: basename(csvPath) });
+      const packDir = await packDirForLoras(ctx.db, ctx.dataDir, { id: basePackId, dir: basePackDir }, loras);
       const runKey = await computeRunKey(
         csvSha,
         refs.references.map((r) => r.file),

@@ -118,7 +118,9 @@ describe.skipIf(!HAVE_REDIS)('Settings → Distributed applied without a restart
     const r = await rig(60_000);
     try {
       await r.sw.apply(null);
-      const rows = 20;
+      // Enough rows that the batch cannot finish before the switch back: on a loaded machine the
+      // local phase alone made 16 of 20 (the tiny pack is fast) and nothing was left in Redis.
+      const rows = 60;
       const b = r.engine.createBatch({ name: 'live', model: 'test-sdxl', config: { thresholds: { style: 0 } }, profileId: r.profile.id, profileVersion: r.profile.version, tasks: tinyRows(rows, manifest.defaults.width, manifest.defaults.steps), start: true });
       await until(() => r.engine.metrics(b.id).counts.ready >= 2);
       expect(r.sw.slots()).toBe(1);
