@@ -75,7 +75,7 @@ export async function runModelsStyle(argv: string[], io: CliIo, usage: string): 
       }
       case 'list': {
         const list = listLoras(ctx.db, ctx.dataDir);
-        out({ ok: true, loras: list }, list.length ? `${list.map((l) => `  ${escapeTerminalText(l.name).padEnd(28)} ${String(l.layers).padStart(4)} layers ${formatBytes(l.bytes).padStart(10)}  ${l.id}${l.triggerWords.length ? `  [${escapeTerminalText(l.triggerWords.join(', '))}]` : ''}`).join('\n')}\n` : 'No LoRAs imported. Add one with `assetql models lora import <file.safetensors>`.\n');
+        out({ ok: true, loras: list }, list.length ? `${list.map((l) => `  ${escapeTerminalText(l.name).padEnd(28)} ${String(l.layers).padStart(4)} layer${l.layers === 1 ? ' ' : 's'} ${formatBytes(l.bytes).padStart(10)}  ${l.id}${l.triggerWords.length ? `  [${escapeTerminalText(l.triggerWords.join(', '))}]` : ''}`).join('\n')}\n` : 'No LoRAs imported. Add one with `assetql models lora import <file.safetensors>`.\n');
         return 0;
       }
       case 'remove': {
