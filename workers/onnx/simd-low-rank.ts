@@ -19,7 +19,7 @@
  * kernel then competed with the kernel-side copies of the reads and writes.
  */
 
-/** Columns per inner block: four f32x4 accumulators (two or six to eight were no faster: spills). */
+/** Columns per inner block: four f32x4 accumulators (two were within noise; six to twelve slower: spills). */
 const ACCS = 4;
 const BLOCK = ACCS * 4;
 
