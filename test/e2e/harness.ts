@@ -136,7 +136,8 @@ export interface E2eSpec { name: string; run(ctx: E2eContext): Promise<void> }
 export async function expectOkToast(page: Page, contains: string, timeout = 60_000): Promise<string> {
   const toast = page.locator(`[data-testid="toast"].tone-ok:has-text("${contains}"), [data-testid="toast"].tone-bad`).first();
   await toast.waitFor({ timeout });
-  const text = await toast.innerText();
+  // Without the dismiss button's "✕", which in a CI log reads like a failed test.
+  const text = (await toast.innerText()).replace(/\s*✕\s*$/, '');
   const cls = (await toast.getAttribute('class')) ?? '';
   if (cls.includes('tone-bad')) throw new Error(`action failed in the UI: ${text}`);
   return text;
