@@ -12,7 +12,8 @@ const electronOnlyInShell = { name: 'electron', message: 'Only main/app/ and pre
 const ortOnlyInWorkersOnnx = { name: 'onnxruntime-node', message: 'Only workers/onnx/ may import onnxruntime-node.' };
 // Value imports main/ may take from workers/: the protocol, *-types.ts / types.ts, pure
 // small-vector colour math shared by both sides (palette merge, CIEDE2000, colour spaces; they
-// never see a pixel buffer) and where installed GPU runtimes live (paths only). Everything else
+// never see a pixel buffer), the WebAssembly byte encoding, and where installed GPU runtimes
+// live (paths only). Everything else
 // is worker code: reach it through the worker pool.
 const workersThroughProtocol = {
   // File globs (not '**/workers/**'): gitignore semantics cannot re-include a file below an
@@ -25,6 +26,8 @@ const workersThroughProtocol = {
     '!**/workers/analysis/compare.ts',
     '!**/workers/analysis/colour-space.ts',
     '!**/workers/analysis/palette.ts',
+    // WebAssembly binary encoding (bytes only), shared by the library's and the bake's kernels.
+    '!**/workers/wasm/wasm-encoding.ts',
     // Where the installed GPU runtime lives (fs/os only): main/gpu-runtime installs, ort.ts loads.
     '!**/workers/onnx/runtime-location.ts',
   ],

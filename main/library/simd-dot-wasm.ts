@@ -7,32 +7,7 @@
  * Export `dot(matPtr, qPtr, outPtr, rows, dim)`; requires dim % 16 === 0 and 16-byte aligned
  * pointers (the caller lays memory out that way).
  */
-const I32 = 0x7f;
-const V128 = 0x7b;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
+import { I32, name, section, sleb, uleb, V128, WASM_HEADER } from '../../workers/wasm/wasm-encoding.ts';
 
 const op = {
   block: [0x02, 0x40],
@@ -90,24 +65,16 @@ function body(): number[] {
   ];
 }
 
-function section(id: number, content: number[]): number[] {
-  return [id, ...uleb(content.length), ...content];
-}
-
-function str(s: string): number[] {
-  return [...uleb(s.length), ...Buffer.from(s, 'latin1')];
-}
-
 export function simdDotModuleBytes(): Uint8Array<ArrayBuffer> {
   const code = body();
   const locals = [0x02, 0x03, I32, 0x04, V128];
   const fn = [...locals, ...code];
   return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...WASM_HEADER,
     ...section(1, [0x01, 0x60, 0x05, I32, I32, I32, I32, I32, 0x00]),
     ...section(3, [0x01, 0x00]),
     ...section(5, [0x01, 0x00, 0x01]),
-    ...section(7, [0x02, ...str('mem'), 0x02, 0x00, ...str('dot'), 0x00, 0x00]),
+    ...section(7, [0x02, ...name('mem'), 0x02, 0x00, ...name('dot'), 0x00, 0x00]),
     ...section(10, [0x01, ...uleb(fn.length), ...fn]),
   ]);
 }

@@ -19,6 +19,8 @@
  * kernel then competed with the kernel-side copies of the reads and writes.
  */
 
+import { I32, name, section, sleb, uleb, V128, vec, WASM_HEADER } from '../wasm/wasm-encoding.ts';
+
 /** Columns per inner block: four f32x4 accumulators (two were within noise; six to twelve slower: spills). */
 const ACCS = 4;
 const BLOCK = ACCS * 4;
@@ -36,39 +38,7 @@ export function simdSupports(s: KernelShape): boolean {
 
 export type Kernel = (cPtr: number, aPtr: number, bPtr: number, rows: number) => void;
 
-// ── wasm encoding helpers ──────────────────────────────────────────────────────────────────────
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const name = (s: string): number[] => [...uleb(s.length), ...Buffer.from(s, 'utf8')];
-
 // Opcodes (core and the 0xFD SIMD prefix), named as in the spec.
-const I32 = 0x7f;
-const V128 = 0x7b;
 const op = {
   block: 0x02,
   loop: 0x03,
@@ -257,7 +227,7 @@ export function kernelModule(s: KernelShape): Uint8Array {
   const locals = vec([[...uleb(I32_LOCALS), I32], [...uleb(V128_LOCALS), V128]]);
   const func = [...locals, ...body];
   const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...WASM_HEADER,
     ...section(1, vec([[0x60, ...vec([[I32], [I32], [I32], [I32]]), 0]])),
     ...section(2, vec([[...name('env'), ...name('m'), 0x02, 0x00, 0x01]])),
     ...section(3, vec([[0]])),
