@@ -1,27 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { float16BitsToFloat32, float32ToFloat16Bits } from '../../../workers/onnx/float16.ts';
 import { kernelModule, SimdLowRank, simdSupports } from '../../../workers/onnx/simd-low-rank.ts';
+import { reference, values } from './low-rank-reference.ts';
 
 /**
  * The generated wasm SIMD kernel against plain maths (float64 sums) and against the JS fp16
  * conversions, which are the reference for the kernel's in-register ones.
  */
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 32 - 0.5;
-  }
-  return out;
-}
-
-function reference(c: ArrayLike<number>, a: Float32Array, b: Float32Array, rows: number, cols: number, rank: number): Float64Array {
-  const out = Float64Array.from(c);
-  for (let i = 0; i < rows; i++) for (let r = 0; r < rank; r++) for (let j = 0; j < cols; j++) out[i * cols + j]! += a[i * rank + r]! * b[r * cols + j]!;
-  return out;
-}
-
 describe('wasm SIMD low-rank kernel', () => {
   it('emits a module WebAssembly accepts, for full blocks and every tail width', () => {
     for (const cols of [4, 8, 12, 16, 20, 36, 4608]) for (const half of [false, true]) expect(WebAssembly.validate(kernelModule({ rank: 3, cols, half }) as Uint8Array<ArrayBuffer>)).toBe(true);

@@ -8,6 +8,7 @@ import { NamedGraph } from '../../../models/test-pack/named-graph.ts';
 import { gatherParam, scatterParam, type WeightTarget } from '../../../models/weights/weight-target.ts';
 import { lowRankAdd, releaseLowRankSessions } from '../../../workers/onnx/low-rank-add.ts';
 import { encodeFloat16Into, float16BitsToFloat32, float32ToFloat16Bits, fromFloat16Array, toFloat16Array } from '../../../workers/onnx/float16.ts';
+import { reference, values } from './low-rank-reference.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -17,25 +18,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Deterministic values in [-1, 1). */
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
-
-/** C + A·B with plain loops, in float64. */
-function reference(c: ArrayLike<number>, a: Float32Array, b: Float32Array, rows: number, cols: number, rank: number): Float64Array {
-  const out = Float64Array.from(c);
-  for (let o = 0; o < rows; o++) for (let j = 0; j < cols; j++) for (let r = 0; r < rank; r++) out[o * cols + j]! += a[o * rank + r]! * b[r * cols + j]!;
-  return out;
-}
-
-describe('low-rank update (ONNX Runtime Gemm)', () => {
+describe('low-rank update (SIMD kernel; ONNX Runtime Gemm for other shapes)', () => {
   afterAll(releaseLowRankSessions);
 
   it.each([
