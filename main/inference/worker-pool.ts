@@ -187,4 +187,3 @@ export class WorkerPool {
     slot.worker.postMessage(msg);
   }
 }
-

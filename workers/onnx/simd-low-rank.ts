@@ -13,10 +13,8 @@
  * unrolled. No npm package offers a SIMD low-rank update; a WAT toolchain would be a build step
  * for one function.
  *
- * Measured (2-core VM, `npm run bench -- --filter weights`, same run): the 216 MB fp32 bake at
- * 781–839 MB/s against 348–480 MB/s on ORT's Gemm; fp16 310–413 against 328–333 MB/s. A second
- * thread for the kernel (weights moved there and back) was tried and was slower on 2 cores: the
- * kernel then competed with the kernel-side copies of the reads and writes.
+ * Measured figures and what was tried and dropped (a second thread, FMA, more accumulators):
+ * docs/style-weights.md, "Throughput and memory".
  */
 
 import { I32, name, section, sleb, uleb, V128, vec, WASM_HEADER } from '../wasm/wasm-encoding.ts';
@@ -40,19 +38,19 @@ export type Kernel = (cPtr: number, aPtr: number, bPtr: number, rows: number) =>
 
 // Opcodes (core and the 0xFD SIMD prefix), named as in the spec.
 const op = {
-  block: 0x02,
   loop: 0x03,
   end: 0x0b,
-  br: 0x0c,
   brIf: 0x0d,
+  select: 0x1b,
   localGet: 0x20,
   localSet: 0x21,
   localTee: 0x22,
   f32Load: 0x2a,
   i32Const: 0x41,
-  i32GeU: 0x4f,
   i32LtU: 0x49,
+  i32GtU: 0x4b,
   i32Add: 0x6a,
+  i32Mul: 0x6c,
 };
 const simd = (code: number): number[] => [0xfd, ...uleb(code)];
 const S = {
@@ -182,7 +180,7 @@ function emitNextRow(out: number[], s: KernelShape, esz: number): void {
 const PANEL_BYTES = 16 * 1024;
 
 /** The module: imports memory env.m, exports k(cPtr, aPtr, bPtr, rows). */
-export function kernelModule(s: KernelShape): Uint8Array {
+export function kernelModule(s: KernelShape): Uint8Array<ArrayBuffer> {
   if (!simdSupports(s)) throw new Error(`low-rank kernel: unsupported shape rank ${s.rank}, cols ${s.cols}`);
   const esz = s.half ? 2 : 4;
   const blocks = Math.floor(s.cols / BLOCK);
@@ -192,21 +190,20 @@ export function kernelModule(s: KernelShape): Uint8Array {
   // tile passes over it. Row by row over all columns re-read the whole of B from L2 for each row.
   const width = Math.max(BLOCK, Math.floor(PANEL_BYTES / (s.rank * 4 * BLOCK)) * BLOCK);
   const body: number[] = [];
-  const mul = 0x6c;
   if (blocks > 0) {
     // for (jb = 0; jb < full; jb += width)
     body.push(...i32c(0), ...set(L_JB));
     body.push(op.loop, 0x40);
     //   jend = min(jb + width, full)
-    body.push(...i32c(full), ...get(L_JB), ...i32c(width), op.i32Add, ...get(L_JB), ...i32c(width), op.i32Add, ...i32c(full), 0x4b /* i32.gt_u */, 0x1b /* select */, ...set(L_JEND));
+    body.push(...i32c(full), ...get(L_JB), ...i32c(width), op.i32Add, ...get(L_JB), ...i32c(width), op.i32Add, ...i32c(full), op.i32GtU, op.select, ...set(L_JEND));
     //   for (r = 0, cp = c, ap = a; r < rows; r++)
     body.push(...i32c(0), ...set(L_R), ...get(P_C), ...set(L_CP), ...get(P_A), ...set(L_AP));
     body.push(op.loop, 0x40);
     //     for (j = jb; j < jend; j += BLOCK)
     body.push(...get(L_JB), ...set(L_J));
     body.push(op.loop, 0x40);
-    body.push(...get(P_B), ...get(L_J), ...i32c(4), mul, op.i32Add, ...set(L_BP));
-    body.push(...get(L_CP), ...get(L_J), ...i32c(esz), mul, op.i32Add, ...set(L_CJ));
+    body.push(...get(P_B), ...get(L_J), ...i32c(4), op.i32Mul, op.i32Add, ...set(L_BP));
+    body.push(...get(L_CP), ...get(L_J), ...i32c(esz), op.i32Mul, op.i32Add, ...set(L_CJ));
     emitBlock(body, s, ACCS);
     body.push(...get(L_J), ...i32c(BLOCK), op.i32Add, op.localTee, ...uleb(L_J), ...get(L_JEND), op.i32LtU, op.brIf, 0, op.end);
     emitNextRow(body, s, esz);
@@ -234,75 +231,54 @@ export function kernelModule(s: KernelShape): Uint8Array {
     ...section(7, vec([[...name('k'), 0x00, 0x00]])),
     ...section(10, vec([[...uleb(func.length), ...func]])),
   ];
-  return new Uint8Array(bytes);
-}
-
-/**
- * C += A·B over row tiles of about `tileBytes`, each copied into wasm memory as
- * [B | A tile | C tile], updated by `kernel` and copied back while in cache.
- */
-export function runTiles(memory: WebAssembly.Memory, kernel: Kernel, c: Uint8Array, half: boolean, a: Float32Array, b: Float32Array, rows: number, cols: number, rank: number, tileBytes: number): void {
-  const esz = half ? 2 : 4;
-  const tile = Math.max(1, Math.min(rows, Math.floor(tileBytes / (cols * esz))));
-  const aOff = Math.ceil(b.byteLength / 16) * 16;
-  const cOff = Math.ceil((aOff + tile * rank * 4) / 16) * 16;
-  const need = cOff + tile * cols * esz;
-  if (need > memory.buffer.byteLength) memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
-  const heap = memory.buffer;
-  new Float32Array(heap, 0, b.length).set(b);
-  const aView = new Float32Array(heap, aOff, tile * rank);
-  const cView = new Uint8Array(heap, cOff, tile * cols * esz);
-  for (let r0 = 0; r0 < rows; r0 += tile) {
-    const n = Math.min(tile, rows - r0);
-    aView.set(a.subarray(r0 * rank, (r0 + n) * rank));
-    const part = c.subarray(r0 * cols * esz, (r0 + n) * cols * esz);
-    cView.set(part);
-    kernel(cOff, aOff, 0, n);
-    part.set(cView.subarray(0, part.length));
-  }
-}
-
-/** Compiled kernels by shape, shared by every caller in this thread (compiling is the costly part). */
-const modules = new Map<string, WebAssembly.Module>();
-
-export function shapeKey(s: KernelShape): string {
-  return `${s.rank}:${s.cols}:${s.half ? 16 : 32}`;
-}
-
-export function compiledKernel(s: KernelShape): WebAssembly.Module {
-  const key = shapeKey(s);
-  let m = modules.get(key);
-  if (!m) {
-    m = new WebAssembly.Module(kernelModule(s) as Uint8Array<ArrayBuffer>);
-    // A bake meets a handful of shapes; keep the cache bounded all the same.
-    if (modules.size >= 64) modules.clear();
-    modules.set(key, m);
-  }
-  return m;
+  return Uint8Array.from(bytes);
 }
 
 /** C bytes per tile: with B and the A tile it stays within a core's L2 cache. */
-export const TILE_BYTES = 256 * 1024;
+const TILE_BYTES = 256 * 1024;
 
-/** Kernels instantiated on one wasm memory, by shape. */
+/** Kernels instantiated on one wasm memory, by shape (a bake meets a handful of shapes). */
 export class SimdLowRank {
   private readonly memory = new WebAssembly.Memory({ initial: 1 });
   private readonly kernels = new Map<string, Kernel>();
 
-  constructor(private readonly tileBytes = TILE_BYTES) {}
-
-  /** C += A·B in place: C [rows, cols] (f32 values or f16 bits), A [rows, rank], B [rank, cols]. */
+  /**
+   * C += A·B in place: C [rows, cols] (f32 values or f16 bits), A [rows, rank], B [rank, cols].
+   * C goes through in row tiles, each copied into wasm memory as [B | A tile | C tile], updated
+   * and copied back while in cache.
+   */
   add(c: Float32Array | Uint16Array, a: Float32Array, b: Float32Array, rows: number, cols: number, rank: number): void {
     const half = c instanceof Uint16Array;
-    const shape = { rank, cols, half };
-    const key = shapeKey(shape);
+    const kernel = this.kernel({ rank, cols, half });
+    const esz = half ? 2 : 4;
+    const tile = Math.max(1, Math.min(rows, Math.floor(TILE_BYTES / (cols * esz))));
+    const aOff = Math.ceil(b.byteLength / 16) * 16;
+    const cOff = Math.ceil((aOff + tile * rank * 4) / 16) * 16;
+    const need = cOff + tile * cols * esz;
+    if (need > this.memory.buffer.byteLength) this.memory.grow(Math.ceil((need - this.memory.buffer.byteLength) / 65536));
+    const heap = this.memory.buffer;
+    new Float32Array(heap, 0, b.length).set(b);
+    const aView = new Float32Array(heap, aOff, tile * rank);
+    const cView = new Uint8Array(heap, cOff, tile * cols * esz);
+    const cBytes = new Uint8Array(c.buffer, c.byteOffset, c.byteLength);
+    for (let r0 = 0; r0 < rows; r0 += tile) {
+      const n = Math.min(tile, rows - r0);
+      aView.set(a.subarray(r0 * rank, (r0 + n) * rank));
+      const part = cBytes.subarray(r0 * cols * esz, (r0 + n) * cols * esz);
+      cView.set(part);
+      kernel(cOff, aOff, 0, n);
+      part.set(cView.subarray(0, part.length));
+    }
+  }
+
+  private kernel(shape: KernelShape): Kernel {
+    const key = `${shape.rank}:${shape.cols}:${shape.half ? 16 : 32}`;
     let k = this.kernels.get(key);
     if (!k) {
-      k = new WebAssembly.Instance(compiledKernel(shape), { env: { m: this.memory } }).exports['k'] as Kernel;
-      if (this.kernels.size >= 64) this.kernels.clear();
+      k = new WebAssembly.Instance(new WebAssembly.Module(kernelModule(shape)), { env: { m: this.memory } }).exports['k'] as Kernel;
+      if (this.kernels.size >= 64) this.kernels.clear(); // bounded all the same
       this.kernels.set(key, k);
     }
-    runTiles(this.memory, k, new Uint8Array(c.buffer, c.byteOffset, c.byteLength), half, a, b, rows, cols, rank, this.tileBytes);
+    return k;
   }
 }
-
