@@ -2,12 +2,15 @@ import { open, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { toFloat16Array } from '../../workers/onnx/float16.ts';
 import { BytePool } from './byte-pool.ts';
+import { ReadAhead } from './read-ahead.ts';
 import { ONNX_FLOAT, ONNX_FLOAT16, type InitializerRef, type OnnxFile } from './onnx-file.ts';
 import { concat, lengthDelimited, stringField, varintField } from './wire.ts';
 
-/** Tensors at least this large count against the read-ahead (smaller ones ride along). */
-const LARGE_BYTES = 1024 * 1024;
-const LARGE_AHEAD = 1;
+/**
+ * Bytes of tensors read ahead or waiting to be written, at most (plus one tensor when a single
+ * one is larger): a few SDXL weights, whatever the size of the model.
+ */
+const PIPELINE_BYTES = 32 * 1024 * 1024;
 
 /** Offsets in the data file are 64-byte aligned so ORT can map tensors without copying. */
 const ALIGN = 64;
@@ -51,25 +54,32 @@ export interface RewriteResult {
 
 /**
  * Writes `src` as `destPath` with every raw weight moved to `<dir>/<dataFile>` (ONNX external
- * data). Weights stream one tensor at a time, so memory holds the graph plus one tensor; every
- * graph field this code does not touch is copied byte for byte.
+ * data). Weights stream through in graph order, so memory holds the graph plus the tensors within
+ * PIPELINE_BYTES; every graph field this code does not touch is copied byte for byte.
  */
 export async function rewriteOnnx(src: OnnxFile, destPath: string, dataFile: string, opts: RewriteOptions = {}): Promise<RewriteResult> {
+  return src.withDataOpen(() => rewriteStreaming(src, destPath, dataFile, opts));
+}
+
+/**
+ * One pool for every rewrite in the process: a bake's buffers are wasm memories whose pages the
+ * next bake reuses instead of faulting in fresh ones (the pool drops them when idle).
+ */
+const POOL = new BytePool();
+
+async function rewriteStreaming(src: OnnxFile, destPath: string, dataFile: string, opts: RewriteOptions): Promise<RewriteResult> {
   const data = await open(join(dirname(destPath), dataFile), 'w');
-  const pool = new BytePool();
+  const pool = POOL;
   const out = new DataWriter(data, dataFile, pool, opts.onBytes);
   const inits = new Map([...src.initializers.values()].map((i) => [i.fieldIndex, i]));
-  // The stored initializers in graph order: their bytes are prepared ahead of the one being
-  // placed, so reading and converting the next overlaps the write of the last.
+  // The stored initializers in graph order, prepared (read, patched) ahead of the one being
+  // placed while earlier ones are written, within PIPELINE_BYTES.
   const stored = src.graphFields.map((_, i) => i).filter((i) => !opts.replaceFields?.has(i) && inits.get(i) !== undefined && inits.get(i)!.source.kind !== 'typed');
-  const ahead = new Map<number, Promise<Prepared>>();
-  const prepareAt = (k: number): void => {
-    const i = stored[k];
-    if (i === undefined || ahead.has(i)) return;
-    const p = prepare(src, inits.get(i)!, pool, opts.patch);
-    p.catch(() => undefined); // awaited in order below; this only keeps a failure ahead from being "unhandled"
-    ahead.set(i, p);
-  };
+  const reads = new ReadAhead(
+    stored.map((i) => inits.get(i)!.byteLength),
+    (k) => prepare(src, inits.get(stored[k]!)!, pool, opts.patch),
+    PIPELINE_BYTES,
+  );
   const parts: Uint8Array[] = [];
   let patched = 0;
   let next = 0;
@@ -80,32 +90,29 @@ export async function rewriteOnnx(src: OnnxFile, destPath: string, dataFile: str
       const init = inits.get(i);
       if (replaced) parts.push(replaced);
       else if (init && init.source.kind !== 'typed') {
-        // Up to and including the next LARGE_AHEAD large tensors: small ones (biases, norms)
-        // sit between the large ones in graph order, and counting them starved the pipeline.
-        prepareAt(next);
-        for (let k = next + 1, large = 0; k < stored.length && large < LARGE_AHEAD; k++) {
-          prepareAt(k);
-          if (inits.get(stored[k]!)!.byteLength >= LARGE_BYTES) large++;
-        }
-        next += 1;
-        const prepared = await ahead.get(i)!;
-        ahead.delete(i);
+        const prepared = await reads.take(next++, () => out.flush());
+        const release = (): void => reads.release(init.byteLength);
         if (prepared.patched) patched += 1;
-        if (prepared.bytes === null) parts.push(src.bytes.subarray(f.start, f.end));
-        else if (init.byteLength < INLINE_BELOW) parts.push(inlineTensor(init.name, init.dims, init.dataType, prepared.bytes));
-        else parts.push(out.tensor(init.name, init.dims, init.dataType, prepared.bytes, prepared.owned));
+        if (prepared.bytes === null) {
+          parts.push(src.bytes.subarray(f.start, f.end));
+          release();
+        } else if (init.byteLength < INLINE_BELOW) {
+          parts.push(inlineTensor(init.name, init.dims, init.dataType, prepared.bytes));
+          release();
+        } else parts.push(out.tensor(init.name, init.dims, init.dataType, prepared.bytes, prepared.owned, release));
       } else parts.push(src.bytes.subarray(f.start, f.end));
-      // Bounds memory: at most one tensor being prepared ahead and one being written.
-      await out.drain();
+      out.check();
     }
     for (const extra of opts.appendFields ?? []) parts.push(extra);
     for (const n of opts.addInitializers ?? []) {
       parts.push(out.tensor(n.name, n.dims, n.dataType, encodeValues(n.values, n.dataType, n.name)));
-      await out.drain();
+      // Added tensors are encoded here, not read ahead: one at a time.
+      await out.settle();
+      out.check();
     }
     await out.finish();
   } finally {
-    await Promise.all([...ahead.values()].map((p) => p.catch(() => undefined)));
+    await reads.settle();
     await out.settle();
     await data.close();
   }
@@ -155,16 +162,18 @@ const GATHER_FLUSH = 8 * 1024 * 1024;
 /**
  * Appends tensors to the external data file with few, large, positioned writes: small tensors are
  * gathered into one buffer, large ones are written straight from the caller's buffer while the
- * caller reads and converts the next one (at most one write in flight). Alignment gaps are left
+ * caller reads and converts the next ones. Writes run one after another, in order; the caller
+ * bounds how many are pending (each reports when its bytes are written). Alignment gaps are left
  * as holes, which read back as zeros.
  */
 class DataWriter {
   offset = 0;
   private gathered: Uint8Array[] = [];
+  private gatheredDone: Array<() => void> = [];
   private gatherStart = 0;
   private gatherEnd = 0;
-  /** Pending writes, oldest first; each settles (never rejects) when its bytes are written. */
-  private writes: Array<Promise<void>> = [];
+  /** The last write queued; settles (never rejects) when every write before it is done. */
+  private tail: Promise<void> = Promise.resolve();
   private failed: unknown = null;
 
   constructor(
@@ -176,20 +185,22 @@ class DataWriter {
 
   /**
    * Places the bytes (written soon, not yet) and returns the TensorProto field that points at
-   * them. `owned` bytes go back to the pool once written.
+   * them. `owned` bytes go back to the pool once written; `written` runs then (also on failure).
    */
-  tensor(name: string, dims: number[], dataType: number, bytes: Uint8Array, owned = false): Uint8Array {
+  tensor(name: string, dims: number[], dataType: number, bytes: Uint8Array, owned = false, written?: () => void): Uint8Array {
     const at = this.offset + ((ALIGN - (this.offset % ALIGN)) % ALIGN);
     this.offset = at + bytes.length;
     if (bytes.length < GATHER_BELOW) {
       if (this.gathered.length === 0) this.gatherStart = at;
       else if (at > this.gatherEnd) this.gathered.push(new Uint8Array(at - this.gatherEnd));
       this.gathered.push(bytes);
+      if (written) this.gatheredDone.push(written);
       this.gatherEnd = this.offset;
+      if (this.gatherEnd - this.gatherStart >= GATHER_FLUSH) this.flush();
     } else {
       // A gathered run must stay contiguous (only alignment padding inside it): write it first.
-      this.flushGathered();
-      this.queue(bytes, at, owned);
+      this.flush();
+      this.queue(bytes, at, owned, written ? [written] : []);
     }
     this.onBytes?.(bytes.length);
     const entry = (k: string, v: string): Uint8Array => lengthDelimited(13, concat([stringField(1, k), stringField(2, v)]));
@@ -205,46 +216,46 @@ class DataWriter {
     return lengthDelimited(5, tensor);
   }
 
-  /** Waits until at most one write is pending (flushing the gathered small tensors when due). */
-  async drain(): Promise<void> {
-    if (this.gatherEnd - this.gatherStart >= GATHER_FLUSH) this.flushGathered();
-    while (this.writes.length > 1) await this.writes.shift();
+  /** Throws the first write error, if any. */
+  check(): void {
     if (this.failed) throw this.failed;
   }
 
   /** Writes everything placed so far. */
   async finish(): Promise<void> {
-    this.flushGathered();
+    this.flush();
     await this.settle();
-    if (this.failed) throw this.failed;
+    this.check();
   }
 
-  /** Waits for every started write (also after an error elsewhere, before the file is closed). */
+  /** Waits for every queued write (also after an error elsewhere, before the file is closed). */
   async settle(): Promise<void> {
-    while (this.writes.length > 0) await this.writes.shift();
+    await this.tail;
   }
 
-  private flushGathered(): void {
+  /** Queues the gathered small tensors as one write. */
+  flush(): void {
     if (this.gathered.length === 0) return;
     const bytes = this.gathered.length === 1 ? this.gathered[0]! : concat(this.gathered);
-    this.queue(bytes, this.gatherStart, false);
+    this.queue(bytes, this.gatherStart, false, this.gatheredDone);
     this.gathered = [];
+    this.gatheredDone = [];
     this.gatherEnd = this.gatherStart = 0;
   }
 
   /** Writes run one after another, in order, without blocking the caller; the first error is kept. */
-  private queue(bytes: Uint8Array, at: number, owned: boolean): void {
-    const prev = this.writes[this.writes.length - 1] ?? Promise.resolve();
-    this.writes.push(
-      prev
-        .then(async () => {
-          if (!this.failed) await writeAll(this.fh, bytes, at);
-          if (owned) this.pool.give(bytes);
-        })
-        .catch((err: unknown) => {
-          this.failed ??= err;
-        }),
-    );
+  private queue(bytes: Uint8Array, at: number, owned: boolean, done: Array<() => void>): void {
+    this.tail = this.tail
+      .then(async () => {
+        if (!this.failed) await writeAll(this.fh, bytes, at);
+        if (owned) this.pool.give(bytes);
+      })
+      .catch((err: unknown) => {
+        this.failed ??= err;
+      })
+      .finally(() => {
+        for (const d of done) d();
+      });
   }
 }
 

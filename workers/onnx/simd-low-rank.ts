@@ -17,6 +17,7 @@
  * docs/style-weights.md, "Throughput and memory".
  */
 
+import { KERNEL_SCRATCH, kernelMemoryOf } from '../wasm/kernel-buffer.ts';
 import { I32, name, section, sleb, uleb, V128, vec, WASM_HEADER } from '../wasm/wasm-encoding.ts';
 
 /** Columns per inner block: four f32x4 accumulators (two were within noise; six to twelve slower: spills). */
@@ -237,47 +238,74 @@ export function kernelModule(s: KernelShape): Uint8Array<ArrayBuffer> {
 /** C bytes per tile: with B and the A tile it stays within a core's L2 cache. */
 const TILE_BYTES = 256 * 1024;
 
-/** Kernels instantiated on one wasm memory, by shape (a bake meets a handful of shapes). */
+const align16 = (n: number): number => Math.ceil(n / 16) * 16;
+
+/** Kernels by shape, instantiated on each wasm memory they run in (a bake meets a handful of shapes). */
 export class SimdLowRank {
+  /** For C that is not in a kernel buffer: tiles are copied in and out of this one. */
   private readonly memory = new WebAssembly.Memory({ initial: 1 });
-  private readonly kernels = new Map<string, Kernel>();
+  private readonly modules = new Map<string, WebAssembly.Module>();
+  private readonly instances = new WeakMap<WebAssembly.Memory, Map<string, Kernel>>();
 
   /**
    * C += A·B in place: C [rows, cols] (f32 values or f16 bits), A [rows, rank], B [rank, cols].
-   * C goes through in row tiles, each copied into wasm memory as [B | A tile | C tile], updated
-   * and copied back while in cache.
+   * C goes through in row tiles of about 256 KB (every column panel of B sweeps a tile while it is
+   * in cache). When C lives in a kernel buffer (kernel-buffer.ts: the bake reads the weights into
+   * one) the kernel runs on it where it is, with B and each A tile in the buffer's scratch; else
+   * each tile is copied into this object's memory as [B | A tile | C tile] and back.
    */
   add(c: Float32Array | Uint16Array, a: Float32Array, b: Float32Array, rows: number, cols: number, rank: number): void {
     const half = c instanceof Uint16Array;
-    const kernel = this.kernel({ rank, cols, half });
+    const shape = { rank, cols, half };
     const esz = half ? 2 : 4;
     const tile = Math.max(1, Math.min(rows, Math.floor(TILE_BYTES / (cols * esz))));
-    const aOff = Math.ceil(b.byteLength / 16) * 16;
-    const cOff = Math.ceil((aOff + tile * rank * 4) / 16) * 16;
-    const need = cOff + tile * cols * esz;
+    const aOff = align16(b.byteLength);
+    const scratch = align16(aOff + tile * rank * 4);
+    const own = kernelMemoryOf(c);
+    if (own && scratch <= KERNEL_SCRATCH) {
+      const heap = own.buffer;
+      new Float32Array(heap, 0, b.length).set(b);
+      const aView = new Float32Array(heap, aOff, tile * rank);
+      const kernel = this.kernel(shape, own);
+      for (let r0 = 0; r0 < rows; r0 += tile) {
+        const n = Math.min(tile, rows - r0);
+        aView.set(a.subarray(r0 * rank, (r0 + n) * rank));
+        kernel(c.byteOffset + r0 * cols * esz, aOff, 0, n);
+      }
+      return;
+    }
+    const need = scratch + tile * cols * esz;
     if (need > this.memory.buffer.byteLength) this.memory.grow(Math.ceil((need - this.memory.buffer.byteLength) / 65536));
     const heap = this.memory.buffer;
     new Float32Array(heap, 0, b.length).set(b);
     const aView = new Float32Array(heap, aOff, tile * rank);
-    const cView = new Uint8Array(heap, cOff, tile * cols * esz);
+    const cView = new Uint8Array(heap, scratch, tile * cols * esz);
     const cBytes = new Uint8Array(c.buffer, c.byteOffset, c.byteLength);
+    const kernel = this.kernel(shape, this.memory);
     for (let r0 = 0; r0 < rows; r0 += tile) {
       const n = Math.min(tile, rows - r0);
       aView.set(a.subarray(r0 * rank, (r0 + n) * rank));
       const part = cBytes.subarray(r0 * cols * esz, (r0 + n) * cols * esz);
       cView.set(part);
-      kernel(cOff, aOff, 0, n);
+      kernel(scratch, aOff, 0, n);
       part.set(cView.subarray(0, part.length));
     }
   }
 
-  private kernel(shape: KernelShape): Kernel {
+  private kernel(shape: KernelShape, memory: WebAssembly.Memory): Kernel {
     const key = `${shape.rank}:${shape.cols}:${shape.half ? 16 : 32}`;
-    let k = this.kernels.get(key);
+    let module = this.modules.get(key);
+    if (!module) {
+      if (this.modules.size >= 64) this.modules.clear(); // bounded all the same
+      module = new WebAssembly.Module(kernelModule(shape));
+      this.modules.set(key, module);
+    }
+    let byShape = this.instances.get(memory);
+    if (!byShape) this.instances.set(memory, (byShape = new Map()));
+    let k = byShape.get(key);
     if (!k) {
-      k = new WebAssembly.Instance(new WebAssembly.Module(kernelModule(shape)), { env: { m: this.memory } }).exports['k'] as Kernel;
-      if (this.kernels.size >= 64) this.kernels.clear(); // bounded all the same
-      this.kernels.set(key, k);
+      k = new WebAssembly.Instance(module, { env: { m: memory } }).exports['k'] as Kernel;
+      byShape.set(key, k);
     }
     return k;
   }

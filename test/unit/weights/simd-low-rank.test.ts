@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { float16BitsToFloat32, float32ToFloat16Bits } from '../../../workers/onnx/float16.ts';
 import { kernelModule, SimdLowRank, simdSupports } from '../../../workers/onnx/simd-low-rank.ts';
+import { KERNEL_SCRATCH, kernelBuffer } from '../../../workers/wasm/kernel-buffer.ts';
 import { reference, values } from './low-rank-reference.ts';
 
 /**
@@ -72,5 +73,46 @@ describe('wasm SIMD low-rank kernel', () => {
     const want = reference(Float32Array.from(c, (h) => float16BitsToFloat32(h)), a, b, rows, cols, rank);
     new SimdLowRank().add(c, a, b, rows, cols, rank);
     for (let i = 0; i < c.length; i++) expect(Math.abs(float16BitsToFloat32(c[i]!) - want[i]!)).toBeLessThanOrEqual(Math.abs(want[i]!) * 2 ** -11 + 2 ** -24 + 1e-7);
+  });
+
+  it.each([false, true])('updates C where it lies when C is in a kernel buffer (half: %s), with B in the buffer\'s scratch', (half) => {
+    // 700 rows of 384 columns: several 256 KB tiles, the last one partial.
+    const [rows, cols, rank] = [700, 384, 12];
+    const esz = half ? 2 : 4;
+    const buf = kernelBuffer(rows * cols * esz)!;
+    expect(buf.byteOffset).toBe(KERNEL_SCRATCH);
+    const c0 = values(rows * cols, 21);
+    const c = half ? new Uint16Array(buf.buffer, buf.byteOffset, rows * cols) : new Float32Array(buf.buffer, buf.byteOffset, rows * cols);
+    if (c instanceof Uint16Array) c.set(Uint16Array.from(c0, (v) => float32ToFloat16Bits(v)));
+    else c.set(c0);
+    const a = values(rows * rank, 22).map((v) => v * 0.1);
+    const b = values(rank * cols, 23);
+    const start = Float32Array.from(c, (v) => (half ? float16BitsToFloat32(v) : v));
+    const want = reference(start, a, b, rows, cols, rank);
+    new SimdLowRank().add(c, a, b, rows, cols, rank);
+    // In place: the kernel put B at the start of the buffer's own memory (the copying path would not).
+    expect(Array.from(new Float32Array(buf.buffer, 0, b.length))).toEqual(Array.from(b));
+    let outside = 0;
+    for (let i = 0; i < c.length; i++) {
+      const got = half ? float16BitsToFloat32(c[i]!) : c[i]!;
+      if (Math.abs(got - want[i]!) > (half ? Math.abs(want[i]!) * 2 ** -11 + 2 ** -24 + 1e-6 : 1e-5)) outside++;
+    }
+    expect(outside).toBe(0);
+  });
+
+  it('copies tiles instead when the factors do not fit the kernel buffer\'s scratch', () => {
+    // B of rank 512 × 4096 columns is 8 MB: with an A tile it overflows the scratch.
+    const [rows, cols, rank] = [4, 4096, 512];
+    const buf = kernelBuffer(rows * cols * 4)!;
+    const c = new Float32Array(buf.buffer, buf.byteOffset, rows * cols);
+    c.set(values(rows * cols, 31));
+    const a = values(rows * rank, 32).map((v) => v * 0.01);
+    const b = values(rank * cols, 33);
+    const want = reference(Float32Array.from(c), a, b, rows, cols, rank);
+    new SimdLowRank().add(c, a, b, rows, cols, rank);
+    expect(new Float32Array(buf.buffer, 0, 16).every((v) => v === 0)).toBe(true); // scratch untouched
+    let err = 0;
+    for (let i = 0; i < c.length; i++) err = Math.max(err, Math.abs(c[i]! - want[i]!));
+    expect(err).toBeLessThan(1e-4);
   });
 });
