@@ -98,6 +98,7 @@ function transpose(m: Float32Array, rows: number, cols: number): Float32Array {
 export async function releaseLowRankSessions(): Promise<void> {
   const all = [...sessions.values()];
   sessions.clear();
+  simd?.close();
   simd = null;
   await Promise.all(all.map(async (p) => (await p.catch(() => null))?.release()));
 }

@@ -18,6 +18,7 @@
  */
 
 import { KERNEL_SCRATCH, kernelMemoryOf } from '../wasm/kernel-buffer.ts';
+import { defaultKernelHelpers, KernelThreads, type KernelRange } from './kernel-threads.ts';
 import { I32, name, section, sleb, uleb, V128, vec, WASM_HEADER } from '../wasm/wasm-encoding.ts';
 
 /** Columns per inner block: four f32x4 accumulators (two were within noise; six to twelve slower: spills). */
@@ -180,7 +181,7 @@ function emitNextRow(out: number[], s: KernelShape, esz: number): void {
 /** Bytes of B per column panel (L1 is 32–48 KB on current x86 cores). */
 const PANEL_BYTES = 16 * 1024;
 
-/** The module: imports memory env.m, exports k(cPtr, aPtr, bPtr, rows). */
+/** The module: imports shared memory env.m, exports k(cPtr, aPtr, bPtr, rows). */
 export function kernelModule(s: KernelShape): Uint8Array<ArrayBuffer> {
   if (!simdSupports(s)) throw new Error(`low-rank kernel: unsupported shape rank ${s.rank}, cols ${s.cols}`);
   const esz = s.half ? 2 : 4;
@@ -227,7 +228,9 @@ export function kernelModule(s: KernelShape): Uint8Array<ArrayBuffer> {
   const bytes = [
     ...WASM_HEADER,
     ...section(1, vec([[0x60, ...vec([[I32], [I32], [I32], [I32]]), 0]])),
-    ...section(2, vec([[...name('env'), ...name('m'), 0x02, 0x00, 0x01]])),
+    // A shared memory (limits flag 3: min 1, max 65536 pages): kernel buffers are shared so
+    // kernel threads can work on one tensor.
+    ...section(2, vec([[...name('env'), ...name('m'), 0x02, 0x03, ...uleb(1), ...uleb(65536)]])),
     ...section(3, vec([[0]])),
     ...section(7, vec([[...name('k'), 0x00, 0x00]])),
     ...section(10, vec([[...uleb(func.length), ...func]])),
@@ -243,16 +246,23 @@ const align16 = (n: number): number => Math.ceil(n / 16) * 16;
 /** Kernels by shape, instantiated on each wasm memory they run in (a bake meets a handful of shapes). */
 export class SimdLowRank {
   /** For C that is not in a kernel buffer: tiles are copied in and out of this one. */
-  private readonly memory = new WebAssembly.Memory({ initial: 1 });
+  private readonly memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
   private readonly modules = new Map<string, WebAssembly.Module>();
   private readonly instances = new WeakMap<WebAssembly.Memory, Map<string, Kernel>>();
+  private readonly threads: KernelThreads;
+
+  /** `helpers`: threads beside the caller for C in kernel buffers (default: defaultKernelHelpers()). */
+  constructor(opts: { helpers?: number } = {}) {
+    this.threads = new KernelThreads(opts.helpers ?? defaultKernelHelpers());
+  }
 
   /**
    * C += A·B in place: C [rows, cols] (f32 values or f16 bits), A [rows, rank], B [rank, cols].
    * C goes through in row tiles of about 256 KB (every column panel of B sweeps a tile while it is
    * in cache). When C lives in a kernel buffer (kernel-buffer.ts: the bake reads the weights into
-   * one) the kernel runs on it where it is, with B and each A tile in the buffer's scratch; else
-   * each tile is copied into this object's memory as [B | A tile | C tile] and back.
+   * one) the kernel runs on it where it is, B and A in the buffer's scratch, its rows split over
+   * the kernel threads; else each tile is copied into this object's memory as [B | A tile | C tile]
+   * and back.
    */
   add(c: Float32Array | Uint16Array, a: Float32Array, b: Float32Array, rows: number, cols: number, rank: number): void {
     const half = c instanceof Uint16Array;
@@ -260,20 +270,20 @@ export class SimdLowRank {
     const esz = half ? 2 : 4;
     const tile = Math.max(1, Math.min(rows, Math.floor(TILE_BYTES / (cols * esz))));
     const aOff = align16(b.byteLength);
-    const scratch = align16(aOff + tile * rank * 4);
     const own = kernelMemoryOf(c);
-    if (own && scratch <= KERNEL_SCRATCH) {
+    if (own && align16(aOff + a.byteLength) <= KERNEL_SCRATCH) {
       const heap = own.buffer;
       new Float32Array(heap, 0, b.length).set(b);
-      const aView = new Float32Array(heap, aOff, tile * rank);
+      new Float32Array(heap, aOff, a.length).set(a);
       const kernel = this.kernel(shape, own);
-      for (let r0 = 0; r0 < rows; r0 += tile) {
-        const n = Math.min(tile, rows - r0);
-        aView.set(a.subarray(r0 * rank, (r0 + n) * rank));
-        kernel(c.byteOffset + r0 * cols * esz, aOff, 0, n);
-      }
+      const runHere = (r: KernelRange): void => {
+        for (let r0 = r.start; r0 < r.end; r0 += tile) kernel(c.byteOffset + r0 * cols * esz, aOff + r0 * rank * 4, 0, Math.min(tile, r.end - r0));
+      };
+      const call = { module: this.module(shape), memory: own, cPtr: c.byteOffset, aPtr: aOff, bPtr: 0, cRowBytes: cols * esz, aRowBytes: rank * 4, tile };
+      this.threads.run(call, split(rows, tile, this.threads.threads), runHere);
       return;
     }
+    const scratch = align16(aOff + tile * rank * 4);
     const need = scratch + tile * cols * esz;
     if (need > this.memory.buffer.byteLength) this.memory.grow(Math.ceil((need - this.memory.buffer.byteLength) / 65536));
     const heap = this.memory.buffer;
@@ -292,7 +302,12 @@ export class SimdLowRank {
     }
   }
 
-  private kernel(shape: KernelShape, memory: WebAssembly.Memory): Kernel {
+  /** Ends the kernel threads (they do not keep the process alive either way). */
+  close(): void {
+    this.threads.close();
+  }
+
+  private module(shape: KernelShape): WebAssembly.Module {
     const key = `${shape.rank}:${shape.cols}:${shape.half ? 16 : 32}`;
     let module = this.modules.get(key);
     if (!module) {
@@ -300,13 +315,31 @@ export class SimdLowRank {
       module = new WebAssembly.Module(kernelModule(shape));
       this.modules.set(key, module);
     }
+    return module;
+  }
+
+  private kernel(shape: KernelShape, memory: WebAssembly.Memory): Kernel {
+    const key = `${shape.rank}:${shape.cols}:${shape.half ? 16 : 32}`;
     let byShape = this.instances.get(memory);
     if (!byShape) this.instances.set(memory, (byShape = new Map()));
     let k = byShape.get(key);
     if (!k) {
-      k = new WebAssembly.Instance(module, { env: { m: memory } }).exports['k'] as Kernel;
+      k = new WebAssembly.Instance(this.module(shape), { env: { m: memory } }).exports['k'] as Kernel;
       byShape.set(key, k);
     }
     return k;
   }
+}
+
+/** Rows split into up to `threads` contiguous ranges of whole tiles (a thread gets at least one tile). */
+export function split(rows: number, tile: number, threads: number): KernelRange[] {
+  const tiles = Math.ceil(rows / tile);
+  const parts = Math.max(1, Math.min(threads, tiles));
+  const ranges: KernelRange[] = [];
+  for (let p = 0, t0 = 0; p < parts; p++) {
+    const t1 = Math.round(((p + 1) * tiles) / parts);
+    ranges.push({ start: t0 * tile, end: Math.min(rows, t1 * tile) });
+    t0 = t1;
+  }
+  return ranges;
 }

@@ -6,12 +6,13 @@
  *
  * Layout of each memory: [scratch | bytes]. The scratch is for what the kernel needs beside the
  * bytes (the LoRA factors); untouched pages of it cost address space only, never resident memory.
- * A memory is created at its final size and never grown: growing would detach the ArrayBuffer
- * under every view and every read or write in flight.
+ * A memory is created at its final size and never grown, so every view stays valid while reads
+ * and writes are in flight. Memories are shared (SharedArrayBuffer): kernel threads work on row
+ * ranges of one tensor in place (kernel-threads.ts).
  */
 
-/** Bytes before the data: a rank-128 factor for 10240 columns (5 MB) plus a tile of the other. */
-export const KERNEL_SCRATCH = 8 * 1024 * 1024;
+/** Bytes before the data: both factors of a rank-128 update of a [10240, 10240] weight (2 × 5 MB). */
+export const KERNEL_SCRATCH = 16 * 1024 * 1024;
 const PAGE = 65536;
 /** 2 GiB: well inside a 32-bit memory; larger tensors (none in an SDXL pack) use plain buffers. */
 const MAX_BYTES = 2 ** 31 - KERNEL_SCRATCH;
@@ -24,7 +25,7 @@ export function kernelBuffer(n: number): Buffer | null {
   const pages = Math.ceil((KERNEL_SCRATCH + n) / PAGE);
   let memory: WebAssembly.Memory;
   try {
-    memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   } catch {
     return null; // out of address space for another memory (each reserves its guard region): a plain buffer does
   }

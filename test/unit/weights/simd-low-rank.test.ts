@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { float16BitsToFloat32, float32ToFloat16Bits } from '../../../workers/onnx/float16.ts';
-import { kernelModule, SimdLowRank, simdSupports } from '../../../workers/onnx/simd-low-rank.ts';
+import { KernelThreads } from '../../../workers/onnx/kernel-threads.ts';
+import { kernelModule, SimdLowRank, simdSupports, split } from '../../../workers/onnx/simd-low-rank.ts';
 import { KERNEL_SCRATCH, kernelBuffer } from '../../../workers/wasm/kernel-buffer.ts';
 import { reference, values } from './low-rank-reference.ts';
 
@@ -101,8 +102,8 @@ describe('wasm SIMD low-rank kernel', () => {
   });
 
   it('copies tiles instead when the factors do not fit the kernel buffer\'s scratch', () => {
-    // B of rank 512 × 4096 columns is 8 MB: with an A tile it overflows the scratch.
-    const [rows, cols, rank] = [4, 4096, 512];
+    // B of rank 512 × 8192 columns is 16 MB: with A it overflows the 16 MB scratch.
+    const [rows, cols, rank] = [4, 8192, 512];
     const buf = kernelBuffer(rows * cols * 4)!;
     const c = new Float32Array(buf.buffer, buf.byteOffset, rows * cols);
     c.set(values(rows * cols, 31));
@@ -114,5 +115,66 @@ describe('wasm SIMD low-rank kernel', () => {
     let err = 0;
     for (let i = 0; i < c.length; i++) err = Math.max(err, Math.abs(c[i]! - want[i]!));
     expect(err).toBeLessThan(1e-4);
+  });
+
+  it('splits rows into whole-tile ranges, one per thread at most', () => {
+    expect(split(10, 4, 1)).toEqual([{ start: 0, end: 10 }]);
+    expect(split(10, 4, 2)).toEqual([
+      { start: 0, end: 8 },
+      { start: 8, end: 10 },
+    ]);
+    expect(split(10, 4, 8)).toEqual([
+      { start: 0, end: 4 },
+      { start: 4, end: 8 },
+      { start: 8, end: 10 },
+    ]);
+    expect(split(3, 4, 4)).toEqual([{ start: 0, end: 3 }]);
+  });
+
+  it.each([false, true])('gives the same bits on 1, 2 and 4 threads for C in a kernel buffer (half: %s)', (half) => {
+    const [rows, cols, rank] = [1100, 256, 8]; // 1 KB rows of f32: 5 tiles of 256 rows (f16: 3 of 512)
+    const esz = half ? 2 : 4;
+    const a = values(rows * rank, 41).map((v) => v * 0.1);
+    const b = values(rank * cols, 42);
+    const c0 = values(rows * cols, 43);
+    const results: number[][] = [];
+    for (const helpers of [0, 1, 3]) {
+      const buf = kernelBuffer(rows * cols * esz)!;
+      const c = half ? new Uint16Array(buf.buffer, buf.byteOffset, rows * cols) : new Float32Array(buf.buffer, buf.byteOffset, rows * cols);
+      if (c instanceof Uint16Array) c.set(Uint16Array.from(c0, (v) => float32ToFloat16Bits(v)));
+      else c.set(c0);
+      const k = new SimdLowRank({ helpers });
+      try {
+        k.add(c, a, b, rows, cols, rank);
+      } finally {
+        k.close();
+      }
+      results.push(Array.from(c));
+    }
+    expect(results[1]).toEqual(results[0]);
+    expect(results[2]).toEqual(results[0]);
+    const want = reference(half ? Float32Array.from(c0, (v) => float16BitsToFloat32(float32ToFloat16Bits(v))) : c0, a, b, rows, cols, rank);
+    let outside = 0;
+    for (let i = 0; i < want.length; i++) {
+      const got = half ? float16BitsToFloat32(results[0]![i]!) : results[0]![i]!;
+      if (Math.abs(got - want[i]!) > (half ? Math.abs(want[i]!) * 2 ** -11 + 2 ** -24 + 1e-6 : 1e-5)) outside++;
+    }
+    expect(outside).toBe(0);
+  });
+
+  it('a kernel thread that fails fails the call with a message and turns the threads off', () => {
+    const shape = { rank: 1, cols: 16, half: false };
+    const memory = new WebAssembly.Memory({ initial: 2, maximum: 2, shared: true });
+    const module = new WebAssembly.Module(kernelModule(shape));
+    const threads = new KernelThreads(1);
+    try {
+      expect(threads.threads).toBe(2);
+      // The helper's range points past the end of the memory: its kernel traps.
+      const call = { module, memory, cPtr: 0, aPtr: 0, bPtr: 0, cRowBytes: 64 * 1024 * 1024, aRowBytes: 4, tile: 1 };
+      expect(() => threads.run(call, [{ start: 0, end: 0 }, { start: 1, end: 2 }], () => undefined)).toThrow(/kernel thread 1 failed/);
+      expect(threads.threads).toBe(1);
+    } finally {
+      threads.close();
+    }
   });
 });
