@@ -10,6 +10,7 @@ import { writeSafetensors, type TensorToWrite } from '../../models/safetensors/w
 import { createLayoutTestPack } from '../../models/test-pack/layout-test-pack.ts';
 import { NamedGraph, scopeName } from '../../models/test-pack/named-graph.ts';
 import { importCheckpoint } from '../../models/weights/import-checkpoint.ts';
+import { defaultKernelHelpers } from '../../workers/onnx/kernel-threads.ts';
 import type { BenchCase } from './bench-case.ts';
 
 /**
@@ -130,7 +131,7 @@ async function measure(half: boolean): Promise<{ figures: Record<string, number>
         peakRssDeltaMB: Math.round(importPeak),
         bakePeakRssDeltaMB: Math.round(bakePeak),
       },
-      notes: `medians of ${ROUNDS} interleaved rounds after ${WARM_UP} warm-up round; per round importVsCopy ${importRatio.map(round2).join('/')}, bakeVsCopy ${bakeRatio.map(round2).join('/')}; peak RSS above the start, sampled every 2 ms (max over rounds); working set: a few tensors of ${((C * C * 9 * (half ? 2 : 4)) / 1024 ** 2).toFixed(1)} MB`,
+      notes: `medians of ${ROUNDS} interleaved rounds after ${WARM_UP} warm-up round; per round importVsCopy ${importRatio.map(round2).join('/')}, bakeVsCopy ${bakeRatio.map(round2).join('/')}; peak RSS above the start, sampled every 2 ms (max over rounds); LoRA kernel threads ${defaultKernelHelpers() + 1}; working set: a few tensors of ${((C * C * 9 * (half ? 2 : 4)) / 1024 ** 2).toFixed(1)} MB`,
     };
   } finally {
     await rm(root, { recursive: true, force: true });
