@@ -8,6 +8,7 @@
  * time). The renderer imports this file with `import type` only (enforced by lint).
  */
 import { z } from 'zod';
+import type { BatchCounts, TaskStatus } from './api-task-status.ts';
 
 // ───────────────────────────── shared shapes ─────────────────────────────
 
@@ -42,6 +43,8 @@ export const TaskStateSchema = z.enum([
   'ready', 'failed', 'retry', 'dlq', 'rejected', 'dropped', 'cancelled',
 ]);
 export type TaskState = z.infer<typeof TaskStateSchema>;
+// What each state means to people (tiles, counters, re-run, CLI): one table, in its own file.
+export * from './api-task-status.ts';
 export type BatchState = 'draft' | 'running' | 'paused' | 'cancelled' | 'done';
 
 export interface Upload { uploadId: string; name: string; size: number; kind: 'csv' | 'image' | 'other' }
@@ -483,7 +486,6 @@ export interface ProfileVersionChange {
 
 // ───────────────────────────── batches & tasks ─────────────────────────────
 
-export interface BatchCounts { total: number; pending: number; active: number; ready: number; review: number; failed: number; held: number; cancelled: number }
 export interface BatchSummary {
   id: string;
   name: string;
@@ -528,12 +530,22 @@ export const DuplicateChangesSchema = z.object({
 }).strict();
 export type DuplicateChanges = z.infer<typeof DuplicateChangesSchema>;
 
+/**
+ * A batch and its rows read from ONE ledger snapshot. Pushed as 'batch.updated' with only the
+ * rows that changed since the previous push (the full list from batches.tasks), so the counters
+ * and the tiles a screen shows always come from the same moment.
+ */
+export interface BatchView { batch: BatchSummary; tasks: TaskSummary[] }
+
 export interface TaskSummary {
   id: string;
   batchId: string;
   row: number;
   name: string;
   state: TaskState;
+  /** What the state means to people (taskStatus of state + held), and its label: the tile shows these. */
+  status: TaskStatus;
+  statusLabel: string;
   /** Held after a low pre-flight confidence (batch setting 'hold'): waits for the user. */
   held: boolean;
   priority: number;
@@ -947,7 +959,8 @@ export interface RequestResults {
   'batches.create': { batchId: string; tasks: number; skippedRows: number; held: number; skipped: CsvIssue[]; reusedProfile: boolean };
   'batches.list': BatchSummary[];
   'batches.get': BatchSummary;
-  'batches.tasks': TaskSummary[];
+  /** The batch and every row of it, from one snapshot. */
+  'batches.tasks': BatchView;
   'batches.pause': BatchSummary;
   'batches.resume': BatchSummary;
   'batches.cancel': BatchSummary;
@@ -1004,7 +1017,8 @@ void _sameKeys;
 export interface EventPayloads {
   'task.updated': TaskSummary;
   'task.progress': { taskId: string; batchId: string; step: number; steps: number; previewUrl: string | null };
-  'batch.updated': BatchSummary;
+  /** The batch's summary and the rows that changed since its previous push (one snapshot). */
+  'batch.updated': BatchView;
   /** A batch was deleted: lists drop it. */
   'batch.deleted': { id: string };
   'metrics.updated': MetricsSnapshot;

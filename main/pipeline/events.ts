@@ -1,5 +1,6 @@
 import type { RgbImage } from '../../workers/image/rgb-image.ts';
 import type { StateCounts } from './ledger/batches.ts';
+import type { BatchCounts } from '../../preload/api.ts';
 import type { BatchState, TaskState } from './types.ts';
 
 /** Everything the engine pushes; the lead maps these names 1:1 onto the IPC/WebSocket contract. */
@@ -59,6 +60,8 @@ export interface BatchProgressEvent {
   batchId: string;
   total: number;
   counts: StateCounts;
+  /** Rows by status as people read them (status-counts.ts): what `assetql run` prints. */
+  statuses: BatchCounts;
   held: number;
   /** Tasks in a final state (ready, dlq, rejected, dropped, cancelled). */
   done: number;

@@ -4,8 +4,9 @@ import { createPipeline, type PipelineEngine } from '../pipeline/engine.ts';
 import { createRealStages, type RealStages } from '../pipeline/wiring.ts';
 import type { BatchRecord } from '../pipeline/types.ts';
 import type { BatchStages } from '../pipeline/stages.ts';
-import { getBatch, getTask } from '../pipeline/ledger-api.ts';
-import { batchSummaryDto, taskStats, taskSummaryDto } from '../api/dto/pipeline-dto.ts';
+import { getTask } from '../pipeline/ledger-api.ts';
+import { taskStats, taskSummaryDto } from '../api/dto/pipeline-dto.ts';
+import type { BatchFeed } from '../api/batch-feed.ts';
 import { metricsSnapshot } from './metrics-snapshot.ts';
 import { loadSettings } from '../settings/app-settings.ts';
 import { DEFAULT_ALERTS } from '../pipeline/alerts.ts';
@@ -19,7 +20,7 @@ import type { RgbImage } from '../../workers/image/rgb-image.ts';
  * events to the renderer through the event bus. Stages are built per SDXL pack (from the
  * batch's saved config) over the shared worker pool, so two batches on one pack share sessions.
  */
-export async function startPipelineRuntime(s: AppServices, opts: { start: boolean; distributed?: { redisUrl: string; storeUrl: string } | null }): Promise<PipelineEngine> {
+export async function startPipelineRuntime(s: AppServices, feed: BatchFeed, opts: { start: boolean; distributed?: { redisUrl: string; storeUrl: string } | null }): Promise<PipelineEngine> {
   const stagesByPack = new Map<string, Promise<RealStages>>();
 
   const resolve = async (batch: BatchRecord): Promise<BatchStages> => {
@@ -54,6 +55,9 @@ export async function startPipelineRuntime(s: AppServices, opts: { start: boolea
   sw?.attach(engine);
 
   engine.on('task-state', (e) => {
+    // The grid's tile goes out with its batch's next push (with the counts, one snapshot);
+    // 'task.updated' at once is for views of this one row (task drawer, review queue).
+    feed.taskChanged(e.batchId, e.taskId);
     const t = getTask(s.app.db, e.taskId);
     if (t) s.bus.emit('task.updated', taskSummaryDto(t, taskStats(s.app.db, t.id), s.fileUrl));
   });
@@ -62,10 +66,7 @@ export async function startPipelineRuntime(s: AppServices, opts: { start: boolea
       s.bus.emit('task.progress', { taskId: e.taskId, batchId: e.batchId, step: e.step, steps: e.steps, previewUrl }),
     );
   });
-  const emitBatch = (batchId: string): void => {
-    const b = getBatch(s.app.db, batchId);
-    if (b) s.bus.emit('batch.updated', batchSummaryDto(s.app.db, b));
-  };
+  const emitBatch = (batchId: string): void => void feed.publish(batchId);
   engine.on('batch-state', (e) => emitBatch(e.batchId));
   let lastMetrics = 0;
   engine.on('batch-progress', (e) => {

@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ROOT, screenshot } from './harness.ts';
 
-/** The two laptop/desktop sizes every screen must hold at (issue 12 bullet 10). */
+/** The laptop/desktop sizes every screen must hold at (issue 12 bullet 10), plus the suite's own 1280×800 (where the ETA card once clipped). */
 export const SIZES = [
   { name: '1024x700', width: 1024, height: 700 },
+  { name: '1280x800', width: 1280, height: 800 },
   { name: '1920x1080', width: 1920, height: 1080 },
 ] as const;
 
@@ -62,6 +63,10 @@ const LAYOUT_SCRIPT = `(() => {
     const p = el.parentElement.getBoundingClientRect();
     if (r.width > 0 && (r.right > p.right + 1 || r.right > window.innerWidth + 1)) problems.push('overflowing tile ' + name(el) + ': right edge ' + Math.round(r.right) + ' > ' + Math.round(Math.min(p.right, window.innerWidth)));
   }
+  // A number in a count card or tile must fit its box (an ETA once spilled out of its card).
+  for (const el of document.querySelectorAll('dl.counts dd, .stat-tile .stat-value')) {
+    if (el.scrollWidth > el.clientWidth + 1) problems.push('clipped value ' + name(el) + ': content ' + el.scrollWidth + 'px in ' + el.clientWidth + 'px');
+  }
   // Overlays are meant to cover the page (dialogs, toasts, the sticky start bar and banner):
   // overlap is only a defect between controls in the normal flow.
   function floating(el) {
@@ -85,8 +90,8 @@ const LAYOUT_SCRIPT = `(() => {
   return problems.slice(0, 20);
 })()`;
 
-/** Screenshot + axe + layout check of the current screen at both sizes; returns what failed. */
-export async function checkAtBothSizes(page: Page, label: string): Promise<string[]> {
+/** Screenshot + axe + layout check of the current screen at every size; returns what failed. */
+export async function checkAtAllSizes(page: Page, label: string): Promise<string[]> {
   const failures: string[] = [];
   // Outcome toasts of earlier steps would sit over the screenshots: dismiss them first.
   await page.evaluate(() => document.querySelectorAll<HTMLButtonElement>('.toasts button[aria-label="Dismiss"]').forEach((b) => b.click()));

@@ -1,9 +1,10 @@
 import type { Database } from 'better-sqlite3';
-import type { AttemptDto, BatchCounts, BatchSummary, DecisionRates, ReviewDecisionDto, StyleScoresDto, TaskDetail, TaskSummary } from '../../../preload/api.ts';
+import { statusInfo, taskStatus, type AttemptDto, type BatchSummary, type DecisionRates, type ReviewDecisionDto, type StyleScoresDto, type TaskDetail, type TaskSummary } from '../../../preload/api.ts';
 import { attemptProducers, type AttemptProducer } from '../../distributed/attempt-producer.ts';
 import type { FileUrl } from '../../core/file-urls.ts';
 import type { AttemptRecord, BatchRecord, TaskRecord } from '../../pipeline/types.ts';
-import { type ReviewDecision, countTasks, listAttempts } from '../../pipeline/ledger-api.ts';
+import { type ReviewDecision, listAttempts } from '../../pipeline/ledger-api.ts';
+import { countStatuses } from '../../pipeline/status-counts.ts';
 import { computeMetrics, type PipelineMetrics } from '../../pipeline/metrics.ts';
 import { decidePass } from '../../pipeline/records/decide-pass.ts';
 import type { BatchConfig } from '../../pipeline/records/batch-config.ts';
@@ -12,17 +13,7 @@ import type { StyleScores } from '../../pipeline/records/style-scores.ts';
 /** Pipeline records → the contract's DTOs (dates as ISO strings, paths as URLs). */
 
 export function batchSummaryDto(db: Database, b: BatchRecord): BatchSummary {
-  const { byState, held, total } = countTasks(db, b.id);
-  const counts: BatchCounts = {
-    total,
-    pending: byState.pending + byState.preflight + byState.queued + byState.retry,
-    active: byState.generating + byState.validating + byState.passed + byState.tagging + byState.failed,
-    ready: byState.ready,
-    review: byState.dlq,
-    failed: byState.rejected + byState.dropped,
-    held,
-    cancelled: byState.cancelled,
-  };
+  const counts = countStatuses(db, b.id);
   const m = computeMetrics(db, b.id);
   const eta = b.state === 'running' ? m.etaMs : null;
   const extra = db.prepare(`SELECT b.archived_at AS archivedAt, b.duplicated_from AS duplicatedFrom,
@@ -73,8 +64,10 @@ export function taskStats(db: Database, taskId: string): AttemptStats {
 }
 
 export function taskSummaryDto(t: TaskRecord, stats: AttemptStats | undefined, fileUrl: FileUrl): TaskSummary {
+  // The same mapping countStatuses() counts by, so the tile and the counters agree.
+  const status = taskStatus(t.state, t.held);
   return {
-    id: t.id, batchId: t.batchId, row: t.rowIndex, name: t.name, state: t.state, held: t.held, priority: t.priority,
+    id: t.id, batchId: t.batchId, row: t.rowIndex, name: t.name, state: t.state, status, statusLabel: statusInfo(status).label, held: t.held, priority: t.priority,
     attempts: stats?.n ?? 0, styleScore: stats?.score ?? null, decision: t.decision,
     // Only a file that exists gets a URL (no request before then): the stored asset's recorded
     // thumbnail, else the latest attempt's image (recorded after its atomic write), else none.

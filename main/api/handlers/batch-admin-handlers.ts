@@ -1,5 +1,6 @@
 import type { AppServices } from '../app-services.ts';
 import type { PipelineEngine } from '../../pipeline/engine.ts';
+import type { BatchFeed } from '../batch-feed.ts';
 import { requireBatch, batchAdminInfo, renameBatch, setBatchArchived } from '../../pipeline/ledger-api.ts';
 import { batchSummaryDto } from '../dto/pipeline-dto.ts';
 import { schemaBounds } from '../dto/schema-bounds.ts';
@@ -7,15 +8,12 @@ import { BatchConfigSchema } from '../../../preload/api.ts';
 import { deleteBatchAndFiles, duplicateBatch, rerunFailed, type BatchAdminDeps } from '../../runtime/batch-admin-ops.ts';
 
 /** The batch list (deleted hidden, archived on request) and rename/duplicate/re-run/archive/delete. */
-export function registerBatchAdminHandlers(s: AppServices, engine: PipelineEngine): void {
+export function registerBatchAdminHandlers(s: AppServices, engine: PipelineEngine, feed: BatchFeed): void {
   const db = s.app.db;
   const deps: BatchAdminDeps = { db, dataDir: s.app.dataDir, engine };
-  const dto = (id: string) => batchSummaryDto(db, requireBatch(db, id));
-  const announce = (id: string) => {
-    const b = dto(id);
-    s.bus.emit('batch.updated', b);
-    return b;
-  };
+  // Through the feed: the push carries the rows this action changed (a re-run's queued rows)
+  // with the new counts, and the answer is the summary that was pushed.
+  const announce = (id: string) => feed.publish(id) ?? batchSummaryDto(db, requireBatch(db, id));
 
   s.registry.handle('batches.list', (arg) => {
     const info = batchAdminInfo(db);
@@ -37,6 +35,7 @@ export function registerBatchAdminHandlers(s: AppServices, engine: PipelineEngin
   });
   s.registry.handle('batches.delete', async ({ id, deleteAssets }) => {
     const r = await deleteBatchAndFiles(deps, id, deleteAssets);
+    feed.forget(id);
     s.bus.emit('batch.deleted', { id });
     return { id, ...r };
   });

@@ -16,6 +16,7 @@ import { registerPromptHandlers } from './prompt-handlers.ts';
 import { registerMaintenanceHandlers } from './maintenance-handlers.ts';
 import { registerDistributedHandlers } from './distributed-handlers.ts';
 import { startPipelineRuntime } from '../../runtime/pipeline-runtime.ts';
+import { createBatchFeed } from '../batch-feed.ts';
 import { startHotFolderRuntime } from '../../runtime/hot-folder-runtime.ts';
 import { startLifecycleRuntime } from '../../runtime/lifecycle-runtime.ts';
 
@@ -37,9 +38,10 @@ export async function registerAllHandlers(s: AppServices, opts: { background: bo
   registerPromptHandlers(s);
   registerMaintenanceHandlers(s);
   registerDistributedHandlers(s);
-  const engine = await startPipelineRuntime(s, { start: opts.background, distributed: opts.distributed ?? null });
-  registerPipelineHandlers(s, engine);
-  registerBatchAdminHandlers(s, engine);
+  const feed = createBatchFeed(s);
+  const engine = await startPipelineRuntime(s, feed, { start: opts.background, distributed: opts.distributed ?? null });
+  registerPipelineHandlers(s, engine, feed);
+  registerBatchAdminHandlers(s, engine, feed);
   registerIntakeHandlers(s, engine);
   const hotFolder = opts.background ? startHotFolderRuntime(s, engine) : null;
   s.registry.handle('hotFolder.drops', () => hotFolder?.drops() ?? { watching: null, problem: 'the hot folder runs only in the app', drops: [] });

@@ -3,32 +3,32 @@ import type { AppServices } from '../app-services.ts';
 import type { PipelineEngine } from '../../pipeline/engine.ts';
 import { AppError } from '../../core/app-error.ts';
 import { requireBatch, requireTask, bestAttempt } from '../../pipeline/ledger-api.ts';
-import { attemptStats, batchSummaryDto, reviewDecisionDto, scoresDto, taskDetailDto, taskStats, taskSummaryDto } from '../dto/pipeline-dto.ts';
+import { batchSummaryDto, reviewDecisionDto, scoresDto, taskDetailDto, taskStats, taskSummaryDto } from '../dto/pipeline-dto.ts';
+import type { BatchFeed } from '../batch-feed.ts';
 import { metricsSnapshot } from '../../runtime/metrics-snapshot.ts';
 import { actor } from '../../core/actor.ts';
 import type { BatchConfig } from '../../pipeline/records/batch-config.ts';
 
 /** Batches, tasks, the review queue (DLQ) and metrics: thin adapters over the pipeline engine. */
-export function registerPipelineHandlers(s: AppServices, engine: PipelineEngine): void {
+export function registerPipelineHandlers(s: AppServices, engine: PipelineEngine, feed: BatchFeed): void {
   const db = s.app.db;
   const batchDto = (id: string) => batchSummaryDto(db, requireBatch(db, id));
   const taskDto = (id: string) => taskSummaryDto(requireTask(db, id), taskStats(db, id), s.fileUrl);
 
+  // Control actions answer with the summary they pushed (with the rows they changed), so the
+  // screen's counters and tiles move together; batches.get only reads.
+  const pushed = (id: string) => feed.publish(id) ?? batchDto(id);
   s.registry.handle('batches.get', ({ id }) => batchDto(id));
-  s.registry.handle('batches.tasks', ({ id }) => {
-    requireBatch(db, id);
-    const stats = attemptStats(db, id);
-    return engine.listTasks({ batchId: id }).map((t) => taskSummaryDto(t, stats.get(t.id), s.fileUrl));
-  });
-  s.registry.handle('batches.pause', ({ id }) => (engine.pauseBatch(id), batchDto(id)));
+  s.registry.handle('batches.tasks', ({ id }) => feed.view(id));
+  s.registry.handle('batches.pause', ({ id }) => (engine.pauseBatch(id), pushed(id)));
   s.registry.handle('batches.resume', ({ id }) => {
     const b = requireBatch(db, id);
     if (b.state === 'draft') engine.startBatch(id);
     else engine.resumeBatch(id);
-    return batchDto(id);
+    return pushed(id);
   });
-  s.registry.handle('batches.cancel', ({ id }) => (engine.cancelBatch(id), batchDto(id)));
-  s.registry.handle('batches.setPriority', ({ id, priority }) => (engine.setBatchPriority(id, priority), batchDto(id)));
+  s.registry.handle('batches.cancel', ({ id }) => (engine.cancelBatch(id), pushed(id)));
+  s.registry.handle('batches.setPriority', ({ id, priority }) => (engine.setBatchPriority(id, priority), pushed(id)));
 
   s.registry.handle('tasks.get', ({ id }) => {
     const t = requireTask(db, id);

@@ -9,7 +9,13 @@ import { summaryTable } from '../../pipeline/headless/progress-view.ts';
 import { batchSummaryDto } from '../../api/dto/pipeline-dto.ts';
 import { requireBatch, batchAdminInfo, renameBatch, setBatchArchived } from '../../pipeline/ledger-api.ts';
 import { deleteBatchAndFiles, duplicateBatch, rerunFailed } from '../../runtime/batch-admin-ops.ts';
-import { DuplicateChangesSchema } from '../../../preload/api.ts';
+import { DuplicateChangesSchema, TASK_STATUSES } from '../../../preload/api.ts';
+
+/** "Needs review, Rejected or Cancelled": the statuses Re-run takes, in the app's words. */
+function rerunLabels(): string {
+  const labels = TASK_STATUSES.filter((s) => s.rerun).map((s) => s.label);
+  return labels.length > 1 ? `${labels.slice(0, -1).join(', ')} or ${labels[labels.length - 1]}` : (labels[0] ?? '');
+}
 
 /** A numeric flag as a zod-checkable number; a non-number is passed through so zod names it. */
 function numberFlag(name: string, raw: string | undefined): Record<string, number | string> {
@@ -28,7 +34,7 @@ Manage batches in the task ledger (the same state the app and \`assetql run\` us
   review <batchId>         the rows waiting in the review queue, with why
   approve <taskId> [--attempt <n>]  file the row's best image of its current line (or attempt n)
                            with the prompt that made it
-  retry <taskId> [--prompt <text>]  send a review / rejected / cancelled row back to the queue;
+  retry <taskId> [--prompt <text>]  send a row that is ${rerunLabels()} back to the queue;
                            an edited prompt starts a new attempt line from the edit
   reject <taskId>          reject a review row
   review history <batchId|taskId>  every review decision with who and when
@@ -38,7 +44,7 @@ Manage batches in the task ledger (the same state the app and \`assetql run\` us
   duplicate <batchId> [--name <n>] [--steps <n>] [--guidance <g>] [--sampler <s>]
            [--width <w> --height <h>] [--new-seeds] [--only-failed]
                            "run again with changes": a new draft batch (start it with resume)
-  rerun-failed <batchId>   queue every review, rejected and cancelled row of the batch again
+  rerun-failed <batchId>   queue again every row that is ${rerunLabels()}
   archive|unarchive <batchId>  hide a finished batch from the list (list --all shows it)
   delete <batchId> [--with-assets]  delete the batch's rows and attempts; its library assets
                            stay unless --with-assets (they go to the library's Deleted view)
@@ -92,8 +98,8 @@ export const batchCommand: Command = {
             .listBatches()
             .filter((b) => !info.get(b.id)?.deletedAt && (values.all || !info.get(b.id)?.archivedAt))
             .map((b) => batchSummaryDto(ctx.db, b));
-          out(rows, rows.length === 0 ? 'No batches yet.' : rows.map((b) =>
-            `${b.id}  ${b.state.padEnd(9)} ${String(b.counts.ready).padStart(4)} ready ${String(b.counts.review).padStart(4)} review ${String(b.counts.total).padStart(5)} rows  ${b.name}`).join('\n'));
+          // The counts line is the one the app's batch list shows (same function, same words).
+          out(rows, rows.length === 0 ? 'No batches yet.' : rows.map((b) => `${b.id}  ${b.state.padEnd(9)} ${b.name}  ${b.counts.line}`).join('\n'));
           return 0;
         }
         case 'show': {
@@ -183,7 +189,7 @@ export const batchCommand: Command = {
         }
         case 'rerun-failed': {
           const n = rerunFailed(deps(), need('batch id'));
-          out({ id, queued: n }, n === 0 ? 'No failed rows to run again.' : `${n} row(s) queued again`);
+          out({ id, queued: n }, n === 0 ? `Nothing to re-run: no row is ${rerunLabels()}.` : `${n} row(s) queued again`);
           return 0;
         }
         case 'archive':

@@ -19,7 +19,7 @@ import { computeRunKey, fileSha256 } from '../../pipeline/headless/run-key.ts';
 import { findBatchByRunKey, requireBatch } from '../../pipeline/ledger-api.ts';
 import { createBatchFromCsv } from '../../runtime/create-batch.ts';
 import { readCsvFile } from '../../intake/csv/parse-csv.ts';
-import { BatchConfigSchema, ThresholdsSchema, type BatchConfigInput } from '../../../preload/api.ts';
+import { BatchConfigSchema, ThresholdsSchema, statusInfo, type BatchConfigInput } from '../../../preload/api.ts';
 import { createRealStages, type RealStages } from '../../pipeline/wiring.ts';
 import { packDirForLoras, parseLoraFlags } from '../../style-weights/batch-pack.ts';
 import { startCoordinator, type Coordinator } from '../../distributed/coordinator.ts';
@@ -58,8 +58,8 @@ Bad CSV rows are skipped and reported on stderr by row and column ("skipped row 
 the good rows run. An engine-level problem (a model file missing or corrupt, a stage that cannot
 be built) pauses the batch with the reason on stderr; fix it and run the same command to resume.
 
-Exit code: 0 when every row ended passed or in review; 1 when some rows ended otherwise
-(cancelled, dropped, unfinished); 2 for bad input (nothing ran; also --strict with bad rows);
+Exit code: 0 when every row ended Ready, Needs review or On hold; 1 when some rows ended otherwise
+(Rejected, Dropped, Cancelled, unfinished); 2 for bad input (nothing ran; also --strict with bad rows);
 3 when the engine paused the batch (reason on stderr); 4 when the batch finished but bad CSV
 rows were skipped; 130 after Ctrl-C (paused; run again to resume).`;
 
@@ -254,7 +254,7 @@ export const runCommand: Command = {
         if (!json) io.stdout.write(`${summaryTable(summary)}\n`);
         return why ? EXIT_ENGINE_PAUSED : 130;
       }
-      if (json) io.stdout.write(`${JSON.stringify({ event: 'summary', batchId: batch.id, state: summary.batch.state, retried: summary.retried, skipped, metrics: summary.metrics })}\n`);
+      if (json) io.stdout.write(`${JSON.stringify({ event: 'summary', batchId: batch.id, state: summary.batch.state, retried: summary.retried, skipped, counts: summary.counts, metrics: summary.metrics })}\n`);
       else io.stdout.write(`\n${summaryTable(summary)}${skipped ? `\n  skipped CSV rows  ${skipped}` : ''}\n`);
       const code = runExitCode(summary);
       return code === 0 && skipped > 0 ? EXIT_ROWS_SKIPPED : code;
@@ -292,7 +292,7 @@ async function followBatch(engine: PipelineEngine, batchId: string, io: CliIo, j
     engine.on('task-state', (e) => {
       if (e.batchId !== batchId) return;
       if (json && (e.to === 'ready' || e.to === 'dlq' || e.to === 'retry')) io.stdout.write(`${JSON.stringify({ event: 'task', ...e })}\n`);
-      else if (!json && e.to === 'dlq') io.stderr.write(`${tty ? '\n' : ''}row ${e.rowIndex} → review: ${e.reason ?? ''}\n`);
+      else if (!json && e.to === 'dlq') io.stderr.write(`${tty ? '\n' : ''}row ${e.rowIndex} → ${statusInfo('review').label}: ${e.reason ?? ''}\n`);
     }),
     engine.on('alert', (a) => {
       if (json) io.stdout.write(`${JSON.stringify({ event: 'alert', ...a })}\n`);

@@ -12,6 +12,8 @@ import { resolveDeltasForTask } from '../ledger/review.ts';
 import { placeholders, stmt } from '../ledger/statements.ts';
 import { getTask, nextClaimable, nextWakeAt, renewLeases, transitionTask } from '../ledger/tasks.ts';
 import { computeMetrics, type PipelineMetrics } from '../metrics.ts';
+import { countStatuses } from '../status-counts.ts';
+import type { BatchCounts } from '../../../preload/api.ts';
 import { toStyleScores } from '../records/style-scores.ts';
 import type { BatchStages, StageResolver } from '../stages.ts';
 import { FINAL_STATES } from '../state-machine.ts';
@@ -27,6 +29,8 @@ import type { EngineHooks } from './hooks.ts';
 export interface BatchSummary {
   batch: BatchRecord;
   metrics: PipelineMetrics;
+  /** Rows by status as people read them (status-counts.ts), the same counts the app shows. */
+  counts: BatchCounts;
   /** Tasks that needed at least one style retry. */
   retried: number;
 }
@@ -436,6 +440,7 @@ export class Engine implements EngineHooks {
         batchId,
         total: m.total,
         counts: m.counts,
+        statuses: countStatuses(this.db, batchId),
         held: m.held,
         done: m.done,
         queueDepth: m.queueDepth,
@@ -473,7 +478,7 @@ export class Engine implements EngineHooks {
   summary(batchId: string): BatchSummary {
     const batch = requireBatch(this.db, batchId);
     const retried = (stmt(this.db, 'SELECT COUNT(*) AS n FROM tasks WHERE batch_id = ? AND style_retries > 0').get(batchId) as { n: number }).n;
-    return { batch, metrics: computeMetrics(this.db, batchId), retried };
+    return { batch, metrics: computeMetrics(this.db, batchId), counts: countStatuses(this.db, batchId), retried };
   }
 
   waitForBatch(batchId: string, signal?: AbortSignal): Promise<BatchSummary> {

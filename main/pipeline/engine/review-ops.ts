@@ -19,6 +19,7 @@ import { assertTransition } from '../state-machine.ts';
 import { computeTaskKey } from '../task-key.ts';
 import type { AttemptPlan, GenerationParams, TaskRecord, TaskState } from '../types.ts';
 import type { EngineHooks } from './hooks.ts';
+import { RERUN_STATES } from '../../../preload/api.ts';
 
 export interface TaskEdits {
   prompt?: string;
@@ -43,7 +44,8 @@ export interface ReviewOps {
   listDecisions(filter?: { taskId?: string; batchId?: string; limit?: number }): ReviewDecision[];
 }
 
-const REVIEWABLE: TaskState[] = ['dlq', 'rejected', 'cancelled'];
+// The same states "Re-run N rows" counts (the contract's re-run statuses), so the number on the button is what gets queued.
+const REVIEWABLE: readonly TaskState[] = RERUN_STATES;
 
 export function reviewOps(h: EngineHooks): ReviewOps {
   const db = h.db;

@@ -1,5 +1,7 @@
 import type { BatchProgressEvent } from '../events.ts';
 import type { BatchSummary } from '../engine.ts';
+import { statusInfo } from '../../../preload/api.ts';
+import { countOf } from '../status-counts.ts';
 
 export function formatDuration(ms: number | null): string {
   if (ms == null || !Number.isFinite(ms)) return '—';
@@ -10,30 +12,30 @@ export function formatDuration(ms: number | null): string {
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
-/** One progress line: bar, stage counts, rate, ETA. */
+/** One progress line: bar, the batch's status line (the app's batch list shows the same), in progress, rate, ETA. */
 export function progressLine(e: BatchProgressEvent, width = 80): string {
-  const c = e.counts;
-  const stages = `gen ${c.generating} val ${c.validating} tag ${c.passed + c.tagging} ready ${c.ready} retry ${c.retry} review ${c.dlq}`;
-  const tail = `${e.done}/${e.total} ${stages} | ${e.ratePerMin.toFixed(1)}/min ETA ${formatDuration(e.etaMs)}`;
+  const s = e.statuses;
+  const tail = `${s.line} · ${statusInfo('working').label} ${countOf(s, 'working')} | ${e.ratePerMin.toFixed(1)}/min ETA ${formatDuration(e.etaMs)}`;
   const barWidth = Math.max(10, Math.min(30, width - tail.length - 4));
   const filled = e.total ? Math.round((e.done / e.total) * barWidth) : 0;
   return `[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}] ${tail}`;
 }
 
-/** The final table: passed, retried, in review, failed, time, GPU-seconds. */
+/**
+ * The final table: rows by status with the app's labels (Ready split into passed by the check
+ * and approved by hand), retried, time, GPU-seconds, rates.
+ */
 export function summaryTable(s: BatchSummary): string {
   const m = s.metrics;
-  const failed = m.counts.cancelled + m.counts.dropped + (m.total - m.done - m.held);
   const rows: [string, string][] = [
     ['batch', `${s.batch.name} (${s.batch.id})`],
     ['state', s.batch.state],
-    ['rows', String(m.total)],
-    ['passed', String(m.decisions.passed)],
-    ['approved', String(m.decisions.approved)],
+    ['rows', String(s.counts.total)],
+    ...s.counts.statuses.map((c): [string, string] => [
+      c.label,
+      c.status === 'ready' ? `${c.count} (passed ${m.decisions.passed}, approved by hand ${m.decisions.approved})` : String(c.count),
+    ]),
     ['retried', String(s.retried)],
-    ['in review', String(m.decisions.review + m.held)],
-    ['rejected', String(m.decisions.rejected)],
-    ['cancelled / not finished', String(failed)],
     ['time', formatDuration(m.elapsedMs)],
     ['GPU-seconds', m.gpuSeconds.toFixed(1)],
     ['pass rate', `${(m.passRate * 100).toFixed(1)}%`],
@@ -43,8 +45,11 @@ export function summaryTable(s: BatchSummary): string {
   return rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`).join('\n');
 }
 
-/** Exit 0 only when every row ended passed (ready) or in review (DLQ or held). */
+/**
+ * Exit 0 only when every row ended Ready, Needs review or On hold (a person decides next).
+ * Counted by status, so a held row that was cancelled counts as Cancelled, not as held.
+ */
 export function runExitCode(s: BatchSummary): number {
-  const m = s.metrics;
-  return m.counts.ready + m.counts.dlq + m.held === m.total ? 0 : 1;
+  const c = s.counts;
+  return countOf(c, 'ready') + countOf(c, 'review') + countOf(c, 'held') === c.total ? 0 : 1;
 }

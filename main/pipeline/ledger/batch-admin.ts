@@ -6,6 +6,7 @@ import type { BatchRecord, GenerationParams, TaskState } from '../types.ts';
 import type { NewBatch, NewTask } from './batches.ts';
 import { requireBatch } from './batches.ts';
 import { placeholders, stmt } from './statements.ts';
+import { RERUN_STATES } from '../../../preload/api.ts';
 
 /**
  * Batch management beyond run control (issue 12): rename, archive, delete, and the inputs of
@@ -19,8 +20,8 @@ export interface BatchAdminInfo {
   duplicatedFrom: string | null;
 }
 
-/** Rows that failed from the user's point of view: in review, rejected, or cancelled. */
-export const FAILED_TASK_STATES: readonly TaskState[] = ['dlq', 'rejected', 'cancelled'];
+/** Rows "Re-run" and "Run again: only these rows" take: the contract's re-run statuses (Needs review, Rejected, Cancelled). */
+export const FAILED_TASK_STATES: readonly TaskState[] = RERUN_STATES;
 
 export function batchAdminInfo(db: Database): Map<string, BatchAdminInfo> {
   const rows = stmt(db, 'SELECT id, archived_at, deleted_at, duplicated_from FROM batches').all() as {

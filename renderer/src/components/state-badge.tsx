@@ -1,33 +1,23 @@
-import type { TaskState, BatchState } from '../../../preload/api.ts';
+import type { BatchState } from '../../../preload/api.ts';
 
-/** Colour family per state, shared by badges and grid cells so a colour always means the same thing. */
-export function stateTone(state: TaskState | BatchState | string): string {
+/**
+ * Colour of a BATCH state badge (running, paused, …). Task rows are coloured by their status
+ * (task-status.ts), which the engine assigns, never by their raw ledger state.
+ */
+export function stateTone(state: BatchState | `${BatchState}?`): string {
+  // A last-known state ("running?", link down) stays grey: it claims nothing.
   switch (state) {
-    case 'ready':
-    case 'passed':
-    case 'approved':
     case 'done':
       return 'ok';
-    case 'generating':
-    case 'validating':
-    case 'tagging':
-    case 'preflight':
     case 'running':
       return 'active';
-    case 'retry':
-    case 'held':
-    case 'dlq':
     case 'paused':
       return 'warn';
-    case 'failed':
-    case 'rejected':
-    case 'dropped':
-      return 'bad';
     default:
       return 'idle';
   }
 }
 
-export function StateBadge(props: { state: string }) {
+export function StateBadge(props: { state: BatchState | `${BatchState}?` }) {
   return <span className={`badge tone-${stateTone(props.state)}`}>{props.state}</span>;
 }

@@ -1,7 +1,7 @@
 import { subscribe } from '../api.ts';
 import { useBatches } from './batches.ts';
 import { useToasts } from './toasts.ts';
-import { queueTaskProgress, queueTaskUpdate } from './tasks.ts';
+import { queueTaskProgress, queueView } from './tasks.ts';
 
 let started = false;
 
@@ -9,9 +9,10 @@ let started = false;
 export function startLiveEvents(): void {
   if (started) return;
   started = true;
-  subscribe('task.updated', queueTaskUpdate);
+  // Tiles and counters come only from batch snapshots ('task.updated' is for one-row views:
+  // the task drawer, the review queue), so they cannot disagree.
+  subscribe('batch.updated', queueView);
   subscribe('task.progress', queueTaskProgress);
-  subscribe('batch.updated', (b) => useBatches.getState().upsert(b));
   subscribe('batch.deleted', ({ id }) => useBatches.getState().remove(id));
   // A hot-folder drop is announced wherever the user is (the list lives in Settings).
   subscribe('hotfolder.drop', (d) =>

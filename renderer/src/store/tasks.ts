@@ -1,5 +1,6 @@
 import { create } from 'zustand';
-import type { EventPayloads, TaskSummary } from '../../../preload/api.ts';
+import type { BatchSummary, BatchView, EventPayloads, TaskSummary } from '../../../preload/api.ts';
+import { useBatches } from './batches.ts';
 
 export type TaskProgress = EventPayloads['task.progress'];
 
@@ -51,20 +52,24 @@ export const useTasks = create<TasksState>((set, get) => ({
 /**
  * Live updates arrive far faster than the screen refreshes (20/s on 500 tasks). They are
  * queued here and applied in ONE store update per animation frame, so React renders at most
- * once per frame however bursty the socket is.
+ * once per frame however bursty the socket is. A batch's rows and its summary (the counters)
+ * travel in one snapshot ('batch.updated' = BatchView) and are applied in the same frame, so
+ * the tiles and the counters above them never show different moments.
  */
-const pendingTasks = new Map<string, TaskSummary>();
+const pendingViews = new Map<string, { batch: BatchSummary; tasks: Map<string, TaskSummary> }>();
 const pendingProgress = new Map<string, TaskProgress>();
 let scheduled = false;
 
 function flush(): void {
   scheduled = false;
-  if (!pendingTasks.size && !pendingProgress.size) return;
-  const tasks = [...pendingTasks.values()];
+  if (!pendingViews.size && !pendingProgress.size) return;
+  const views = [...pendingViews.values()];
   const progress = [...pendingProgress.values()];
-  pendingTasks.clear();
+  pendingViews.clear();
   pendingProgress.clear();
-  useTasks.getState().applyMany(tasks, progress);
+  // Two stores, one synchronous block: React renders both changes together.
+  useTasks.getState().applyMany(views.flatMap((v) => [...v.tasks.values()]), progress);
+  useBatches.getState().setFromViews(views.map((v) => v.batch));
 }
 
 function schedule(): void {
@@ -73,9 +78,23 @@ function schedule(): void {
   requestAnimationFrame(flush);
 }
 
-export function queueTaskUpdate(t: TaskSummary): void {
-  pendingTasks.set(t.id, t);
+/** A pushed snapshot: the batch's summary and the rows that changed with it. */
+export function queueView(v: BatchView): void {
+  const p = pendingViews.get(v.batch.id);
+  if (p) {
+    p.batch = v.batch;
+    for (const t of v.tasks) p.tasks.set(t.id, t);
+  } else {
+    pendingViews.set(v.batch.id, { batch: v.batch, tasks: new Map(v.tasks.map((t) => [t.id, t])) });
+  }
   schedule();
+}
+
+/** A full snapshot (batches.tasks): whatever is still queued arrived before it, so it goes first. */
+export function applyView(v: BatchView): void {
+  flush();
+  useTasks.getState().setBatchTasks(v.batch.id, v.tasks);
+  useBatches.getState().setFromViews([v.batch]);
 }
 
 export function queueTaskProgress(p: TaskProgress): void {
@@ -84,5 +103,5 @@ export function queueTaskProgress(p: TaskProgress): void {
 }
 
 function sameTask(a: TaskSummary | undefined, b: TaskSummary): boolean {
-  return !!a && a.state === b.state && a.styleScore === b.styleScore && a.thumbUrl === b.thumbUrl && a.attempts === b.attempts && a.error === b.error && a.held === b.held && a.priority === b.priority && a.name === b.name;
+  return !!a && a.state === b.state && a.status === b.status && a.statusLabel === b.statusLabel && a.styleScore === b.styleScore && a.thumbUrl === b.thumbUrl && a.attempts === b.attempts && a.error === b.error && a.held === b.held && a.priority === b.priority && a.name === b.name;
 }

@@ -22,7 +22,11 @@ describe('assetql batch', () => {
       return { code, out: t.out(), err: t.err() };
     };
     const list = await run('list', '--json');
-    expect(JSON.parse(list.out)[0]).toMatchObject({ id: b.id, state: 'done', counts: { review: 3, total: 3 } });
+    // The app's counts and words: the batch list line is the same text the app shows.
+    const listed = JSON.parse(list.out)[0];
+    expect(listed).toMatchObject({ id: b.id, state: 'done', counts: { total: 3, rerun: 3, line: 'Ready 0/3 · Needs review 3' } });
+    expect(listed.counts.statuses).toContainEqual(expect.objectContaining({ status: 'review', label: 'Needs review', count: 3 }));
+    expect((await run('list')).out).toContain('cli batch  Ready 0/3 · Needs review 3');
     const review = JSON.parse((await run('review', b.id, '--json')).out) as { id: string; reason: string }[];
     expect(review).toHaveLength(3);
     expect(review[0]!.reason).toMatch(/threshold 1\b/);

@@ -14,6 +14,8 @@ describe('import layering', () => {
   it('refuses a value import from the contract in the renderer but allows a type import', async () => {
     expect(await restrictedImportErrors('renderer/src/x.ts', "import { requestSchemas } from '../../preload/api.ts';\nvoid requestSchemas;\n")).toHaveLength(1);
     expect(await restrictedImportErrors('renderer/src/x.ts', "import type { AppInfo } from '../../preload/api.ts';\nexport type A = AppInfo;\n")).toHaveLength(0);
+    // The status table is contract too: the renderer gets its labels from the engine, not its own copy.
+    expect(await restrictedImportErrors('renderer/src/x.ts', "import { TASK_STATUSES } from '../../preload/api-task-status.ts';\nvoid TASK_STATUSES;\n")).toHaveLength(1);
   });
 
   it('refuses main/ and Node imports in the renderer', async () => {

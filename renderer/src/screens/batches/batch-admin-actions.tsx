@@ -5,16 +5,18 @@ import { attempt } from '../../store/toasts.ts';
 import { useBatches } from '../../store/batches.ts';
 import { DeleteBatchDialog, RenameDialog, RunAgainDialog } from './batch-edit-dialogs.tsx';
 
-/** Rename, run again with changes, re-run failed rows, archive and delete one batch. */
+/** Rename, run again with changes, re-run the rows a person has to decide on, archive and delete one batch. */
 export function BatchAdminActions(props: { batch: BatchSummary }) {
   const b = props.batch;
   const upsert = useBatches((s) => s.upsert);
   const [dialog, setDialog] = useState<'rename' | 'again' | 'delete' | null>(null);
-  const failedRows = b.counts.review + b.counts.failed + b.counts.cancelled;
+  // The engine's count of what Re-run queues (its statuses, e.g. Needs review, Rejected, Cancelled).
+  const rerunRows = b.counts.rerun;
+  const rerunWhat = b.counts.statuses.filter((s) => s.rerun).map((s) => `${s.label} ${s.count}`).join(' · ');
   const running = b.state === 'running';
 
   const rerun = async (): Promise<void> => {
-    const r = await attempt('Re-run failed rows', () => call('batches.rerunFailed', { id: b.id }), (v) => `${v.queued} failed row(s) of ${b.name} queued again`);
+    const r = await attempt('Re-run', () => call('batches.rerunFailed', { id: b.id }), (v) => `${v.queued} row(s) of ${b.name} queued again`);
     if (r) upsert(r.batch);
   };
   const archive = async (): Promise<void> => {
@@ -29,8 +31,15 @@ export function BatchAdminActions(props: { batch: BatchSummary }) {
       <button className="btn" onClick={() => setDialog('again')} title="A new batch with the same rows, with the changes you choose">
         Run again…
       </button>
-      <button className="btn" disabled={failedRows === 0 || b.state === 'cancelled'} onClick={() => void rerun()} title={b.state === 'cancelled' ? 'A cancelled batch cannot be re-queued: use Run again' : undefined}>
-        Re-run {failedRows} failed
+      <button
+        className="btn"
+        disabled={rerunRows === 0 || b.state === 'cancelled'}
+        onClick={() => void rerun()}
+        title={b.state === 'cancelled' ? 'A cancelled batch cannot be re-queued: use Run again' : `Queue these rows again: ${rerunWhat}`}
+        data-testid="rerun-rows"
+        data-count={rerunRows}
+      >
+        Re-run {rerunRows} {rerunRows === 1 ? 'row' : 'rows'}
       </button>
       <button className="btn" disabled={running && !b.archived} onClick={() => void archive()} title={running ? 'Pause or cancel the batch first' : undefined}>
         {b.archived ? 'Unarchive' : 'Archive'}

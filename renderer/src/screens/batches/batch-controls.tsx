@@ -5,6 +5,7 @@ import { attempt } from '../../store/toasts.ts';
 import { useBatches } from '../../store/batches.ts';
 import { useTasks } from '../../store/tasks.ts';
 import { confirmAction } from '../../store/confirm.ts';
+import { countOf } from '../../components/task-status.ts';
 
 /** Pause / resume / cancel / priority for a batch; the ledger makes them survive a restart. */
 export function BatchControls(props: { batch: BatchSummary }) {
@@ -16,11 +17,12 @@ export function BatchControls(props: { batch: BatchSummary }) {
     const next = await attempt(what, fn, (v) => `${v.name}: ${v.state}`);
     if (next) upsert(next);
   };
+  const held = countOf(b.counts, 'held');
   const cancel = async (): Promise<void> => {
-    const open = b.counts.total - b.counts.ready - b.counts.review - b.counts.failed - b.counts.cancelled;
+    const open = b.counts.open;
     const ok = await confirmAction({
       title: 'Cancel batch',
-      message: `Cancel “${b.name}”? Its ${open} unfinished row(s) stop and will not be generated; the ${b.counts.ready} finished asset(s) stay in the library. Only this batch is affected.`,
+      message: `Cancel “${b.name}”? Its ${open} unfinished row(s) stop and will not be generated; the ${countOf(b.counts, 'ready')} finished asset(s) stay in the library. Only this batch is affected.`,
       confirmLabel: `Cancel ${open} row(s)`,
       danger: true,
     });
@@ -37,16 +39,16 @@ export function BatchControls(props: { batch: BatchSummary }) {
           ❚❚ Pause
         </button>
       )}
-      {b.counts.held > 0 ? (
+      {held > 0 ? (
         <button
           className="btn"
           onClick={() => {
             const { order, byId } = useTasks.getState();
-            const ids = (order[b.id] ?? []).filter((id) => byId[id]?.held);
+            const ids = (order[b.id] ?? []).filter((id) => byId[id]?.status === 'held');
             if (ids.length) void attempt('Release held', () => call('tasks.release', { ids, action: 'release' }), (r) => `Released ${r.updated} held task(s)`);
           }}
         >
-          Release {b.counts.held} held
+          Release {held} on hold
         </button>
       ) : null}
       <button

@@ -6,6 +6,7 @@ import { Modal } from '../../components/modal.tsx';
 import { useRequest } from '../../hooks/use-request.ts';
 import { attempt } from '../../store/toasts.ts';
 import { useBatches } from '../../store/batches.ts';
+import { countOf } from '../../components/task-status.ts';
 
 /** Rename a batch (Enter saves, Escape closes). */
 export function RenameDialog(props: { batch: BatchSummary; onClose(): void }) {
@@ -52,7 +53,9 @@ export function RunAgainDialog(props: { batch: BatchSummary; onClose(): void }) 
   const limits = packs.data?.find((p) => p.id === b.packId)?.limits ?? null;
   const { upsert, select } = useBatches();
   const [name, setName] = useState(`${b.name} (again)`);
-  const [onlyFailed, setOnlyFailed] = useState(b.counts.review + b.counts.failed + b.counts.cancelled > 0);
+  const [onlyFailed, setOnlyFailed] = useState(b.counts.rerun > 0);
+  // "Only these rows" takes the same statuses as Re-run (the engine's list and count).
+  const rerunLabels = b.counts.statuses.filter((s) => s.rerun).map((s) => s.label).join(', ').replace(/, ([^,]*)$/, ' or $1');
   const [seeds, setSeeds] = useState<'keep' | 'new'>('new');
   const [steps, setSteps] = useState<string>('');
   const [sampler, setSampler] = useState<Sampler | ''>('');
@@ -98,7 +101,7 @@ export function RunAgainDialog(props: { batch: BatchSummary; onClose(): void }) 
         <input className="input" value={name} maxLength={200} onChange={(e) => setName(e.target.value)} />
       </Field>
       <label className="check">
-        <input type="checkbox" checked={onlyFailed} onChange={(e) => setOnlyFailed(e.target.checked)} /> Only the {b.counts.review + b.counts.failed + b.counts.cancelled} failed row(s)
+        <input type="checkbox" checked={onlyFailed} onChange={(e) => setOnlyFailed(e.target.checked)} /> Only the {b.counts.rerun} row(s) in {rerunLabels}
       </label>
       <div className="form-grid">
         <Field label="Size" hint={limits ? undefined : 'pack not installed: kept as it was'}>
@@ -173,10 +176,10 @@ export function DeleteBatchDialog(props: { batch: BatchSummary; onClose(): void 
       }
     >
       <p>
-        Delete “{b.name}” with its {b.counts.total} row(s) and their attempts? This cannot be undone. Its {b.counts.ready} library asset(s) stay in the library unless you tick the box.
+        Delete “{b.name}” with its {b.counts.total} row(s) and their attempts? This cannot be undone. Its {countOf(b.counts, 'ready')} library asset(s) stay in the library unless you tick the box.
       </p>
       <label className="check">
-        <input type="checkbox" checked={withAssets} onChange={(e) => setWithAssets(e.target.checked)} /> Also move its {b.counts.ready} library asset(s) to Deleted
+        <input type="checkbox" checked={withAssets} onChange={(e) => setWithAssets(e.target.checked)} /> Also move its {countOf(b.counts, 'ready')} library asset(s) to Deleted
       </label>
     </Modal>
   );

@@ -1,7 +1,8 @@
+import { Fragment } from 'react';
 import type { BatchSummary } from '../../../../preload/api.ts';
 import { ProgressBar } from '../../components/progress-bar.tsx';
 import { StateBadge } from '../../components/state-badge.tsx';
-import { fmtDuration } from '../../hooks/format.ts';
+import { timeLeft } from './batch-counts.tsx';
 import { useStale } from '../../store/connection.ts';
 
 /**
@@ -29,10 +30,17 @@ export function BatchList(props: { batches: BatchSummary[]; selectedId: string |
                 {b.profileName ?? 'no profile'}
                 {b.profileVersion ? ` v${b.profileVersion}` : ''} · {b.packId ?? 'default pack'}
               </span>
-              <ProgressBar total={c.total} ready={c.ready} review={c.review} failed={c.failed} label={`${b.name} progress`} />
+              <ProgressBar counts={c} label={`${b.name} progress`} />
               <span className="row-between muted small num">
-                <span>
-                  {c.ready}/{c.total} ready · {c.review} review{c.failed ? ` · ${c.failed} failed` : ''}
+                {/* The engine's line ("Ready 3/36 · Needs review 2"), the same `assetql batch list` prints. */}
+                <span className="batch-line" data-testid="batch-line">
+                  {/* Wraps between its parts, never inside "Cancelled 33". */}
+                  {c.line.split(' · ').map((part, i) => (
+                    <Fragment key={part}>
+                      {i > 0 ? ' · ' : ''}
+                      <span className="nowrap">{part}</span>
+                    </Fragment>
+                  ))}
                 </span>
                 <span data-testid="batch-eta">{etaText(b, stale)}</span>
               </span>
@@ -47,5 +55,5 @@ export function BatchList(props: { batches: BatchSummary[]; selectedId: string |
 export function etaText(b: BatchSummary, stale: boolean): string {
   if (stale) return 'last known';
   if (b.state !== 'running') return b.state === 'done' ? 'finished' : '';
-  return `ETA ${fmtDuration(b.etaSeconds)}`;
+  return `ETA ${timeLeft(b)}`;
 }

@@ -4,7 +4,7 @@ import { ErrorState } from '../../components/error-state.tsx';
 import { Loading } from '../../components/loading.tsx';
 import { useRequest } from '../../hooks/use-request.ts';
 import { usePoll } from '../../hooks/use-poll.ts';
-import { useTasks } from '../../store/tasks.ts';
+import { applyView, useTasks } from '../../store/tasks.ts';
 import { BatchControls } from './batch-controls.tsx';
 import { BatchAdminActions } from './batch-admin-actions.tsx';
 import { useStale } from '../../store/connection.ts';
@@ -18,13 +18,13 @@ export function BatchPanel(props: { batch: BatchSummary; onOpenTask(id: string):
   const loaded = useTasks((s) => s.loaded[id] ?? false);
   const ids = useTasks((s) => s.order[id]);
   const tasks = useRequest('batches.tasks', synthetic ? null : { id });
-  const setBatchTasks = useTasks((s) => s.setBatchTasks);
   const stale = useStale();
   usePoll(tasks.reload, 5000, !synthetic && !stale && props.batch.state === 'running');
 
+  // Rows and summary from one snapshot, applied together.
   useEffect(() => {
-    if (tasks.data) setBatchTasks(id, tasks.data);
-  }, [tasks.data, id, setBatchTasks]);
+    if (tasks.data) applyView(tasks.data);
+  }, [tasks.data]);
 
   let grid;
   if (tasks.error && !loaded) grid = <ErrorState error={tasks.error} what="Tasks" onRetry={tasks.reload} />;

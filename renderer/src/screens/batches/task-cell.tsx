@@ -1,7 +1,7 @@
 import { memo, useState } from 'react';
 import { useConnection } from '../../store/connection.ts';
 import { useTasks } from '../../store/tasks.ts';
-import { stateTone } from '../../components/state-badge.tsx';
+import { statusTone } from '../../components/task-status.ts';
 import { fmtScore } from '../../hooks/format.ts';
 
 export const CELL_W = 128;
@@ -16,7 +16,8 @@ export const TaskCell = memo(function TaskCell(props: { id: string; index: numbe
   const epoch = useConnection((s) => s.epoch);
   const [failed, setFailed] = useState<string | null>(null);
   if (!t) return null;
-  const tone = stateTone(t.state);
+  // Status and label from the engine (the counters count the same status): no mapping here.
+  const tone = statusTone(t.status);
   const src = t.thumbUrl ?? p?.previewUrl ?? null;
   const img = src && failed !== `${src}#${epoch}` ? src : null;
   return (
@@ -25,9 +26,10 @@ export const TaskCell = memo(function TaskCell(props: { id: string; index: numbe
       className={`task-cell tone-${tone}`}
       style={{ width: CELL_W, height: CELL_H }}
       onClick={() => props.onOpen(t.id)}
-      title={`${t.name} — ${t.state}${t.worker ? ` · made on ${t.worker}` : ''}${t.error ? `: ${t.error}` : ''}`}
+      title={`${t.name} — ${t.statusLabel}${t.worker ? ` · made on ${t.worker}` : ''}${t.error ? `: ${t.error}` : ''}`}
       data-worker={t.worker ?? undefined}
       data-state={t.state}
+      data-status={t.status}
       data-index={props.index}
     >
       <span className="thumb">
@@ -42,7 +44,7 @@ export const TaskCell = memo(function TaskCell(props: { id: string; index: numbe
         <span className="ellipsis">{t.name}</span>
         <span className="num">{fmtScore(t.styleScore)}</span>
       </span>
-      <span className={`cell-state tone-${t.held ? 'warn' : tone}`}>{t.held ? 'held' : t.state}</span>
+      <span className={`cell-state tone-${tone}`}>{t.statusLabel}</span>
     </button>
   );
 });

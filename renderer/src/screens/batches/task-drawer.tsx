@@ -1,6 +1,6 @@
 import { Drawer } from '../../components/drawer.tsx';
 import { AsyncView } from '../../components/async-view.tsx';
-import { StateBadge } from '../../components/state-badge.tsx';
+import { statusTone } from '../../components/task-status.ts';
 import { useRequest } from '../../hooks/use-request.ts';
 import { useEvent } from '../../hooks/use-event.ts';
 import { useTasks } from '../../store/tasks.ts';
@@ -24,7 +24,9 @@ export function TaskDrawer(props: { taskId: string; onClose(): void }) {
     <Drawer title={summary?.name ?? 'Task'} onClose={props.onClose} wide>
       {summary ? (
         <div className="row gap wrap">
-          <StateBadge state={summary.state} />
+          <span className={`badge tone-${statusTone(summary.status)}`} title={`ledger state: ${summary.state}`}>
+            {summary.statusLabel}
+          </span>
           <span className="muted num">row {summary.row} · {summary.attempts} attempt(s) · score {fmtScore(summary.styleScore)}</span>
           {summary.held ? (
             <>

@@ -5,6 +5,7 @@ import { ErrorState } from '../../components/error-state.tsx';
 import { useRequest } from '../../hooks/use-request.ts';
 import { sortedBatches, useBatches } from '../../store/batches.ts';
 import { fmtDuration } from '../../hooks/format.ts';
+import { countOf } from '../../components/task-status.ts';
 
 /** Progress of every batch (live through the batches store). */
 export function BatchProgressList() {
@@ -26,10 +27,10 @@ export function BatchProgressList() {
               <StateBadge state={b.state} />
             </td>
             <td className="grow-cell">
-              <ProgressBar total={b.counts.total} ready={b.counts.ready} review={b.counts.review} failed={b.counts.failed} />
+              <ProgressBar counts={b.counts} label={`${b.name} progress`} />
             </td>
             <td className="num">
-              {b.counts.ready}/{b.counts.total}
+              {countOf(b.counts, 'ready')}/{b.counts.total}
             </td>
             <td className="num muted">{fmtDuration(b.etaSeconds)}</td>
           </tr>

@@ -29,7 +29,7 @@ export function ReviewScreen() {
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [editing, setEditing] = useState(false);
   useEvent('task.updated', (t) => {
-    if (t.state === 'dlq' && !items.some((i) => i.taskId === t.id)) list.reload();
+    if (t.status === 'review' && !items.some((i) => i.taskId === t.id)) list.reload();
   });
   useEffect(() => {
     if (cursor >= visible.length && visible.length > 0) setCursor(visible.length - 1);

@@ -1,0 +1,26 @@
+import type { BatchCounts, TaskStatus } from '../../../preload/api.ts';
+
+/**
+ * Colour per status, for tiles, counter cards and the progress bar. Only the colour is decided
+ * here: which status a row is in, its label and the counts come from the engine (TaskSummary,
+ * BatchCounts), so the screen cannot file a row differently from the counters.
+ */
+const TONE: Record<TaskStatus, string> = {
+  waiting: 'idle',
+  held: 'warn',
+  working: 'active',
+  ready: 'ok',
+  review: 'warn',
+  rejected: 'bad',
+  dropped: 'idle',
+  cancelled: 'idle',
+};
+
+export function statusTone(status: TaskStatus): string {
+  return TONE[status];
+}
+
+/** The engine's count for one status (a lookup, not a recount). */
+export function countOf(c: BatchCounts, status: TaskStatus): number {
+  return c.statuses.find((s) => s.status === status)?.count ?? 0;
+}
