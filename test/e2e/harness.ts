@@ -40,8 +40,11 @@ export async function startServer(options: ServerOptions | string = {}): Promise
   const env = { ...process.env, ...(opts.token ? { ASSETQL_SERVE_TOKEN: opts.token } : {}) };
   const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'bin/assetql.mjs'), 'serve', '--data-dir', dataDir, '--port', String(opts.port ?? 0), '--json'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   // A spec that starts its own server and fails (or is filtered out before its cleanup) must
-  // not leave the server running after the suite.
-  process.once('exit', () => child.kill('SIGKILL'));
+  // not leave the server running after the suite. Removed once the server is gone, so a suite
+  // of 30 servers does not pile up listeners (Node warned of a leak past 10).
+  const killOnExit = (): void => void child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const url = await new Promise<string>((done, fail) => {
@@ -127,7 +130,15 @@ export interface E2eContext {
   log(line: string): void;
 }
 
-export interface E2eSpec { name: string; run(ctx: E2eContext): Promise<void> }
+export interface E2eSpec {
+  name: string;
+  run(ctx: E2eContext): Promise<void>;
+  /** Longest the spec may take (default SPEC_TIMEOUT_MS): a hang fails it by name instead of stalling the suite. */
+  timeoutMs?: number;
+}
+
+/** 5 minutes: the slowest spec takes about 36 s on the 2-core CI machine. */
+export const SPEC_TIMEOUT_MS = 5 * 60_000;
 
 /**
  * Waits for the outcome toast of an action and fails with its text when it reports a failure

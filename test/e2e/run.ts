@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ROOT, launchChromium, openPage, startServer, type E2eContext, type E2eSpec, type WatchedPage } from './harness.ts';
+import { ROOT, SPEC_TIMEOUT_MS, launchChromium, openPage, startServer, type E2eContext, type E2eSpec, type WatchedPage } from './harness.ts';
 
 /**
  * Runs every spec in test/e2e/*.e2e.ts against one `assetql serve` and one Chromium. A spec
@@ -37,8 +37,17 @@ export async function runAll(filter: string | undefined): Promise<number> {
         },
       };
       const started = Date.now();
+      const limit = spec.timeoutMs ?? SPEC_TIMEOUT_MS;
+      let timer: NodeJS.Timeout | undefined;
       try {
-        await spec.run(ctx);
+        // A spec that hangs (a wait with no timeout) fails here, named; closing its pages below
+        // makes its pending page calls reject, so it does not run on into the next spec.
+        await Promise.race([
+          spec.run(ctx),
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`spec did not finish within ${limit / 1000} s`)), limit);
+          }),
+        ]);
         const errors = pages.flatMap((p) => p.errors);
         if (errors.length) throw new Error(`console/page errors:\n      ${errors.join('\n      ')}`);
         passed++;
@@ -48,6 +57,7 @@ export async function runAll(filter: string | undefined): Promise<number> {
         failures.push(`${spec.name}: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]?.slice(0, 300) ?? ''}`);
         console.log(`  ✗ ${spec.name} (${Date.now() - started} ms)\n      ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       } finally {
+        clearTimeout(timer);
         for (const p of pages) await p.page.context().close();
       }
     }
