@@ -127,10 +127,11 @@ export function RunAgainDialog(props: { batch: BatchSummary; onClose(): void }) 
             ))}
           </select>
         </Field>
-        <Field label="Seeds">
+        <Field label="Seeds" hint={seeds === 'new' ? 'new images' : 'repeats the images'}>
           <select className="input" value={seeds} onChange={(e) => setSeeds(e.target.value as 'keep' | 'new')}>
-            <option value="new">new seeds (new images)</option>
-            <option value="keep">same seeds</option>
+            {/* Short labels: the grid's third of a 520 px dialog clipped "new seeds (new images)". */}
+            <option value="new">new</option>
+            <option value="keep">as before</option>
           </select>
         </Field>
       </div>
