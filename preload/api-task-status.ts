@@ -72,6 +72,8 @@ export interface BatchCounts {
   total: number;
   /** Every status in display order, zeros included; each row is in exactly one, so they add up to total. */
   statuses: StatusCount[];
+  /** The same counts by status, for a screen or command that shows one of them. */
+  byStatus: Record<TaskStatus, number>;
   /** Rows in a final status (ready, needs review, rejected, dropped, cancelled). */
   done: number;
   /** Rows not in a final status: what Cancel would stop. */

@@ -22,7 +22,8 @@ export function statusCounts(groups: readonly { status: TaskStatus; n: number }[
   const sum = (pick: (s: StatusCount) => boolean): number => statuses.reduce((n, s) => n + (pick(s) ? s.count : 0), 0);
   const total = sum(() => true);
   const done = sum((s) => s.final);
-  return { total, statuses, done, open: total - done, rerun: sum((s) => s.rerun), line: statusLine(statuses, total) };
+  const byStatus = Object.fromEntries(statuses.map((s) => [s.status, s.count])) as Record<TaskStatus, number>;
+  return { total, statuses, byStatus, done, open: total - done, rerun: sum((s) => s.rerun), line: statusLine(statuses, total) };
 }
 
 /**
@@ -37,8 +38,4 @@ function statusLine(statuses: readonly StatusCount[], total: number): string {
     else if ((s.final || s.status === 'held') && s.count > 0) parts.push(`${s.label} ${s.count}`);
   }
   return parts.join(' · ');
-}
-
-export function countOf(c: BatchCounts, status: TaskStatus): number {
-  return c.statuses.find((s) => s.status === status)?.count ?? 0;
 }

@@ -1,7 +1,6 @@
 import type { BatchProgressEvent } from '../events.ts';
 import type { BatchSummary } from '../engine.ts';
 import { statusInfo } from '../../../preload/api.ts';
-import { countOf } from '../status-counts.ts';
 
 export function formatDuration(ms: number | null): string {
   if (ms == null || !Number.isFinite(ms)) return '—';
@@ -15,7 +14,7 @@ export function formatDuration(ms: number | null): string {
 /** One progress line: bar, the batch's status line (the app's batch list shows the same), in progress, rate, ETA. */
 export function progressLine(e: BatchProgressEvent, width = 80): string {
   const s = e.statuses;
-  const tail = `${s.line} · ${statusInfo('working').label} ${countOf(s, 'working')} | ${e.ratePerMin.toFixed(1)}/min ETA ${formatDuration(e.etaMs)}`;
+  const tail = `${s.line} · ${statusInfo('working').label} ${s.byStatus.working} | ${e.ratePerMin.toFixed(1)}/min ETA ${formatDuration(e.etaMs)}`;
   const barWidth = Math.max(10, Math.min(30, width - tail.length - 4));
   const filled = e.total ? Math.round((e.done / e.total) * barWidth) : 0;
   return `[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}] ${tail}`;
@@ -51,5 +50,5 @@ export function summaryTable(s: BatchSummary): string {
  */
 export function runExitCode(s: BatchSummary): number {
   const c = s.counts;
-  return countOf(c, 'ready') + countOf(c, 'review') + countOf(c, 'held') === c.total ? 0 : 1;
+  return c.byStatus.ready + c.byStatus.review + c.byStatus.held === c.total ? 0 : 1;
 }

@@ -1,4 +1,4 @@
-import type { BatchCounts, TaskStatus } from '../../../preload/api.ts';
+import type { TaskStatus } from '../../../preload/api.ts';
 
 /**
  * Colour per status, for tiles, counter cards and the progress bar. Only the colour is decided
@@ -18,9 +18,4 @@ const TONE: Record<TaskStatus, string> = {
 
 export function statusTone(status: TaskStatus): string {
   return TONE[status];
-}
-
-/** The engine's count for one status (a lookup, not a recount). */
-export function countOf(c: BatchCounts, status: TaskStatus): number {
-  return c.statuses.find((s) => s.status === status)?.count ?? 0;
 }

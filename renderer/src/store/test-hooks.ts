@@ -51,7 +51,7 @@ export function installTestHooks(): void {
       const now = new Date().toISOString();
       const batch: BatchSummary = {
         id: BATCH_ID, name: 'Synthetic load test', state: 'running', priority: 0, createdAt: now,
-        counts: { total: count, statuses: [{ status: 'waiting', label: 'Waiting', count, final: false, rerun: false }], done: 0, open: count, rerun: 0, line: `Ready 0/${count}` },
+        counts: { total: count, statuses: [{ status: 'waiting', label: 'Waiting', count, final: false, rerun: false }], byStatus: { waiting: count, held: 0, working: 0, ready: 0, review: 0, rejected: 0, dropped: 0, cancelled: 0 }, done: 0, open: count, rerun: 0, line: `Ready 0/${count}` },
         etaSeconds: 600, profileId: null, profileVersion: null, profileName: null, packId: null, source: 'ui', archived: false, duplicatedFrom: null, pauseReason: null,
         config: {
           packId: 'sdxl-base-1.0', clipPackId: null, width: 1024, height: 1024, steps: 30, guidance: 7.5, sampler: 'euler', seed: { mode: 'random', base: 0 },

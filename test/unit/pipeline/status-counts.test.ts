@@ -59,6 +59,7 @@ describe('countStatuses: the counts every screen and CLI line shows', () => {
       const mine = tiles.filter((t) => t.status === s.status);
       expect(mine.length, s.status).toBe(s.count);
       expect(mine.every((t) => t.statusLabel === s.label)).toBe(true);
+      expect(c.byStatus[s.status]).toBe(s.count);
     }
     expect(c.statuses.map((s) => s.status)).toEqual(TASK_STATUSES.map((s) => s.status));
     expect(c.total).toBe(SHAPE.length);

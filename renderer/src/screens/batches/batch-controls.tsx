@@ -5,7 +5,6 @@ import { attempt } from '../../store/toasts.ts';
 import { useBatches } from '../../store/batches.ts';
 import { useTasks } from '../../store/tasks.ts';
 import { confirmAction } from '../../store/confirm.ts';
-import { countOf } from '../../components/task-status.ts';
 
 /** Pause / resume / cancel / priority for a batch; the ledger makes them survive a restart. */
 export function BatchControls(props: { batch: BatchSummary }) {
@@ -17,12 +16,12 @@ export function BatchControls(props: { batch: BatchSummary }) {
     const next = await attempt(what, fn, (v) => `${v.name}: ${v.state}`);
     if (next) upsert(next);
   };
-  const held = countOf(b.counts, 'held');
+  const held = b.counts.byStatus.held;
   const cancel = async (): Promise<void> => {
     const open = b.counts.open;
     const ok = await confirmAction({
       title: 'Cancel batch',
-      message: `Cancel “${b.name}”? Its ${open} unfinished row(s) stop and will not be generated; the ${countOf(b.counts, 'ready')} finished asset(s) stay in the library. Only this batch is affected.`,
+      message: `Cancel “${b.name}”? Its ${open} unfinished row(s) stop and will not be generated; the ${b.counts.byStatus.ready} finished asset(s) stay in the library. Only this batch is affected.`,
       confirmLabel: `Cancel ${open} row(s)`,
       danger: true,
     });

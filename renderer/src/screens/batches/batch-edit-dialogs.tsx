@@ -6,7 +6,6 @@ import { Modal } from '../../components/modal.tsx';
 import { useRequest } from '../../hooks/use-request.ts';
 import { attempt } from '../../store/toasts.ts';
 import { useBatches } from '../../store/batches.ts';
-import { countOf } from '../../components/task-status.ts';
 
 /** Rename a batch (Enter saves, Escape closes). */
 export function RenameDialog(props: { batch: BatchSummary; onClose(): void }) {
@@ -177,10 +176,10 @@ export function DeleteBatchDialog(props: { batch: BatchSummary; onClose(): void 
       }
     >
       <p>
-        Delete “{b.name}” with its {b.counts.total} row(s) and their attempts? This cannot be undone. Its {countOf(b.counts, 'ready')} library asset(s) stay in the library unless you tick the box.
+        Delete “{b.name}” with its {b.counts.total} row(s) and their attempts? This cannot be undone. Its {b.counts.byStatus.ready} library asset(s) stay in the library unless you tick the box.
       </p>
       <label className="check">
-        <input type="checkbox" checked={withAssets} onChange={(e) => setWithAssets(e.target.checked)} /> Also move its {countOf(b.counts, 'ready')} library asset(s) to Deleted
+        <input type="checkbox" checked={withAssets} onChange={(e) => setWithAssets(e.target.checked)} /> Also move its {b.counts.byStatus.ready} library asset(s) to Deleted
       </label>
     </Modal>
   );

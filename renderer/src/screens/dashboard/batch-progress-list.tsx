@@ -5,7 +5,6 @@ import { ErrorState } from '../../components/error-state.tsx';
 import { useRequest } from '../../hooks/use-request.ts';
 import { sortedBatches, useBatches } from '../../store/batches.ts';
 import { fmtDuration } from '../../hooks/format.ts';
-import { countOf } from '../../components/task-status.ts';
 
 /** Progress of every batch (live through the batches store). */
 export function BatchProgressList() {
@@ -30,7 +29,7 @@ export function BatchProgressList() {
               <ProgressBar counts={b.counts} label={`${b.name} progress`} />
             </td>
             <td className="num">
-              {countOf(b.counts, 'ready')}/{b.counts.total}
+              {b.counts.byStatus.ready}/{b.counts.total}
             </td>
             <td className="num muted">{fmtDuration(b.etaSeconds)}</td>
           </tr>
