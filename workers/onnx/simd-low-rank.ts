@@ -242,6 +242,7 @@ export function kernelModule(s: KernelShape): Uint8Array<ArrayBuffer> {
 const TILE_BYTES = 256 * 1024;
 
 const align16 = (n: number): number => Math.ceil(n / 16) * 16;
+const shapeKey = (s: KernelShape): string => `${s.rank}:${s.cols}:${s.half ? 16 : 32}`;
 
 /** Kernels by shape, instantiated on each wasm memory they run in (a bake meets a handful of shapes). */
 export class SimdLowRank {
@@ -308,7 +309,7 @@ export class SimdLowRank {
   }
 
   private module(shape: KernelShape): WebAssembly.Module {
-    const key = `${shape.rank}:${shape.cols}:${shape.half ? 16 : 32}`;
+    const key = shapeKey(shape);
     let module = this.modules.get(key);
     if (!module) {
       if (this.modules.size >= 64) this.modules.clear(); // bounded all the same
@@ -319,7 +320,7 @@ export class SimdLowRank {
   }
 
   private kernel(shape: KernelShape, memory: WebAssembly.Memory): Kernel {
-    const key = `${shape.rank}:${shape.cols}:${shape.half ? 16 : 32}`;
+    const key = shapeKey(shape);
     let byShape = this.instances.get(memory);
     if (!byShape) this.instances.set(memory, (byShape = new Map()));
     let k = byShape.get(key);

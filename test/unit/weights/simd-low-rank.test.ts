@@ -9,6 +9,25 @@ import { reference, values } from './low-rank-reference.ts';
  * The generated wasm SIMD kernel against plain maths (float64 sums) and against the JS fp16
  * conversions, which are the reference for the kernel's in-register ones.
  */
+/** C = c0 (rounded to fp16 when `half`) in a fresh kernel buffer, as the bake reads weights. */
+function inKernelBuffer(c0: Float32Array, half: boolean): { buf: Buffer; c: Float32Array | Uint16Array } {
+  const buf = kernelBuffer(c0.length * (half ? 2 : 4))!;
+  const c = half ? new Uint16Array(buf.buffer, buf.byteOffset, c0.length) : new Float32Array(buf.buffer, buf.byteOffset, c0.length);
+  if (c instanceof Uint16Array) c.set(Uint16Array.from(c0, (v) => float32ToFloat16Bits(v)));
+  else c.set(c0);
+  return { buf, c };
+}
+
+/** Elements of C off the reference by more than 1e-5 (f32) or one fp16 rounding. */
+function outsideTolerance(c: ArrayLike<number>, want: Float64Array, half: boolean): number {
+  let outside = 0;
+  for (let i = 0; i < want.length; i++) {
+    const got = half ? float16BitsToFloat32(c[i]!) : c[i]!;
+    if (Math.abs(got - want[i]!) > (half ? Math.abs(want[i]!) * 2 ** -11 + 2 ** -24 + 1e-6 : 1e-5)) outside++;
+  }
+  return outside;
+}
+
 describe('wasm SIMD low-rank kernel', () => {
   it('emits a module WebAssembly accepts, for full blocks and every tail width', () => {
     for (const cols of [4, 8, 12, 16, 20, 36, 4608]) for (const half of [false, true]) expect(WebAssembly.validate(kernelModule({ rank: 3, cols, half }))).toBe(true);
@@ -79,13 +98,8 @@ describe('wasm SIMD low-rank kernel', () => {
   it.each([false, true])('updates C where it lies when C is in a kernel buffer (half: %s), with B in the buffer\'s scratch', (half) => {
     // 700 rows of 384 columns: several 256 KB tiles, the last one partial.
     const [rows, cols, rank] = [700, 384, 12];
-    const esz = half ? 2 : 4;
-    const buf = kernelBuffer(rows * cols * esz)!;
+    const { buf, c } = inKernelBuffer(values(rows * cols, 21), half);
     expect(buf.byteOffset).toBe(KERNEL_SCRATCH);
-    const c0 = values(rows * cols, 21);
-    const c = half ? new Uint16Array(buf.buffer, buf.byteOffset, rows * cols) : new Float32Array(buf.buffer, buf.byteOffset, rows * cols);
-    if (c instanceof Uint16Array) c.set(Uint16Array.from(c0, (v) => float32ToFloat16Bits(v)));
-    else c.set(c0);
     const a = values(rows * rank, 22).map((v) => v * 0.1);
     const b = values(rank * cols, 23);
     const start = Float32Array.from(c, (v) => (half ? float16BitsToFloat32(v) : v));
@@ -93,12 +107,7 @@ describe('wasm SIMD low-rank kernel', () => {
     new SimdLowRank().add(c, a, b, rows, cols, rank);
     // In place: the kernel put B at the start of the buffer's own memory (the copying path would not).
     expect(Array.from(new Float32Array(buf.buffer, 0, b.length))).toEqual(Array.from(b));
-    let outside = 0;
-    for (let i = 0; i < c.length; i++) {
-      const got = half ? float16BitsToFloat32(c[i]!) : c[i]!;
-      if (Math.abs(got - want[i]!) > (half ? Math.abs(want[i]!) * 2 ** -11 + 2 ** -24 + 1e-6 : 1e-5)) outside++;
-    }
-    expect(outside).toBe(0);
+    expect(outsideTolerance(c, want, half)).toBe(0);
   });
 
   it('copies tiles instead when the factors do not fit the kernel buffer\'s scratch', () => {
@@ -133,16 +142,12 @@ describe('wasm SIMD low-rank kernel', () => {
 
   it.each([false, true])('gives the same bits on 1, 2 and 4 threads for C in a kernel buffer (half: %s)', (half) => {
     const [rows, cols, rank] = [1100, 256, 8]; // 1 KB rows of f32: 5 tiles of 256 rows (f16: 3 of 512)
-    const esz = half ? 2 : 4;
     const a = values(rows * rank, 41).map((v) => v * 0.1);
     const b = values(rank * cols, 42);
     const c0 = values(rows * cols, 43);
     const results: number[][] = [];
     for (const helpers of [0, 1, 3]) {
-      const buf = kernelBuffer(rows * cols * esz)!;
-      const c = half ? new Uint16Array(buf.buffer, buf.byteOffset, rows * cols) : new Float32Array(buf.buffer, buf.byteOffset, rows * cols);
-      if (c instanceof Uint16Array) c.set(Uint16Array.from(c0, (v) => float32ToFloat16Bits(v)));
-      else c.set(c0);
+      const { c } = inKernelBuffer(c0, half);
       const k = new SimdLowRank({ helpers });
       try {
         k.add(c, a, b, rows, cols, rank);
@@ -154,12 +159,7 @@ describe('wasm SIMD low-rank kernel', () => {
     expect(results[1]).toEqual(results[0]);
     expect(results[2]).toEqual(results[0]);
     const want = reference(half ? Float32Array.from(c0, (v) => float16BitsToFloat32(float32ToFloat16Bits(v))) : c0, a, b, rows, cols, rank);
-    let outside = 0;
-    for (let i = 0; i < want.length; i++) {
-      const got = half ? float16BitsToFloat32(results[0]![i]!) : results[0]![i]!;
-      if (Math.abs(got - want[i]!) > (half ? Math.abs(want[i]!) * 2 ** -11 + 2 ** -24 + 1e-6 : 1e-5)) outside++;
-    }
-    expect(outside).toBe(0);
+    expect(outsideTolerance(results[0]!, want, half)).toBe(0);
   });
 
   it('a kernel thread that fails fails the call with a message and turns the threads off', () => {
